@@ -1,0 +1,27 @@
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(INSTRUCTOR_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/instructor")
+
+install(TARGETS instructor
+  EXPORT instructorTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY include/instructor DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT instructorTargets
+  NAMESPACE instructor::
+  DESTINATION ${INSTRUCTOR_CMAKE_DIR})
+
+configure_package_config_file(cmake/instructorConfig.cmake.in
+  "${PROJECT_BINARY_DIR}/instructorConfig.cmake"
+  INSTALL_DESTINATION ${INSTRUCTOR_CMAKE_DIR})
+# Not ARCH_INDEPENDENT: the package holds a compiled library. Before 1.0, minor versions may break.
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/instructorConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  "${PROJECT_BINARY_DIR}/instructorConfig.cmake"
+  "${PROJECT_BINARY_DIR}/instructorConfigVersion.cmake"
+  DESTINATION ${INSTRUCTOR_CMAKE_DIR})
+install(FILES LICENSE README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/instructor)

@@ -1,0 +1,26 @@
+#include <instructor/error.hpp>
+
+#include <utility>
+
+namespace instructor {
+namespace {
+
+std::string summarize(const std::vector<FieldError>& errors) {
+    std::string text = errors.size() == 1 ? "1 validation error" : std::to_string(errors.size()) + " validation errors";
+    for (const auto& error : errors) {
+        text += "\n  ";
+        text += to_string(error);
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string to_string(const FieldError& error) {
+    return (error.pointer.empty() ? std::string("(root)") : error.pointer) + ": " + error.message;
+}
+
+ValidationError::ValidationError(std::vector<FieldError> errors, std::string raw)
+    : Error(summarize(errors)), errors_(std::move(errors)), raw_(std::move(raw)) {}
+
+}  // namespace instructor
