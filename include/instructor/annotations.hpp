@@ -159,18 +159,14 @@ public:
     template <class K, class U = T> requires requires(const U& u, K&& k) { u[std::forward<K>(k)]; }
     decltype(auto) operator[](K&& key) const { return value_[std::forward<K>(key)]; }
 
-    friend bool operator==(const Annotated& a, const Annotated& b) requires std::equality_comparable<T> {
-        return a.value_ == b.value_;
+    // Comparisons take a T, so that literals convert ("Jason", 30). They are deliberately not
+    // templates: a hidden-friend template would join every comparison of types related to T.
+    friend bool operator==(const Annotated& a, const T& b) requires std::equality_comparable<T> {
+        return a.value_ == b;
     }
-    template <class U>
-        requires(!std::same_as<U, Annotated> && std::equality_comparable_with<T, U>)
-    friend bool operator==(const Annotated& a, const U& b) { return a.value_ == b; }
-    friend auto operator<=>(const Annotated& a, const Annotated& b) requires std::three_way_comparable<T> {
-        return a.value_ <=> b.value_;
+    friend auto operator<=>(const Annotated& a, const T& b) requires std::three_way_comparable<T> {
+        return a.value_ <=> b;
     }
-    template <class U>
-        requires(!std::same_as<U, Annotated> && std::three_way_comparable_with<T, U>)
-    friend auto operator<=>(const Annotated& a, const U& b) { return a.value_ <=> b; }
 
     template <class Stream>
         requires requires(Stream& s, const T& v) { s << v; }

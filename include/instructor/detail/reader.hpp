@@ -41,7 +41,8 @@ bool read_integer(const nlohmann::json& j, T& out, ReadContext& ctx, const Const
         }
         out = static_cast<T>(number->template get<std::int64_t>());
     } else {
-        if (number->is_number_integer() && !number->is_number_unsigned()) {  // negative
+        // A signed JSON integer may still be non-negative (30.0 read as an integer, "-0", json(30) built in code).
+        if (!number->is_number_unsigned() && number->template get<std::int64_t>() < 0) {
             fail_expected(ctx, node, use, j);
             return false;
         }
