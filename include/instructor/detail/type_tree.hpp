@@ -144,20 +144,28 @@ consteval bool meta_field_names_exist() {
     }
 }
 
+// Entry J of meta<T>::fields, if it names field I. The name is compared at compile time, so that an
+// entry is only checked against the type of the field it names (a bound on a number, a default
+// string: neither may be applied to the struct's other fields).
+template <class T, std::size_t I, std::size_t J>
+void add_meta_field_entry(Constraints& c) {
+    using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<T&>()))>;
+    if constexpr (std::get<J>(meta<T>::fields).name == field_name<T, I>())
+        std::apply([&c](const auto&... a) { (add_annotation<FieldType>(c, a), ...); },
+                   std::get<J>(meta<T>::fields).annotations);
+}
+
+template <class T, std::size_t I, std::size_t... J>
+void add_meta_field_entries(Constraints& c, std::index_sequence<J...>) {
+    (add_meta_field_entry<T, I, J>(c), ...);
+}
+
 template <class T, std::size_t I>
 Constraints meta_field_constraints() {
-    using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<T&>()))>;
     Constraints c;
     if constexpr (has_meta_fields<T>) {
-        std::apply(
-            [&](const auto&... entry) {
-                auto add = [&](const auto& one) {
-                    if (one.name != field_name<T, I>()) return;
-                    std::apply([&](const auto&... a) { (add_annotation<FieldType>(c, a), ...); }, one.annotations);
-                };
-                (add(entry), ...);
-            },
-            meta<T>::fields);
+        using Entries = std::remove_cvref_t<decltype(meta<T>::fields)>;
+        add_meta_field_entries<T, I>(c, std::make_index_sequence<std::tuple_size_v<Entries>>{});
     }
     return c;
 }
@@ -168,7 +176,7 @@ template <class T, std::size_t... I>
 std::vector<FieldNode> struct_fields(std::index_sequence<I...>) {
     std::vector<FieldNode> fields;
     fields.reserve(sizeof...(I));
-    auto add = [&]<std::size_t Index>(std::integral_constant<std::size_t, Index>) {
+    [[maybe_unused]] auto add = [&]<std::size_t Index>(std::integral_constant<std::size_t, Index>) {
         using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<Index>(std::declval<T&>()))>;
         FieldNode f{std::string(field_name<T, Index>()), &node_of<FieldType>, meta_field_constraints<T, Index>()};
         const bool has_default = f.constraints.default_value.has_value() || has_default_annotation_v<FieldType>;
