@@ -39,13 +39,22 @@ template <class T>
 struct fake_object_wrapper {
     const T value;
 };
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-internal"  // local types: still never odr-used
+#endif
 template <class T>
 extern const fake_object_wrapper<T> fake_object;
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 template <class Pointer>
 struct pointer_box {  // clang < 16 cannot take a subobject pointer as a template argument directly
     Pointer pointer;
 };
+template <class Pointer>
+pointer_box(Pointer) -> pointer_box<Pointer>;  // clang < 17 has no deduction for aggregates
 
 // The return type stays `auto`: a named return type would add "; std::string_view = ..." to the text.
 template <auto Box>
@@ -71,9 +80,16 @@ consteval auto member_name_storage() {
     return storage;
 }
 
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-var-template"  // fake_object is never defined, on purpose
+#endif
 template <class T, std::size_t I>
 inline constexpr auto field_name_storage =
     member_name_storage<pointer_box{&boost::pfr::get<I>(fake_object<T>.value)}>();
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 /// The name of field I of aggregate T, as declared.
 template <class T, std::size_t I>
