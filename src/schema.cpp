@@ -19,6 +19,7 @@ public:
     SchemaRenderer(const TypeNode& root, SchemaForm form) : root_(root), form_(form) {}
 
     ojson run() {
+        if (root_.kind == Kind::object) inline_stack_.push_back(&root_);
         ojson schema = root_.kind == Kind::object ? object_body(root_, nullptr) : render(root_, nullptr);
         if (!def_order_.empty()) {
             ojson defs = ojson::object();
@@ -142,8 +143,9 @@ private:
         if (form_ == SchemaForm::inlined) {
             for (const TypeNode* open : inline_stack_)
                 if (open == &node)
-                    cannot(node.name + " is recursive (it contains itself) and",
-                           "use SchemaForm::plain, which refers to it by $ref");
+                    throw SchemaError(node.name + " contains itself (at " + where() +
+                                      "), which the inlined schema form cannot express: use SchemaForm::plain, "
+                                      "which refers to it by $ref");
             inline_stack_.push_back(&node);
             ojson s = object_body(node, use);
             inline_stack_.pop_back();
@@ -189,9 +191,10 @@ private:
             case Kind::number: s = {{"type", "number"}}; break;
             case Kind::string: s = {{"type", "string"}}; break;
             case Kind::enumeration:
+                // Written like a string with choices, so both read: type, description, enum, default.
                 s = {{"type", "string"}};
-                finish(s, node.description, Kind::enumeration, effective);
-                s["enum"] = node.enumerators;
+                effective.choices = node.enumerators;
+                finish(s, node.description, Kind::string, effective);
                 return s;
             case Kind::array:
                 s = {{"type", "array"}};

@@ -129,8 +129,8 @@ TEST_CASE("a recursive struct refers to itself, and the inlined form refuses it 
         FAIL("the inlined form of a recursive type must throw");
     } catch (const instructor::SchemaError& e) {
         CHECK(std::string(e.what()) ==
-              "Comment is recursive (it contains itself) and at /replies/items/replies/items cannot be expressed in the "
-              "inlined schema form: use SchemaForm::plain, which refers to it by $ref");
+              "Comment contains itself (at /replies/items), which the inlined schema form cannot express: use "
+              "SchemaForm::plain, which refers to it by $ref");
     }
 }
 
@@ -142,13 +142,14 @@ TEST_CASE("the inlined form has no $ref anywhere") {
         "weight_grams"));
 }
 
-TEST_CASE("integer fields carry their type's range when it is narrower than 64 bits") {
+TEST_CASE("integer and float fields carry their type's range when it is narrower than JSON's") {
     const auto& p = instructor::json_schema<Widths>()["properties"];
     CHECK(p["i8"] == json::parse(R"j({"type":"integer","minimum":-128,"maximum":127})j"));
     CHECK(p["u16"] == json::parse(R"j({"type":"integer","minimum":0,"maximum":65535})j"));
     CHECK(p["i64"] == json::parse(R"j({"type":"integer"})j"));
     CHECK(p["u64"] == json::parse(R"j({"type":"integer","minimum":0})j"));
-    CHECK(p["ratio"] == json::parse(R"j({"type":"number"})j"));
+    CHECK(p["ratio"] ==
+          json::parse(R"j({"type":"number","minimum":-3.4028234663852886e+38,"maximum":3.4028234663852886e+38})j"));
 }
 
 TEST_CASE("containers, free-form values and variants map to their JSON Schema keywords") {

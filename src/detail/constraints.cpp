@@ -44,6 +44,20 @@ void merge_constraints(Constraints& target, const Constraints& more) {
     }
     if (!more.choices.empty()) target.choices = more.choices;
     if (more.default_value) target.default_value = more.default_value;
+    target.or_null = target.or_null || more.or_null;
+    // An inclusive and an exclusive bound on the same side: only the tighter one says anything.
+    if (target.minimum && target.exclusive_minimum) {
+        if (compare_numbers(*target.exclusive_minimum, *target.minimum) >= 0)
+            target.minimum.reset();
+        else
+            target.exclusive_minimum.reset();
+    }
+    if (target.maximum && target.exclusive_maximum) {
+        if (compare_numbers(*target.exclusive_maximum, *target.maximum) <= 0)
+            target.maximum.reset();
+        else
+            target.exclusive_maximum.reset();
+    }
 }
 
 void set_pattern(Constraints& target, std::string_view pattern) {

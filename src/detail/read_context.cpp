@@ -52,23 +52,46 @@ std::string quoted_list(const std::vector<std::string>& options) {
     return text;
 }
 
-bool has_bounds(const Constraints& c) {
-    return c.minimum || c.maximum || c.exclusive_minimum || c.exclusive_maximum;
+Constraints bounds_of(const Constraints* use) {
+    Constraints bounds;
+    if (use) {
+        bounds.minimum = use->minimum;
+        bounds.maximum = use->maximum;
+        bounds.exclusive_minimum = use->exclusive_minimum;
+        bounds.exclusive_maximum = use->exclusive_maximum;
+    }
+    return bounds;
 }
 
-std::string phrase(const TypeNode& node, const Constraints* use, const json& got) {
+bool outside(const json& number, const std::optional<json>& low, const std::optional<json>& high) {
+    return (low && compare_numbers(number, *low) < 0) || (high && compare_numbers(number, *high) > 0);
+}
+
+// What the value should have been. A type's own range (int8, uint64, float) is only said when the
+// number read broke it; otherwise only the annotations' bounds are.
+std::string phrase(const TypeNode& node, const Constraints* use, const json& got, const json* parsed = nullptr) {
     Constraints effective = node.constraints;
     if (use) merge_constraints(effective, *use);
     switch (node.kind) {
         case Kind::null: return "null";
         case Kind::boolean: return "a boolean";
-        case Kind::integer:
-            // A type's own range (int32, uint8, ...) is only worth saying when the value was a number.
-            if (!got.is_number() && !(use && has_bounds(*use))) return "an integer";
-            return "an integer" + bounds_phrase(effective);
-        case Kind::number:
-            return "a number" + bounds_phrase(effective) +
-                   (node.single_precision && got.is_number() ? " within the range of a float" : "");
+        case Kind::integer: {
+            Constraints shown = bounds_of(use);
+            const bool beyond_type =
+                parsed && (parsed->is_number_float() || outside(*parsed, node.type_minimum, node.type_maximum));
+            if (beyond_type) {
+                Constraints type_range;
+                type_range.minimum = node.type_minimum;
+                type_range.maximum = node.type_maximum;
+                merge_constraints(shown, type_range);
+            }
+            return "an integer" + bounds_phrase(shown);
+        }
+        case Kind::number: {
+            const bool beyond_type =
+                parsed && node.single_precision && outside(*parsed, node.constraints.minimum, node.constraints.maximum);
+            return "a number" + bounds_phrase(bounds_of(use)) + (beyond_type ? " within the range of a float" : "");
+        }
         case Kind::string: {
             if (!effective.choices.empty()) return "one of " + quoted_list(effective.choices);
             std::string text = "a string" + count_phrase(effective.min_length, effective.max_length, "character");
@@ -125,6 +148,12 @@ std::string_view trimmed(std::string_view text) {
     return text;
 }
 
+// "+5" reads as 5, but "+-5" is not a number.
+std::string_view without_plus(std::string_view text) {
+    if (text.size() > 1 && text.front() == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
+    return text;
+}
+
 std::string label(const TypeNode& node) {
     if (node.kind == Kind::object && !node.name.empty()) return node.name;
     if (node.kind == Kind::annotated) return label(node.element());
@@ -156,29 +185,35 @@ ValidationError malformed_json_error(std::string_view text) {
         const json parsed = json::parse(text);
         message += " (parsed on a second try; please report this)";
     } catch (const json::exception& e) {
+        // Drop nlohmann's "[json.exception.parse_error.101] " tag: the rest says what and where.
+        std::string_view what = e.what();
+        if (const auto tag_end = what.find("] "); !what.empty() && what.front() == '[' && tag_end != what.npos)
+            what.remove_prefix(tag_end + 2);
         message += ": ";
-        message += e.what();
+        message += what;
     }
     return ValidationError({{"", std::move(message)}}, std::string(text));
 }
 
-void fail_expected(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got) {
-    ctx.fail("expected " + phrase(node, use, got) + ", got " + describe_value(got));
+void fail_expected(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got,
+                   const json* parsed) {
+    ctx.fail("expected " + phrase(node, use, got, parsed) + (use && use->or_null ? " or null" : "") + ", got " +
+             describe_value(got));
 }
 
 std::optional<json> read_integer_json(const json& j, bool strict) {
     if (j.is_number_integer()) return j;  // signed and unsigned alike
     if (j.is_number_float()) {
-        // JSON Schema counts 30.0 as an integer, so strict mode accepts it as well.
+        // JSON Schema counts 30.0 as an integer, so strict mode accepts it as well. A whole number
+        // beyond 64 bits stays a float, which every integer type then rejects as out of its range.
         const double d = j.get<double>();
         if (!std::isfinite(d) || std::trunc(d) != d) return std::nullopt;
-        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) return json(static_cast<std::int64_t>(d));
+        if (d > -9223372036854775808.0 && d < 9223372036854775808.0) return json(static_cast<std::int64_t>(d));
         if (d >= 0 && d < 18446744073709551616.0) return json(static_cast<std::uint64_t>(d));
-        return std::nullopt;
+        return j;
     }
     if (!strict && j.is_string()) {
-        std::string_view text = trimmed(j.get_ref<const std::string&>());
-        if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+        std::string_view text = without_plus(trimmed(j.get_ref<const std::string&>()));
         if (text.empty()) return std::nullopt;
         const char* end = text.data() + text.size();
         if (text.front() != '-') {
@@ -197,11 +232,12 @@ std::optional<json> read_integer_json(const json& j, bool strict) {
 std::optional<double> read_number_json(const json& j, bool strict) {
     if (j.is_number()) return j.get<double>();
     if (!strict && j.is_string()) {
-        const std::string text(trimmed(j.get_ref<const std::string&>()));
-        if (text.empty()) return std::nullopt;
-        char* end = nullptr;
-        const double value = std::strtod(text.c_str(), &end);
-        if (end == text.c_str() + text.size() && std::isfinite(value)) return value;
+        // from_chars: decimal only (no hex, no locale), as JSON writes numbers.
+        const std::string_view text = without_plus(trimmed(j.get_ref<const std::string&>()));
+        double value{};
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(value))
+            return value;
     }
     return std::nullopt;
 }
@@ -239,13 +275,6 @@ std::optional<std::size_t> match_enumerator(const std::vector<std::string>& name
     return found;
 }
 
-bool check_number(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got,
-                  const json& number) {
-    if (number_satisfies(node.constraints, number) && (!use || number_satisfies(*use, number))) return true;
-    fail_expected(ctx, node, use, got);
-    return false;
-}
-
 bool check_string(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got) {
     if (!use || string_satisfies(*use, got.get_ref<const std::string&>())) return true;
     fail_expected(ctx, node, use, got);
@@ -254,28 +283,35 @@ bool check_string(ReadContext& ctx, const TypeNode& node, const Constraints* use
 
 bool check_items(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got) {
     const auto count = got.size();
-    bool ok = item_count_satisfies(node.constraints, count) && (!use || item_count_satisfies(*use, count));
-    if (!ok) {
-        fail_expected(ctx, node, use, got);
-        return false;
-    }
-    // A std::set is unique by nature: lax mode drops repeats, strict mode (exactly the schema) rejects them.
-    if (node.constraints.unique_items && ctx.strict()) return check_unique(ctx, got);
-    return true;
+    if (item_count_satisfies(node.constraints, count) && (!use || item_count_satisfies(*use, count))) return true;
+    fail_expected(ctx, node, use, got);
+    return false;
 }
 
-bool check_unique(ReadContext& ctx, const json& array) {
-    std::map<json, std::size_t> first_seen;  // JSON equality: 1 and 1.0 are the same item
-    bool ok = true;
-    for (std::size_t i = 0; i < array.size(); ++i) {
-        const auto [where, inserted] = first_seen.emplace(array[i], i);
-        if (inserted) continue;
-        const std::string first = ctx.path() + "/" + std::to_string(where->second);
-        PathGuard at(ctx.path(), i);
-        ctx.fail("expected a unique item, got a repeat of " + first);
-        ok = false;
+UniqueItems::UniqueItems(ReadContext& ctx, bool active) : ctx_(ctx), active_(active) {
+    if (active_) array_path_ = ctx.path();
+}
+
+UniqueItems::~UniqueItems() = default;
+
+void UniqueItems::check(std::size_t index, const json& item) {
+    const auto [where, inserted] = seen_.emplace(item, index);  // JSON equality: 1 and 1.0 are the same item
+    if (!inserted) ctx_.fail("expected a unique item, got a repeat of " + array_path_ + "/" + std::to_string(where->second));
+}
+
+NullableUse::NullableUse(const Constraints* use) : use_(nullptr) {
+    static const Constraints only_nullable = [] {
+        Constraints c;
+        c.or_null = true;
+        return c;
+    }();
+    if (use == nullptr) {
+        use_ = &only_nullable;
+    } else {
+        copy_ = *use;
+        copy_.or_null = true;
+        use_ = &copy_;
     }
-    return ok;
 }
 
 void check_unknown_keys(ReadContext& ctx, const TypeNode& node, const json& object) {
@@ -317,14 +353,21 @@ bool shape_matches(const TypeNode& node, const json& j) {
 }
 
 void report_variant_mismatch(ReadContext& ctx, const TypeNode& variant, const json& got,
-                             std::vector<std::vector<FieldError>> alternative_errors) {
+                             std::vector<std::vector<FieldError>> alternative_errors,
+                             const std::vector<std::size_t>& ignored_keys) {
     // Where an object or array matched an alternative's shape, that alternative's own errors say
-    // more than "expected A or B": report the closest such alternative (fewest errors; first on a tie).
+    // more than "expected A or B": report the closest such alternative (fewest errors, then fewest
+    // ignored keys, then the first).
     std::optional<std::size_t> closest;
+    auto closer = [&](std::size_t i, std::size_t than) {
+        const auto a = alternative_errors[i].size();
+        const auto b = alternative_errors[than].size();
+        return a < b || (a == b && ignored_keys[i] < ignored_keys[than]);
+    };
     if (got.is_object() || got.is_array()) {
         for (std::size_t i = 0; i < variant.alternatives.size(); ++i) {
             if (!shape_matches(variant.alternatives[i](), got)) continue;
-            if (!closest || alternative_errors[i].size() < alternative_errors[*closest].size()) closest = i;
+            if (!closest || closer(i, *closest)) closest = i;
         }
     }
     if (!closest) {

@@ -1,6 +1,16 @@
 #include <instructor/detail/type_tree.hpp>
 
+#include <charconv>
+
 namespace instructor::detail {
+
+double shortest_double(float value) {
+    char text[32];
+    const auto written = std::to_chars(text, text + sizeof text, value);
+    double result{};
+    std::from_chars(text, written.ptr, result);
+    return result;
+}
 
 void add_description(Constraints& c, std::string_view text) {
     c.description = text;

@@ -102,9 +102,10 @@ struct Invoice {
     Annotated<std::string, description("Issue date, YYYY-MM-DD"), pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")> issued_on;
     InvoiceStatus status;
     Annotated<std::vector<LineItem>, min_items(1), max_items(50)> lines;
-    billing::PostalAddress bill_to;
+    Annotated<billing::PostalAddress, description("Where the invoice is sent")> bill_to;
     std::optional<shipping::PostalAddress> ship_to;
     Money total;
+    Annotated<Money, description("Tax; zero when the document states none"), default_value()> tax;
     std::optional<std::string> notes;
 };
 
@@ -190,7 +191,9 @@ struct EmailMessage {
     std::string sender;
     std::string subject;
     std::string body;
-    std::optional<std::unique_ptr<EmailMessage>> quoted;
+    // Annotated<> on purpose: a bare std::optional<std::unique_ptr<X>> member does not compile with Boost.PFR
+    // 1.81 (its field counting copies a move-only type in unsafe_declval); the wrapper sidesteps that.
+    Annotated<std::optional<std::unique_ptr<EmailMessage>>, description("The message this one replies to")> quoted;
 };
 
 /// A mutually recursive pair, through vectors: a forum thread.
@@ -226,7 +229,7 @@ struct BankTransfer {
 /// An empty struct.
 struct CashPayment {};
 
-/// A variant of structs, told apart by their keys.
+/// A variant of structs, told apart by their keys; meta<Payment> describes two of its fields.
 struct Payment {
     std::variant<CardPayment, BankTransfer, CashPayment> method;
     Money amount;
@@ -353,7 +356,9 @@ struct Inbox {
 
 struct ColorPalette {
     Annotated<std::string, min_length(1)> name;
-    std::array<Annotated<std::string, pattern("^#[0-9a-f]{6}$")>, 3> primary;
+    // Annotated<> around the array on purpose: a bare std::array<std::string-like, N> member makes g++ 12
+    // crash inside Boost.PFR 1.81's field counting (an internal compiler error, not an instructor bug).
+    Annotated<std::array<Annotated<std::string, pattern("^#[0-9a-f]{6}$")>, 3>, description("Three colours")> primary;
     Annotated<std::array<double, 4>, description("Gradient stops"), unique_items> stops;
 };
 
@@ -388,6 +393,13 @@ struct instructor::meta<corpus::vendor::GeoPoint> {
                           instructor::maximum(90.0)),
         instructor::field("lon", instructor::exclusive_minimum(-180.0), instructor::maximum(180.0)),
         instructor::field("altitude_m", instructor::minimum(-500.0f), instructor::maximum(9000.0f)));
+};
+
+template <>
+struct instructor::meta<corpus::Payment> {
+    static constexpr auto fields =
+        instructor::fields(instructor::field("method", instructor::description("How it was paid")),
+                           instructor::field("amount", instructor::description("What was paid")));
 };
 
 template <>

@@ -25,13 +25,14 @@ struct Constraints {
     std::shared_ptr<const std::regex> regex;      // compiled once, from pattern
     std::vector<std::string> choices;             // literal choices for a string
     std::optional<nlohmann::json> default_value;  // a field with a default is not required
+    bool or_null = false;                         // the value sits in an optional: errors say "... or null"
 
     [[nodiscard]] bool has_value_checks() const noexcept {
         return minimum || maximum || exclusive_minimum || exclusive_maximum || min_length || max_length ||
                min_items || max_items || unique_items || regex || !choices.empty();
     }
     [[nodiscard]] bool empty() const noexcept {
-        return description.empty() && !default_value && pattern.empty() && !has_value_checks();
+        return description.empty() && !default_value && pattern.empty() && !or_null && !has_value_checks();
     }
 };
 

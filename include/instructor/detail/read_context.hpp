@@ -3,6 +3,7 @@
 // The non-template helpers here are compiled once in src/; the typed reader calls them.
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,8 +64,10 @@ private:
 /// Invalid JSON text: one error at "" with the parser's message; keeps the text.
 [[nodiscard]] ValidationError malformed_json_error(std::string_view text);
 
-/// Reports "expected <what node and use allow>, got <value>" at the current path.
-void fail_expected(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got);
+/// Reports "expected <what node and use allow>, got <value>" at the current path. `parsed` is the
+/// number read from `got`, when there was one: a type's own range is mentioned only when it broke that.
+void fail_expected(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got,
+                   const nlohmann::json* parsed = nullptr);
 
 // Scalars as the options allow. nullopt = not that type.
 [[nodiscard]] std::optional<nlohmann::json> read_integer_json(const nlohmann::json& j, bool strict);
@@ -74,12 +77,36 @@ void fail_expected(ReadContext& ctx, const TypeNode& node, const Constraints* us
                                                           bool strict);
 
 /// Checks value constraints of node (intrinsic) and use (annotations); reports and returns false on failure.
-bool check_number(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got,
-                  const nlohmann::json& number);
 bool check_string(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got);
 bool check_items(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got);
-/// Reports repeated items of an array whose use (annotation) requires unique items.
-bool check_unique(ReadContext& ctx, const nlohmann::json& array);
+/// Reports items equal to an earlier item of the same array, as they are read.
+class UniqueItems {
+public:
+    UniqueItems(ReadContext& ctx, bool active);
+    ~UniqueItems();
+    UniqueItems(const UniqueItems&) = delete;
+    UniqueItems& operator=(const UniqueItems&) = delete;
+    [[nodiscard]] bool active() const noexcept { return active_; }
+    /// Call with the path at item `index`; reports "expected a unique item, got a repeat of <first>".
+    void check(std::size_t index, const nlohmann::json& item);
+
+private:
+    ReadContext& ctx_;
+    bool active_;
+    std::string array_path_;
+    std::map<nlohmann::json, std::size_t> seen_;
+};
+
+/// The use constraints of an optional's value, marked so that errors say "... or null".
+class NullableUse {
+public:
+    explicit NullableUse(const Constraints* use);
+    [[nodiscard]] const Constraints* get() const noexcept { return use_; }
+
+private:
+    Constraints copy_;
+    const Constraints* use_;
+};
 
 /// Unknown keys of a struct's object: errors when strict, counted when lax.
 void check_unknown_keys(ReadContext& ctx, const TypeNode& node, const nlohmann::json& object);
@@ -89,7 +116,8 @@ void check_unknown_keys(ReadContext& ctx, const TypeNode& node, const nlohmann::
 
 /// A variant matched none of its alternatives: report the closest one's errors, or what was expected.
 void report_variant_mismatch(ReadContext& ctx, const TypeNode& variant, const nlohmann::json& got,
-                             std::vector<std::vector<FieldError>> alternative_errors);
+                             std::vector<std::vector<FieldError>> alternative_errors,
+                             const std::vector<std::size_t>& ignored_keys);
 
 // What a validator may return: errors with pointers relative to the object, messages, or one message.
 void add_validator_errors(ReadContext& ctx, const std::vector<FieldError>& errors);

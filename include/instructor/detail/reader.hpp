@@ -31,23 +31,17 @@ bool read_integer(const nlohmann::json& j, T& out, ReadContext& ctx, const Const
         fail_expected(ctx, node, use, j);
         return false;
     }
-    if (!check_number(ctx, node, use, j, *number)) return false;
-    if constexpr (std::is_signed_v<T>) {
-        // In range, as check_number just confirmed (the node carries T's range when narrower than 64 bits).
-        if (number->is_number_unsigned() && number->template get<std::uint64_t>() >
-                                                static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
-            fail_expected(ctx, node, use, j);
-            return false;
-        }
-        out = static_cast<T>(number->template get<std::int64_t>());
-    } else {
-        // A signed JSON integer may still be non-negative (30.0 read as an integer, "-0", json(30) built in code).
-        if (!number->is_number_unsigned() && number->template get<std::int64_t>() < 0) {
-            fail_expected(ctx, node, use, j);
-            return false;
-        }
-        out = static_cast<T>(number->template get<std::uint64_t>());
+    // The type's own range first (it decides whether the cast below is safe), then the annotations.
+    if (number->is_number_float() /* beyond 64 bits */ || compare_numbers(*number, *node.type_minimum) < 0 ||
+        compare_numbers(*number, *node.type_maximum) > 0 ||
+        (use && !number_satisfies(*use, *number))) {
+        fail_expected(ctx, node, use, j, &*number);
+        return false;
     }
+    if constexpr (std::is_signed_v<T>)
+        out = static_cast<T>(number->template get<std::int64_t>());
+    else
+        out = static_cast<T>(number->template get<std::uint64_t>());
     return true;
 }
 
@@ -55,12 +49,15 @@ template <class T>
 bool read_floating(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use) {
     const TypeNode& node = node_of<T>();
     const auto number = read_number_json(j, ctx.strict());
-    if (!number || (*number > static_cast<double>(std::numeric_limits<T>::max()) ||
-                    *number < -static_cast<double>(std::numeric_limits<T>::max()))) {
+    if (!number) {
         fail_expected(ctx, node, use, j);
         return false;
     }
-    if (use && use->has_value_checks() && !check_number(ctx, node, use, j, nlohmann::json(*number))) return false;
+    const nlohmann::json value(*number);
+    if (!number_satisfies(node.constraints, value) || (use && !number_satisfies(*use, value))) {
+        fail_expected(ctx, node, use, j, &value);
+        return false;
+    }
     out = static_cast<T>(*number);
     return true;
 }
@@ -76,10 +73,15 @@ bool read_sequence(const nlohmann::json& j, T& out, ReadContext& ctx, const Cons
     const auto before = ctx.error_count();
     const auto& items = j.get_ref<const nlohmann::json::array_t&>();
     using Item = typename T::value_type;
+    // unique_items compares what was read (lax mode reads [1, "1"] as a repeat); strict compares the JSON.
+    UniqueItems unique(ctx, use && use->unique_items);
+    auto check_unique_item = [&](std::size_t i, const Item& item) {
+        if (unique.active()) unique.check(i, ctx.strict() ? items[i] : json_of(item));
+    };
     if constexpr (is_std_array<T>::value) {
         for (std::size_t i = 0; i < items.size(); ++i) {
             PathGuard at(ctx.path(), i);
-            read_value(items[i], out[i], ctx, nullptr);
+            if (read_value(items[i], out[i], ctx, nullptr)) check_unique_item(i, out[i]);
         }
     } else {
         out.clear();
@@ -88,14 +90,13 @@ bool read_sequence(const nlohmann::json& j, T& out, ReadContext& ctx, const Cons
             PathGuard at(ctx.path(), i);
             if constexpr (std::is_same_v<Item, bool>) {  // std::vector<bool> has no bool& to read into
                 bool item{};
-                read_value(items[i], item, ctx, nullptr);
+                if (read_value(items[i], item, ctx, nullptr)) check_unique_item(i, item);
                 out.push_back(item);
             } else {
-                read_value(items[i], out.emplace_back(), ctx, nullptr);
+                if (read_value(items[i], out.emplace_back(), ctx, nullptr)) check_unique_item(i, out.back());
             }
         }
     }
-    if (use && use->unique_items) check_unique(ctx, j);
     return ctx.error_count() == before;
 }
 
@@ -109,11 +110,21 @@ bool read_set(const nlohmann::json& j, T& out, ReadContext& ctx, const Constrain
     if (!check_items(ctx, node, use, j)) return false;
     const auto before = ctx.error_count();
     const auto& items = j.get_ref<const nlohmann::json::array_t&>();
+    // A set is unique by nature: strict mode (exactly the schema) reports repeats, lax mode drops them.
+    UniqueItems unique(ctx, ctx.strict());
     out.clear();
     for (std::size_t i = 0; i < items.size(); ++i) {
         PathGuard at(ctx.path(), i);
         typename T::value_type item{};
-        if (read_value(items[i], item, ctx, nullptr)) out.insert(std::move(item));  // repeats: see check_items
+        if (!read_value(items[i], item, ctx, nullptr)) continue;
+        if (unique.active()) unique.check(i, items[i]);
+        out.insert(std::move(item));
+    }
+    // Dropping repeats must not leave fewer items than min_items asks for.
+    if (ctx.error_count() == before && out.size() < items.size() &&
+        !(item_count_satisfies(node.constraints, out.size()) && (!use || item_count_satisfies(*use, out.size())))) {
+        fail_expected(ctx, node, use, json_of(out));
+        return false;
     }
     return ctx.error_count() == before;
 }
@@ -183,17 +194,20 @@ bool read_variant(const nlohmann::json& j, std::variant<A...>& out, ReadContext&
     // that tells struct alternatives apart by their keys); otherwise, in lax mode, the alternative
     // that ignored the fewest unknown keys.
     std::vector<std::vector<FieldError>> errors(sizeof...(A));
+    std::vector<std::size_t> ignored(sizeof...(A), 0);
     auto attempt = [&](const ParseOptions& options) {
         bool found = false;
         std::size_t best_ignored = std::numeric_limits<std::size_t>::max();
         std::size_t index = 0;
         auto try_one = [&]<class Alternative>(std::type_identity<Alternative>) {
-            auto& alternative_errors = errors[index++];
+            auto& alternative_errors = errors[index];
             alternative_errors.clear();
             ReadContext sub(options, alternative_errors);
             sub.path() = ctx.path();
             Alternative candidate{};
-            if (read_value(j, candidate, sub, nullptr) && sub.ignored_keys < best_ignored) {
+            const bool read = read_value(j, candidate, sub, nullptr);
+            ignored[index++] = sub.ignored_keys;
+            if (read && sub.ignored_keys < best_ignored) {
                 best_ignored = sub.ignored_keys;
                 out = std::move(candidate);
                 found = true;
@@ -207,7 +221,7 @@ bool read_variant(const nlohmann::json& j, std::variant<A...>& out, ReadContext&
     static const ParseOptions strict_options{.strict = true};
     if (attempt(strict_options)) return true;
     if (!ctx.strict() && attempt(ctx.options())) return true;
-    report_variant_mismatch(ctx, node_of<std::variant<A...>>(), j, std::move(errors));
+    report_variant_mismatch(ctx, node_of<std::variant<A...>>(), j, std::move(errors), ignored);
     return false;
 }
 
@@ -263,7 +277,8 @@ bool read_value(const nlohmann::json& j, T& out, ReadContext& ctx, const Constra
             out.reset();
             return true;
         }
-        return read_value(j, out.emplace(), ctx, use);
+        const NullableUse nullable(use);  // so that a wrong value is told "expected ... or null"
+        return read_value(j, out.emplace(), ctx, nullable.get());
     } else if constexpr (pointer_type<T>) {
         if (j.is_null()) {
             out.reset();
@@ -274,7 +289,8 @@ bool read_value(const nlohmann::json& j, T& out, ReadContext& ctx, const Constra
             out = std::make_unique<Element>();
         else
             out = std::make_shared<Element>();
-        return read_value(j, *out, ctx, use);
+        const NullableUse nullable(use);
+        return read_value(j, *out, ctx, nullable.get());
     } else if constexpr (variant_type<T>) {
         return read_variant(j, out, ctx);
     } else if constexpr (sequence_type<T>) {

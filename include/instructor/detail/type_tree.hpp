@@ -61,6 +61,7 @@ struct TypeNode {
     std::vector<NodeRef> alternatives;       // variant
     std::vector<std::string> enumerators;    // enumeration
     bool single_precision = false;           // number: a float, whose range is narrower than JSON's
+    std::optional<nlohmann::json> type_minimum, type_maximum;  // integer: the C++ type's own range
 };
 
 template <class T>
@@ -79,6 +80,8 @@ void add_description(Constraints& c, std::string_view text);
 void add_bound(Constraints& c, annotation::BoundKind kind, nlohmann::json value);
 void add_length(Constraints& c, annotation::SizeKind kind, std::size_t value);
 void add_items(Constraints& c, annotation::SizeKind kind, std::size_t value);
+/// The double with the same shortest decimal spelling as this float.
+double shortest_double(float value);
 
 template <class Value, class A>
 void add_annotation(Constraints& c, const A& a) {
@@ -93,7 +96,10 @@ void add_annotation(Constraints& c, const A& a) {
         add_items(c, a.kind, a.value);
     } else if constexpr (requires { a.kind; a.value; }) {
         static_assert(integer_type<V> || number_type<V>, "numeric bounds apply to numbers");
-        add_bound(c, a.kind, nlohmann::json(a.value));
+        if constexpr (std::is_same_v<std::remove_cv_t<decltype(a.value)>, float>)
+            add_bound(c, a.kind, nlohmann::json(shortest_double(a.value)));  // 0.1f is 0.1, not 0.10000000149
+        else
+            add_bound(c, a.kind, nlohmann::json(a.value));
     } else if constexpr (std::is_same_v<A, annotation::UniqueItems>) {
         static_assert(sequence_type<V>, "unique_items applies to vectors and arrays (a std::set is unique already)");
         c.unique_items = true;
@@ -216,9 +222,15 @@ TypeNode build_node() {
     } else if constexpr (integer_type<T>) {
         n.kind = Kind::integer;
         set_integer_range<T>(n.constraints);
+        n.type_minimum = nlohmann::json(std::numeric_limits<T>::min());
+        n.type_maximum = nlohmann::json(std::numeric_limits<T>::max());
     } else if constexpr (number_type<T>) {
         n.kind = Kind::number;
-        n.single_precision = sizeof(T) < sizeof(double);
+        if constexpr (sizeof(T) < sizeof(double)) {  // a float: JSON numbers reach further, so say where it ends
+            n.single_precision = true;
+            n.constraints.minimum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::lowest()));
+            n.constraints.maximum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::max()));
+        }
     } else if constexpr (string_type<T>) {
         n.kind = Kind::string;
     } else if constexpr (enum_type<T>) {
