@@ -19,6 +19,8 @@
 
 #include <instructor/instructor.hpp>
 
+#include "error_listing.hpp"
+
 namespace parse_test {
 
 using instructor::Annotated;
@@ -26,28 +28,12 @@ using instructor::FieldError;
 using instructor::ParseOptions;
 using instructor::ValidationError;
 using nlohmann::json;
-using Errors = std::vector<FieldError>;
+using test_support::Errors;
+using test_support::listed;
+using test_support::parse_errors;
 
 const ParseOptions strict{.strict = true};
 
-/// One line per error, strings JSON-quoted: equal listings mean equal error vectors, and a failing
-/// CHECK shows both sides readably.
-std::string listed(const Errors& errors) {
-    std::string text;
-    for (const auto& e : errors) text += "{" + json(e.pointer).dump() + ", " + json(e.message).dump() + "}\n";
-    return text;
-}
-
-/// The errors from_json throws for this text; a made-up error when it does not throw.
-template <class T>
-Errors parse_errors(const std::string& text, const ParseOptions& options = {}) {
-    try {
-        (void)instructor::from_json<T>(text, options);
-    } catch (const ValidationError& e) {
-        return e.errors();
-    }
-    return {{"(no error)", "from_json accepted " + text}};
-}
 
 template <class V>
 struct Box {

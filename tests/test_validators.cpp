@@ -14,31 +14,20 @@
 
 #include <instructor/instructor.hpp>
 
+#include "error_listing.hpp"
+
 namespace validators_test {
 
 using instructor::FieldError;
 using instructor::ParseOptions;
 using instructor::ValidationError;
 using nlohmann::json;
-using Errors = std::vector<FieldError>;
+using test_support::Errors;
+using test_support::listed;
+using test_support::parse_errors;
 
 const ParseOptions strict{.strict = true};
 
-std::string listed(const Errors& errors) {
-    std::string text;
-    for (const auto& e : errors) text += "{" + json(e.pointer).dump() + ", " + json(e.message).dump() + "}\n";
-    return text;
-}
-
-template <class T>
-Errors parse_errors(const std::string& text, const ParseOptions& options = {}) {
-    try {
-        (void)instructor::from_json<T>(text, options);
-    } catch (const ValidationError& e) {
-        return e.errors();
-    }
-    return {{"(no error)", "from_json accepted " + text}};
-}
 
 // ---- member validators, one per return type ----------------------------------------------------------
 

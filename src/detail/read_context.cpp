@@ -281,7 +281,11 @@ bool check_string(ReadContext& ctx, const TypeNode& node, const Constraints* use
     return false;
 }
 
-bool check_items(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got) {
+bool check_array(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got) {
+    if (!got.is_array()) {
+        fail_expected(ctx, node, use, got);
+        return false;
+    }
     const auto count = got.size();
     if (item_count_satisfies(node.constraints, count) && (!use || item_count_satisfies(*use, count))) return true;
     fail_expected(ctx, node, use, got);

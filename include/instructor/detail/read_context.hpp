@@ -78,7 +78,8 @@ void fail_expected(ReadContext& ctx, const TypeNode& node, const Constraints* us
 
 /// Checks value constraints of node (intrinsic) and use (annotations); reports and returns false on failure.
 bool check_string(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got);
-bool check_items(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got);
+/// An array, with as many items as node and use allow.
+bool check_array(ReadContext& ctx, const TypeNode& node, const Constraints* use, const nlohmann::json& got);
 /// Reports items equal to an earlier item of the same array, as they are read.
 class UniqueItems {
 public:

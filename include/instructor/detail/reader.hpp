@@ -65,11 +65,7 @@ bool read_floating(const nlohmann::json& j, T& out, ReadContext& ctx, const Cons
 template <class T>
 bool read_sequence(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use) {
     const TypeNode& node = node_of<T>();
-    if (!j.is_array()) {
-        fail_expected(ctx, node, use, j);
-        return false;
-    }
-    if (!check_items(ctx, node, use, j)) return false;
+    if (!check_array(ctx, node, use, j)) return false;
     const auto before = ctx.error_count();
     const auto& items = j.get_ref<const nlohmann::json::array_t&>();
     using Item = typename T::value_type;
@@ -103,11 +99,7 @@ bool read_sequence(const nlohmann::json& j, T& out, ReadContext& ctx, const Cons
 template <class T>
 bool read_set(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use) {
     const TypeNode& node = node_of<T>();
-    if (!j.is_array()) {
-        fail_expected(ctx, node, use, j);
-        return false;
-    }
-    if (!check_items(ctx, node, use, j)) return false;
+    if (!check_array(ctx, node, use, j)) return false;
     const auto before = ctx.error_count();
     const auto& items = j.get_ref<const nlohmann::json::array_t&>();
     // A set is unique by nature: strict mode (exactly the schema) reports repeats, lax mode drops them.
