@@ -23,4 +23,18 @@ std::string to_string(const FieldError& error) {
 ValidationError::ValidationError(std::vector<FieldError> errors, std::string raw)
     : Error(summarize(errors)), errors_(std::move(errors)), raw_(std::move(raw)) {}
 
+namespace {
+
+std::string describe(const HttpErrorDetails& d) {
+    std::string text = d.provider + " answered HTTP " + std::to_string(d.status);
+    if (!d.code.empty() && d.code != std::to_string(d.status)) text += " (" + d.code + ")";
+    text += ": " + (d.message.empty() ? std::string("no message") : d.message);
+    if (!d.request_id.empty()) text += " [request " + d.request_id + "]";
+    return text;
+}
+
+}  // namespace
+
+HttpError::HttpError(HttpErrorDetails details) : Error(describe(details)), details_(std::move(details)) {}
+
 }  // namespace instructor

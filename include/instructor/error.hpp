@@ -2,6 +2,7 @@
 // The exceptions instructor throws. Every one derives from instructor::Error (a std::runtime_error),
 // says what happened and where, and never contains an API key.
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,6 +47,64 @@ private:
 class SchemaError : public Error {
 public:
     using Error::Error;
+};
+
+/// A client set up wrongly: an unknown provider, a mode the provider does not support, no API key.
+/// The message names what to use instead.
+class ConfigurationError : public Error {
+public:
+    using Error::Error;
+};
+
+/// The request never got an HTTP reply: no connection, a timeout, a reply cut off.
+class TransportError : public Error {
+public:
+    using Error::Error;
+};
+
+/// What a provider said when it refused a request. Never holds an API key.
+struct HttpErrorDetails {
+    std::string provider;           // "groq", "mistral", ...
+    int status = 0;                 // HTTP status
+    std::string message;            // the provider's own message
+    std::string type;               // e.g. "invalid_request_error"
+    std::string code;               // e.g. "rate_limit_exceeded", "tool_use_failed", "400"
+    std::string param;              // the request field at fault, when named
+    std::string request_id;         // x-request-id or the provider's equivalent
+    std::optional<double> retry_after_seconds;  // from retry-after-ms / retry-after
+    std::string failed_generation;  // Groq: the model's output that failed its own validation
+    std::string body;               // the reply body as received
+};
+
+/// The provider answered with an HTTP error status.
+class HttpError : public Error {
+public:
+    explicit HttpError(HttpErrorDetails details);
+
+    [[nodiscard]] const HttpErrorDetails& details() const noexcept { return details_; }
+    [[nodiscard]] int status() const noexcept { return details_.status; }
+
+private:
+    HttpErrorDetails details_;
+};
+
+/// 401 or 403: the key is missing, wrong, or lacks permission.
+class AuthenticationError : public HttpError {
+public:
+    using HttpError::HttpError;
+};
+
+/// 429: too many requests, or (code "insufficient_quota") no credit left, which waiting will not fix.
+class RateLimitError : public HttpError {
+public:
+    using HttpError::HttpError;
+    [[nodiscard]] bool quota_exhausted() const noexcept { return details().code == "insufficient_quota"; }
+};
+
+/// 5xx: the provider failed.
+class ServerError : public HttpError {
+public:
+    using HttpError::HttpError;
 };
 
 }  // namespace instructor

@@ -3,9 +3,15 @@
 // This header brings in everything.
 
 #include <instructor/annotations.hpp>
+#include <instructor/completion.hpp>
 #include <instructor/error.hpp>
 #include <instructor/from_json.hpp>
+#include <instructor/message.hpp>
 #include <instructor/meta.hpp>
+#include <instructor/mode.hpp>
+#include <instructor/provider.hpp>
+#include <instructor/request.hpp>
+#include <instructor/response_model.hpp>
 #include <instructor/result.hpp>
 #include <instructor/schema.hpp>
 #include <instructor/to_json.hpp>

@@ -1,0 +1,50 @@
+#pragma once
+// A model's reply, normalised across providers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <instructor/message.hpp>
+
+namespace instructor {
+
+enum class FinishReason {
+    stop,            // the model finished (OpenAI, "eos" from Together, Ollama's "stop")
+    length,          // cut off by max tokens or the context window (Mistral's "model_length")
+    tool_calls,      // stopped to call tools
+    content_filter,  // withheld by a content filter
+    error,           // the provider reports an error (Mistral's "error")
+    unknown,         // absent, or a value no provider documents
+};
+
+[[nodiscard]] std::string_view to_string(FinishReason reason) noexcept;
+
+/// Token counts, with the providers' different names mapped to one set. Adding usages sums them.
+struct Usage {
+    std::int64_t prompt_tokens = 0;
+    std::int64_t completion_tokens = 0;
+    std::int64_t total_tokens = 0;
+    std::int64_t cached_tokens = 0;     // of the prompt, served from a cache
+    std::int64_t reasoning_tokens = 0;  // of the completion, spent on hidden reasoning
+
+    Usage& operator+=(const Usage& other) noexcept;
+    friend Usage operator+(Usage a, const Usage& b) noexcept { return a += b; }
+    friend bool operator==(const Usage&, const Usage&) = default;
+};
+
+struct Completion {
+    std::string text;                      // the message content (text parts joined)
+    std::vector<ToolCall> tool_calls;      // arguments always JSON text, whatever the provider sent
+    FinishReason finish_reason = FinishReason::unknown;
+    std::optional<std::string> refusal;    // the model declined (OpenAI structured outputs)
+    Usage usage;
+    std::string request_id;                // the provider's id for the request, when it gives one
+    std::string model;                     // the model that answered, as reported
+    nlohmann::json raw;                    // the reply exactly as decoded
+};
+
+}  // namespace instructor

@@ -1,0 +1,64 @@
+#pragma once
+// A provider: one chat API dialect. It turns the neutral Request into that API's body, headers and
+// path, and its replies and error bodies back into a Completion or a typed error. Providers know
+// nothing of C++ types: they see schemas (ResponseModel) and JSON.
+//
+// The built-in ones are found by name: instructor::provider("groq"). Each lives in one file in
+// src/providers/; adding one means implementing this interface and adding a table entry.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <instructor/completion.hpp>
+#include <instructor/mode.hpp>
+#include <instructor/request.hpp>
+
+namespace instructor {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+class Provider {
+public:
+    virtual ~Provider() = default;
+
+    /// The name used by from_provider ("groq", "ollama-native", ...).
+    [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+    /// Where the API lives, e.g. "https://api.groq.com/openai/v1".
+    [[nodiscard]] virtual std::string_view default_base_url() const noexcept = 0;
+    /// The environment variable holding the key ("GROQ_API_KEY"), or "" when none is needed.
+    [[nodiscard]] virtual std::string_view api_key_variable() const noexcept = 0;
+    /// The path of the chat endpoint, appended to the base URL.
+    [[nodiscard]] virtual std::string_view chat_path() const noexcept { return "/chat/completions"; }
+    [[nodiscard]] virtual Mode default_mode() const noexcept = 0;
+    [[nodiscard]] virtual const std::vector<Mode>& supported_modes() const noexcept = 0;
+
+    /// Throws ConfigurationError when `mode` is not supported, naming the modes that are.
+    void check_mode(Mode mode) const;
+
+    /// Authorization and content headers. The key goes only here, never into errors or logs.
+    [[nodiscard]] virtual HttpHeaders headers(std::string_view api_key) const;
+
+    /// The request body for this mode (checks the mode first).
+    [[nodiscard]] virtual nlohmann::ordered_json build_body(const Request& request, Mode mode) const = 0;
+
+    /// A successful reply, normalised.
+    [[nodiscard]] virtual Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const = 0;
+
+    /// Throws the typed error (HttpError and its kinds) for an error reply.
+    [[noreturn]] virtual void throw_error(int status, const HttpHeaders& headers, std::string_view body) const;
+
+protected:
+    /// Why a mode is missing, when there is more to say than "not supported" (Ollama cannot force tools).
+    [[nodiscard]] virtual std::string unsupported_reason(Mode mode) const;
+};
+
+/// The built-in provider with this name; throws ConfigurationError listing the known names.
+[[nodiscard]] const Provider& provider(std::string_view name);
+/// The names of every built-in provider, in table order.
+[[nodiscard]] std::vector<std::string_view> provider_names();
+
+}  // namespace instructor

@@ -1,0 +1,55 @@
+#pragma once
+// The provider-neutral request: what to ask, of which model, how, and what shape the answer takes.
+//
+//     instructor::Request request{
+//         .model = "llama3.1",
+//         .messages = {instructor::user("Jason is 30 years old")},
+//         .max_retries = 2,
+//         .temperature = 0.0,
+//     };
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <instructor/message.hpp>
+#include <instructor/mode.hpp>
+
+namespace instructor {
+
+/// The shape of the answer, in every schema form a provider may want. Built from a type by
+/// instructor::response_model<T>(); a provider only ever sees this.
+struct ResponseModel {
+    std::string name;         // identifier-safe: the tool / schema name
+    std::string description;  // the tool description
+    nlohmann::ordered_json schema;                        // plain draft 2020-12
+    std::optional<nlohmann::ordered_json> strict_schema;  // OpenAI strict form, when the type has one
+    std::optional<nlohmann::ordered_json> inlined_schema; // no $ref, when the type has one
+    std::string strict_unavailable;                       // why there is no strict form
+    std::string inlined_unavailable;                      // why there is no inlined form
+};
+
+struct Request {
+    // Designated initializers follow declaration order: model, messages, max_retries come first.
+    std::string model;
+    std::vector<Message> messages;
+    int max_retries = 0;  // re-asks after the first call when the answer does not validate
+
+    std::optional<double> temperature;
+    std::optional<double> top_p;
+    std::optional<int> max_tokens;
+    std::optional<std::int64_t> seed;
+    std::vector<std::string> stop;
+    bool stream = false;
+    std::optional<Mode> mode;  // overrides the client's mode for this call
+
+    /// Provider fields passed through untouched, merged into the body last.
+    nlohmann::json extra = nlohmann::json::object();
+
+    /// What the answer must look like: one model, or one per alternative in parallel_tools mode.
+    std::vector<ResponseModel> response_models;
+};
+
+}  // namespace instructor

@@ -1,0 +1,184 @@
+#include "common.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+namespace instructor::providers {
+namespace {
+
+using json = nlohmann::json;
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string text_of(const json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_null()) return {};
+    return value.dump();
+}
+
+// Keeps a readable part of a body that is not JSON (an HTML error page from a proxy, say).
+std::string readable_excerpt(std::string_view body) {
+    std::string text;
+    bool in_tag = false;
+    for (char c : body) {
+        if (c == '<') in_tag = true;
+        if (!in_tag) text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+        if (c == '>') in_tag = false;
+    }
+    std::string collapsed;
+    for (char c : text)
+        if (!(c == ' ' && (collapsed.empty() || collapsed.back() == ' '))) collapsed += c;
+    while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+    if (collapsed.size() > 200) collapsed = collapsed.substr(0, 200) + "...";
+    return collapsed;
+}
+
+}  // namespace
+
+std::string header_value(const HttpHeaders& headers, std::string_view name) {
+    for (const auto& [key, value] : headers)
+        if (equal_ignoring_case(key, name)) return value;
+    return {};
+}
+
+std::optional<double> retry_after_seconds(const HttpHeaders& headers) {
+    if (const auto ms = header_value(headers, "retry-after-ms"); !ms.empty()) {
+        double value{};
+        const auto [end, ec] = std::from_chars(ms.data(), ms.data() + ms.size(), value);
+        if (ec == std::errc() && end == ms.data() + ms.size() && value >= 0) return value / 1000.0;
+    }
+    const auto after = header_value(headers, "retry-after");
+    if (after.empty()) return std::nullopt;
+    double seconds{};
+    const auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), seconds);
+    if (ec == std::errc() && end == after.data() + after.size() && seconds >= 0) return seconds;
+    // An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+    std::tm when{};
+    std::istringstream in(after);
+    in >> std::get_time(&when, "%a, %d %b %Y %H:%M:%S");
+    if (in.fail()) return std::nullopt;
+    const auto at = std::chrono::system_clock::from_time_t(timegm(&when));
+    const auto wait = std::chrono::duration<double>(at - std::chrono::system_clock::now()).count();
+    return std::max(0.0, wait);
+}
+
+HttpErrorDetails decode_error_body(std::string_view provider, int status, const HttpHeaders& headers,
+                                   std::string_view body) {
+    HttpErrorDetails d;
+    d.provider = provider;
+    d.status = status;
+    d.body = body;
+    d.retry_after_seconds = retry_after_seconds(headers);
+    d.request_id = header_value(headers, "x-request-id");
+    if (d.request_id.empty()) d.request_id = header_value(headers, "request-id");
+
+    const json parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        d.message = body.empty() ? "empty reply body" : readable_excerpt(body);
+        return d;
+    }
+    const json* error = &parsed;
+    if (const auto inner = parsed.find("error"); inner != parsed.end()) {
+        if (inner->is_string()) {
+            d.message = inner->get<std::string>();  // Ollama: {"error": "model 'x' not found"}
+            return d;
+        }
+        if (inner->is_object()) error = &*inner;
+    }
+    const auto field = [&](const char* name) {
+        const auto found = error->find(name);
+        return found == error->end() ? std::string() : text_of(*found);
+    };
+    if (const auto message = error->find("message"); message != error->end()) {
+        // Mistral sends {"message": {"detail": [...]}} for validation errors.
+        if (message->is_object() && message->contains("detail"))
+            d.message = text_of((*message)["detail"]);
+        else
+            d.message = text_of(*message);
+    } else if (const auto detail = error->find("detail"); detail != error->end()) {
+        d.message = text_of(*detail);  // FastAPI servers (llama-cpp-python)
+    }
+    d.type = field("type");
+    d.code = field("code");
+    d.param = field("param");
+    d.failed_generation = field("failed_generation");
+    if (const auto id = parsed.find("x_groq"); id != parsed.end() && id->is_object() && id->contains("id"))
+        d.request_id = text_of((*id)["id"]);
+    return d;
+}
+
+void throw_http_error(HttpErrorDetails details) {
+    if (details.status == 401 || details.status == 403) throw AuthenticationError(std::move(details));
+    if (details.status == 429) throw RateLimitError(std::move(details));
+    if (details.status >= 500) throw ServerError(std::move(details));
+    throw HttpError(std::move(details));
+}
+
+FinishReason finish_reason_from(const json& value) {
+    if (!value.is_string()) return FinishReason::unknown;
+    const auto& reason = value.get_ref<const std::string&>();
+    if (reason == "stop" || reason == "eos" || reason == "end_turn") return FinishReason::stop;
+    if (reason == "length" || reason == "model_length" || reason == "max_tokens") return FinishReason::length;
+    if (reason == "tool_calls" || reason == "function_call") return FinishReason::tool_calls;
+    if (reason == "content_filter") return FinishReason::content_filter;
+    if (reason == "error") return FinishReason::error;
+    return FinishReason::unknown;
+}
+
+std::string arguments_text(const json& arguments) {
+    if (arguments.is_string()) return arguments.get<std::string>();
+    if (arguments.is_null()) return {};
+    return arguments.dump();
+}
+
+std::string schema_instruction(const nlohmann::ordered_json& schema) {
+    return "Answer with a JSON object that matches this JSON Schema:\n\n" + schema.dump(2) +
+           "\n\nReply with the data itself (an instance of the schema), not with the schema.";
+}
+
+std::string tool_description(const ResponseModel& model) {
+    if (!model.description.empty()) return model.description;
+    return "Extract `" + model.name + "` from the conversation, with every required field and the right types.";
+}
+
+void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::ordered_json& schema) {
+    const std::string instruction = schema_instruction(schema);
+    if (!messages.empty() && messages[0]["role"] == "system" && messages[0]["content"].is_string()) {
+        messages[0]["content"] = messages[0]["content"].get<std::string>() + "\n\n" + instruction;
+        return;
+    }
+    messages.insert(messages.begin(), nlohmann::ordered_json{{"role", "system"}, {"content", instruction}});
+}
+
+const ResponseModel& single_model(const Request& request, std::string_view provider) {
+    if (request.response_models.empty())
+        throw ConfigurationError(std::string(provider) + ": the request has no response model (the shape to extract)");
+    return request.response_models.front();
+}
+
+const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model) {
+    if (!model.strict_schema)
+        throw ConfigurationError("strict mode needs the OpenAI strict schema of " + model.name + ", which it has not: " +
+                                 model.strict_unavailable);
+    return *model.strict_schema;
+}
+
+const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model) {
+    return model.inlined_schema ? *model.inlined_schema : model.schema;
+}
+
+void merge_extra(nlohmann::ordered_json& body, const json& extra) {
+    if (!extra.is_object()) return;
+    for (const auto& [key, value] : extra.items()) body[key] = value;
+}
+
+}  // namespace instructor::providers

@@ -1,0 +1,57 @@
+#pragma once
+// Pieces every dialect shares: error bodies, retry hints, finish reasons, prompt text for JSON modes.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <instructor/completion.hpp>
+#include <instructor/error.hpp>
+#include <instructor/provider.hpp>
+
+namespace instructor::providers {
+
+/// A header's value (names compare case-insensitively), or "".
+[[nodiscard]] std::string header_value(const HttpHeaders& headers, std::string_view name);
+
+/// Seconds to wait, from retry-after-ms or retry-after (seconds or an HTTP date).
+[[nodiscard]] std::optional<double> retry_after_seconds(const HttpHeaders& headers);
+
+/// Reads every error body shape in use: {"error": {...}}, {"error": "text"}, {"object": "error",
+/// "message": text or object}, {"message": ...}, {"detail": ...}, and non-JSON bodies (HTML pages).
+[[nodiscard]] HttpErrorDetails decode_error_body(std::string_view provider, int status, const HttpHeaders& headers,
+                                                 std::string_view body);
+
+/// Throws the error class that fits the status.
+[[noreturn]] void throw_http_error(HttpErrorDetails details);
+
+/// "stop", "eos", "length", "model_length", "tool_calls", "function_call", "content_filter", "error".
+[[nodiscard]] FinishReason finish_reason_from(const nlohmann::json& value);
+
+/// Tool arguments as JSON text, whether the provider sent a string or an object.
+[[nodiscard]] std::string arguments_text(const nlohmann::json& arguments);
+
+/// The instruction put in the system message in json and md_json modes.
+[[nodiscard]] std::string schema_instruction(const nlohmann::ordered_json& schema);
+/// The extra user message of md_json mode.
+inline constexpr std::string_view md_json_instruction = "Return the JSON object inside a ```json code block.";
+
+/// The tool description: the model's own, or one that says what to do.
+[[nodiscard]] std::string tool_description(const ResponseModel& model);
+
+/// Adds the schema instruction to the first system message, or puts a new one first.
+void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::ordered_json& schema);
+
+/// The one response model most modes need; throws ConfigurationError when there is none.
+[[nodiscard]] const ResponseModel& single_model(const Request& request, std::string_view provider);
+/// The strict schema, or a ConfigurationError saying why the type has none.
+[[nodiscard]] const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model);
+/// The inlined schema when the type has one, else the plain one (recursive types keep their $refs).
+[[nodiscard]] const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model);
+
+/// Copies `extra` into `body` last, so that callers can override anything.
+void merge_extra(nlohmann::ordered_json& body, const nlohmann::json& extra);
+
+}  // namespace instructor::providers

@@ -1,0 +1,123 @@
+// Ollama's own API, /api/chat: sampling goes in `options` (max tokens is num_predict), `stream`
+// defaults to true so it is always sent, the schema goes bare in `format`, images are base64 in
+// `images`, tool arguments are JSON objects, and there is no tool_choice at all.
+#include <string>
+
+#include "common.hpp"
+#include "registry.hpp"
+
+namespace instructor::providers {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::json;
+
+class OllamaNative final : public Provider {
+public:
+    [[nodiscard]] std::string_view name() const noexcept override { return "ollama-native"; }
+    [[nodiscard]] std::string_view default_base_url() const noexcept override { return "http://localhost:11434"; }
+    [[nodiscard]] std::string_view api_key_variable() const noexcept override { return ""; }
+    [[nodiscard]] std::string_view chat_path() const noexcept override { return "/api/chat"; }
+    [[nodiscard]] Mode default_mode() const noexcept override { return Mode::json_schema; }
+    [[nodiscard]] const std::vector<Mode>& supported_modes() const noexcept override {
+        static const std::vector<Mode> modes{Mode::json, Mode::json_schema, Mode::md_json};
+        return modes;
+    }
+
+    [[nodiscard]] ojson build_body(const Request& request, Mode mode) const override {
+        check_mode(mode);
+        ojson messages = ojson::array();
+        for (const auto& message : request.messages) messages.push_back(message_json(message));
+        const ResponseModel& model = single_model(request, name());
+        ojson format;
+        switch (mode) {
+            case Mode::json:
+                add_schema_instruction(messages, inlined_or_plain(model));
+                format = "json";
+                break;
+            case Mode::json_schema: format = inlined_or_plain(model); break;
+            case Mode::md_json:
+                add_schema_instruction(messages, inlined_or_plain(model));
+                messages.push_back({{"role", "user"}, {"content", md_json_instruction}});
+                break;
+            default: break;  // check_mode refused the rest
+        }
+        ojson body{{"model", request.model}, {"messages", std::move(messages)}, {"stream", request.stream}};
+        if (!format.is_null()) body["format"] = std::move(format);
+        ojson options = ojson::object();
+        if (request.temperature) options["temperature"] = *request.temperature;
+        if (request.top_p) options["top_p"] = *request.top_p;
+        if (request.max_tokens) options["num_predict"] = *request.max_tokens;
+        if (request.seed) options["seed"] = *request.seed;
+        if (!request.stop.empty()) options["stop"] = request.stop;
+        if (!options.empty()) body["options"] = std::move(options);
+        merge_extra(body, request.extra);
+        return body;
+    }
+
+    [[nodiscard]] Completion decode_reply(const json& body, const HttpHeaders& headers) const override {
+        if (const auto error = body.find("error"); error != body.end() && !error->is_null())
+            throw_error(200, headers, body.dump());
+        Completion c;
+        c.raw = body;
+        const json message = body.value("message", json::object());
+        c.text = message.value("content", "");
+        if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
+            for (const auto& call : *calls) {
+                const json function = call.value("function", json::object());
+                c.tool_calls.push_back({call.value("id", ""), function.value("name", ""),
+                                        arguments_text(function.value("arguments", json()))});
+            }
+        }
+        c.finish_reason = finish_reason_from(body.value("done_reason", json()));
+        c.usage.prompt_tokens = body.value("prompt_eval_count", std::int64_t{0});
+        c.usage.completion_tokens = body.value("eval_count", std::int64_t{0});
+        c.usage.total_tokens = c.usage.prompt_tokens + c.usage.completion_tokens;
+        c.model = body.value("model", "");
+        c.request_id = header_value(headers, "x-request-id");
+        return c;
+    }
+
+protected:
+    [[nodiscard]] std::string unsupported_reason(Mode) const override {
+        return " (Ollama has no tool_choice, so it cannot be made to call the tool; use json_schema, which "
+               "constrains the output instead)";
+    }
+
+private:
+    static ojson message_json(const Message& message) {
+        std::string text = message.content;
+        ojson images = ojson::array();
+        for (const auto& part : message.parts) {
+            switch (part.kind) {
+                case ContentPart::Kind::text: text += (text.empty() ? "" : "\n") + part.text; break;
+                case ContentPart::Kind::image_base64: images.push_back(part.data); break;
+                case ContentPart::Kind::image_url:
+                    throw ConfigurationError(
+                        "ollama-native takes images as base64 data only (instructor::image_base64), not as URLs");
+            }
+        }
+        ojson m{{"role", std::string(to_string(message.role))}, {"content", text}};
+        if (!images.empty()) m["images"] = std::move(images);
+        if (!message.tool_calls.empty()) {
+            ojson calls = ojson::array();
+            for (const auto& call : message.tool_calls) {
+                ojson arguments = ojson::parse(call.arguments, nullptr, false);  // keeps the model's key order
+                if (arguments.is_discarded()) arguments = call.arguments;  // keep what the model wrote
+                calls.push_back({{"function", {{"name", call.name}, {"arguments", arguments}}}});
+            }
+            m["tool_calls"] = std::move(calls);
+        }
+        if (message.role == Role::tool) m["tool_name"] = message.name;
+        return m;
+    }
+};
+
+}  // namespace
+
+const Provider& ollama_native() {
+    static const OllamaNative instance;
+    return instance;
+}
+
+}  // namespace instructor::providers

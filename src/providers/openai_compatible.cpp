@@ -1,0 +1,20 @@
+// Any OpenAI-compatible server (vLLM, LM Studio, a gateway...): OpenAI's body, with max_tokens,
+// which every such server reads. The base URL comes from the user.
+#include "openai_dialect.hpp"
+#include "registry.hpp"
+
+namespace instructor::providers {
+
+const Provider& openai_compatible() {
+    static const OpenAIDialect instance(DialectSettings{
+        .name = "openai-compatible",
+        .base_url = "http://localhost:8000/v1",
+        .key_variable = "OPENAI_API_KEY",
+        .default_mode = Mode::tools,
+        .modes = {Mode::tools, Mode::tools_strict, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
+        .json_schema_strict = JsonSchemaStrict::when_strict_schema,
+    });
+    return instance;
+}
+
+}  // namespace instructor::providers

@@ -1,0 +1,197 @@
+#include "openai_dialect.hpp"
+
+#include "common.hpp"
+
+namespace instructor::providers {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::json;
+
+bool is_tool_mode(Mode mode) {
+    return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
+           mode == Mode::parallel_tools;
+}
+
+ojson tool_choice(ToolForcing forcing, const std::string& name) {
+    switch (forcing) {
+        case ToolForcing::required: return "required";
+        case ToolForcing::any: return "any";
+        case ToolForcing::named_function: break;
+    }
+    return ojson{{"type", "function"}, {"function", {{"name", name}}}};
+}
+
+}  // namespace
+
+ojson openai_content(const Message& message) {
+    if (message.parts.empty()) return message.content;
+    ojson parts = ojson::array();
+    for (const auto& part : message.parts) {
+        switch (part.kind) {
+            case ContentPart::Kind::text: parts.push_back({{"type", "text"}, {"text", part.text}}); break;
+            case ContentPart::Kind::image_url:
+                parts.push_back({{"type", "image_url"}, {"image_url", {{"url", part.url}}}});
+                break;
+            case ContentPart::Kind::image_base64:
+                parts.push_back({{"type", "image_url"},
+                                 {"image_url", {{"url", "data:" + part.media_type + ";base64," + part.data}}}});
+                break;
+        }
+    }
+    return parts;
+}
+
+ojson OpenAIDialect::message_json(const Message& message) const {
+    ojson m{{"role", std::string(to_string(message.role))}, {"content", openai_content(message)}};
+    if (!message.tool_calls.empty()) {
+        ojson calls = ojson::array();
+        for (const auto& call : message.tool_calls)
+            calls.push_back({{"id", call.id},
+                             {"type", "function"},
+                             {"function", {{"name", call.name}, {"arguments", call.arguments}}}});
+        m["tool_calls"] = std::move(calls);
+    }
+    if (message.role == Role::tool) m["tool_call_id"] = message.tool_call_id;
+    return m;
+}
+
+const ojson& OpenAIDialect::prompt_schema(const ResponseModel& model) const {
+    return settings_.inline_schemas ? inlined_or_plain(model) : model.schema;
+}
+
+ojson OpenAIDialect::tool_json(const ResponseModel& model, bool strict) const {
+    ojson function{{"name", model.name}, {"description", tool_description(model)}};
+    function["parameters"] = strict ? strict_schema_of(model) : prompt_schema(model);
+    if (strict) function["strict"] = true;
+    return ojson{{"type", "function"}, {"function", std::move(function)}};
+}
+
+ojson OpenAIDialect::json_schema_format(const ResponseModel& model) const {
+    if (settings_.json_schema_shape == JsonSchemaShape::json_object_schema)
+        return ojson{{"type", "json_object"}, {"schema", prompt_schema(model)}};
+    ojson inner{{"name", model.name}};
+    if (!model.description.empty()) inner["description"] = model.description;
+    const bool strict = settings_.json_schema_strict == JsonSchemaStrict::always ||
+                        (settings_.json_schema_strict == JsonSchemaStrict::when_strict_schema && model.strict_schema);
+    inner["schema"] = settings_.json_schema_strict == JsonSchemaStrict::when_strict_schema && model.strict_schema
+                          ? *model.strict_schema
+                          : prompt_schema(model);
+    if (strict) inner["strict"] = true;
+    return ojson{{"type", "json_schema"}, {"json_schema", std::move(inner)}};
+}
+
+std::string OpenAIDialect::unsupported_reason(Mode mode) const {
+    if (is_tool_mode(mode) && !settings_.unsupported_tools_reason.empty())
+        return " (" + settings_.unsupported_tools_reason + ")";
+    return {};
+}
+
+ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
+    check_mode(mode);
+    ojson messages = ojson::array();
+    for (const auto& message : request.messages) messages.push_back(message_json(message));
+
+    ojson mode_fields = ojson::object();
+    switch (mode) {
+        case Mode::tools:
+        case Mode::tools_strict:
+        case Mode::mistral_tools: {
+            const auto& model = single_model(request, name());
+            mode_fields["tools"] = ojson::array({tool_json(model, mode == Mode::tools_strict)});
+            mode_fields["tool_choice"] = tool_choice(settings_.forcing, model.name);
+            break;
+        }
+        case Mode::parallel_tools: {
+            (void)single_model(request, name());  // at least one
+            ojson tools = ojson::array();
+            for (const auto& model : request.response_models) tools.push_back(tool_json(model, false));
+            mode_fields["tools"] = std::move(tools);
+            mode_fields["tool_choice"] = "auto";
+            break;
+        }
+        case Mode::json: {
+            const auto& model = single_model(request, name());
+            add_schema_instruction(messages, prompt_schema(model));
+            mode_fields["response_format"] = {{"type", "json_object"}};
+            break;
+        }
+        case Mode::json_schema:
+            mode_fields["response_format"] = json_schema_format(single_model(request, name()));
+            break;
+        case Mode::md_json:
+            add_schema_instruction(messages, prompt_schema(single_model(request, name())));
+            messages.push_back({{"role", "user"}, {"content", md_json_instruction}});
+            break;
+    }
+
+    ojson body{{"model", request.model}, {"messages", std::move(messages)}};
+    for (auto& [key, value] : mode_fields.items()) body[key] = std::move(value);
+    if (request.temperature) body["temperature"] = *request.temperature;
+    if (request.top_p) body["top_p"] = *request.top_p;
+    if (request.max_tokens) body[std::string(settings_.max_tokens_field)] = *request.max_tokens;
+    if (request.seed) body[std::string(settings_.seed_field)] = *request.seed;
+    if (!request.stop.empty()) body["stop"] = request.stop;
+    if (request.stream) {
+        body["stream"] = true;
+        if (settings_.stream_usage) body["stream_options"] = {{"include_usage", true}};
+    }
+    merge_extra(body, request.extra);
+    return body;
+}
+
+Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& headers) const {
+    Completion c;
+    c.raw = body;
+    if (const auto error = body.find("error"); error != body.end() && !error->is_null())
+        throw_error(200, headers, body.dump());  // an error sent with status 200
+    const auto choices = body.find("choices");
+    if (choices == body.end() || !choices->is_array() || choices->empty()) {
+        HttpErrorDetails d;
+        d.provider = name();
+        d.status = 200;
+        d.message = "the reply has no choices";
+        d.body = body.dump();
+        throw HttpError(std::move(d));
+    }
+    const json& choice = choices->front();
+    const json message = choice.value("message", json::object());
+    if (const auto content = message.find("content"); content != message.end()) {
+        if (content->is_string()) {
+            c.text = content->get<std::string>();
+        } else if (content->is_array()) {  // Mistral: content chunks; keep the text ones
+            for (const auto& chunk : *content)
+                if (chunk.is_object() && chunk.value("type", "") == "text") c.text += chunk.value("text", "");
+        }
+    }
+    if (const auto refusal = message.find("refusal"); refusal != message.end() && refusal->is_string())
+        c.refusal = refusal->get<std::string>();
+    if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
+        for (const auto& call : *calls) {
+            const json function = call.value("function", json::object());
+            c.tool_calls.push_back({call.value("id", ""), function.value("name", ""),
+                                    arguments_text(function.value("arguments", json()))});
+        }
+    }
+    c.finish_reason = finish_reason_from(choice.value("finish_reason", json()));
+    if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object()) {
+        c.usage.prompt_tokens = usage->value("prompt_tokens", std::int64_t{0});
+        c.usage.completion_tokens = usage->value("completion_tokens", std::int64_t{0});
+        c.usage.total_tokens = usage->value("total_tokens", c.usage.prompt_tokens + c.usage.completion_tokens);
+        if (const auto details = usage->find("prompt_tokens_details"); details != usage->end() && details->is_object())
+            c.usage.cached_tokens = details->value("cached_tokens", std::int64_t{0});
+        if (const auto details = usage->find("completion_tokens_details");
+            details != usage->end() && details->is_object())
+            c.usage.reasoning_tokens = details->value("reasoning_tokens", std::int64_t{0});
+    }
+    c.model = body.value("model", "");
+    c.request_id = header_value(headers, "x-request-id");
+    if (c.request_id.empty()) {
+        if (const auto groq = body.find("x_groq"); groq != body.end() && groq->is_object())
+            c.request_id = groq->value("id", "");
+    }
+    if (c.request_id.empty()) c.request_id = body.value("id", "");
+    return c;
+}
+
+}  // namespace instructor::providers

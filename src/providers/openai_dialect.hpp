@@ -1,0 +1,78 @@
+#pragma once
+// The OpenAI chat-completions dialect, which most providers speak with small differences. The
+// differences are data (DialectSettings), so each provider file is a short table, and each mode is
+// handled in one place (build_body).
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <instructor/provider.hpp>
+
+namespace instructor::providers {
+
+/// How a provider is made to call the one tool offered.
+enum class ToolForcing {
+    named_function,  // {"type": "function", "function": {"name": ...}} (OpenAI, Groq, Together, llama-cpp-python)
+    required,        // "required" (llama.cpp reads tool_choice only as a string)
+    any,             // "any" (Mistral)
+};
+
+/// How schema-constrained output is asked for in json_schema mode.
+enum class JsonSchemaShape {
+    nested,              // {"type": "json_schema", "json_schema": {"name", "schema", ...}}
+    json_object_schema,  // {"type": "json_object", "schema": ...} (Anyscale, llama-cpp-python)
+};
+
+/// When json_schema mode sends "strict": true.
+enum class JsonSchemaStrict {
+    never,
+    when_strict_schema,  // with the OpenAI strict form, when the type has one (OpenAI)
+    always,              // with the plain schema (Mistral: strict only closes objects there)
+};
+
+struct DialectSettings {
+    std::string_view name;
+    std::string_view base_url;
+    std::string_view key_variable;
+    Mode default_mode = Mode::tools;
+    std::vector<Mode> modes;
+    std::string_view max_tokens_field = "max_tokens";
+    std::string_view seed_field = "seed";
+    ToolForcing forcing = ToolForcing::named_function;
+    JsonSchemaShape json_schema_shape = JsonSchemaShape::nested;
+    JsonSchemaStrict json_schema_strict = JsonSchemaStrict::never;
+    bool inline_schemas = false;  // grammar-based servers handle $ref badly: send the inlined form
+    bool stream_usage = true;     // accepts stream_options.include_usage
+    std::string unsupported_tools_reason;  // said when a tool mode is asked for and not supported
+};
+
+class OpenAIDialect : public Provider {
+public:
+    explicit OpenAIDialect(DialectSettings settings) : settings_(std::move(settings)) {}
+
+    [[nodiscard]] std::string_view name() const noexcept override { return settings_.name; }
+    [[nodiscard]] std::string_view default_base_url() const noexcept override { return settings_.base_url; }
+    [[nodiscard]] std::string_view api_key_variable() const noexcept override { return settings_.key_variable; }
+    [[nodiscard]] Mode default_mode() const noexcept override { return settings_.default_mode; }
+    [[nodiscard]] const std::vector<Mode>& supported_modes() const noexcept override { return settings_.modes; }
+
+    [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;
+    [[nodiscard]] Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const override;
+
+protected:
+    [[nodiscard]] std::string unsupported_reason(Mode mode) const override;
+    /// One message in this dialect (Mistral rewrites tool call ids).
+    [[nodiscard]] virtual nlohmann::ordered_json message_json(const Message& message) const;
+    [[nodiscard]] nlohmann::ordered_json tool_json(const ResponseModel& model, bool strict) const;
+    [[nodiscard]] nlohmann::ordered_json json_schema_format(const ResponseModel& model) const;
+    [[nodiscard]] const nlohmann::ordered_json& prompt_schema(const ResponseModel& model) const;
+
+    DialectSettings settings_;
+};
+
+/// The OpenAI content of a message: a string, or parts with text and images.
+[[nodiscard]] nlohmann::ordered_json openai_content(const Message& message);
+
+}  // namespace instructor::providers

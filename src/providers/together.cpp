@@ -1,0 +1,18 @@
+// Together: OpenAI's shape; json_schema in OpenAI's nesting, as its current spec has it.
+#include "openai_dialect.hpp"
+#include "registry.hpp"
+
+namespace instructor::providers {
+
+const Provider& together() {
+    static const OpenAIDialect instance(DialectSettings{
+        .name = "together",
+        .base_url = "https://api.together.xyz/v1",
+        .key_variable = "TOGETHER_API_KEY",
+        .default_mode = Mode::tools,
+        .modes = {Mode::tools, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
+    });
+    return instance;
+}
+
+}  // namespace instructor::providers
