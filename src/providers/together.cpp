@@ -1,4 +1,6 @@
-// Together: OpenAI's shape; json_schema in OpenAI's nesting, as its current spec has it.
+// Together: OpenAI's shape; json_schema in OpenAI's nesting, as its current spec has it. Its spec
+// types an object tool_choice as a tool *call* (id, arguments...), so the one tool is forced with
+// "required", which the spec and the API both take.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -11,6 +13,7 @@ const Provider& together() {
         .key_variable = "TOGETHER_API_KEY",
         .default_mode = Mode::tools,
         .modes = {Mode::tools, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
+        .forcing = ToolForcing::required,
     });
     return instance;
 }

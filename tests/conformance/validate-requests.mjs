@@ -6,8 +6,10 @@
 //
 // <golden requests dir> holds <provider>/<name>.json files, each one request body.
 // Prints one line per file, then "N passed, M failed" (", K skipped" when some were
-// skipped). Exit codes: 0 all passed, 1 a failure, 2 usage or setup error, 77 the specs
-// folder does not exist (CTest SKIP_RETURN_CODE).
+// skipped, which happens for files whose spec file is missing from <specs dir>).
+// Exit codes: 0 all passed, 1 a failure (an empty golden dir counts as one), 2 usage error
+// or missing golden dir, 77 the specs folder does not exist or every file was skipped
+// (CTest SKIP_RETURN_CODE).
 //
 // --expect-fail inverts the verdict (for the validator's own self-test): a file passes
 // when the schema REJECTS it. If the golden dir has a top-level expected-errors.json
@@ -357,4 +359,5 @@ if (passed + failed + skipped === 0) {
   failed++;
 }
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(failed === 0 ? 0 : 1);
+if (failed > 0) process.exit(1);
+process.exit(passed === 0 ? 77 : 0);   // every file skipped: report the run as skipped
