@@ -401,3 +401,19 @@ TEST_CASE("a retry-after given as an HTTP date thirty seconds ahead gives about 
     }
     CHECK(thrown);
 }
+
+TEST_CASE("a reply that is JSON but not in the provider's shape is a typed error that keeps the body") {
+    for (const char* name : {"openai", "mistral", "ollama-native"}) {
+        INFO(name);
+        const auto body = nlohmann::json::parse(
+            R"({"choices": ["not an object"], "message": ["not an object"], "done_reason": 3})");
+        try {
+            (void)instructor::provider(name).decode_reply(body, {});
+            FAIL("a malformed reply must not decode");
+        } catch (const instructor::HttpError& e) {
+            CHECK(e.status() == 200);
+            CHECK(std::string(e.what()).find("the reply is not in the expected shape") != std::string::npos);
+            CHECK(e.details().body == body.dump());
+        }
+    }
+}

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <iomanip>
+#include <locale>
 #include <sstream>
 
 namespace instructor::providers {
@@ -25,24 +26,80 @@ std::string text_of(const json& value) {
     return value.dump();
 }
 
-// Keeps a readable part of a body that is not JSON (an HTML error page from a proxy, say).
+// Keeps a readable part of a body that is not JSON (an HTML error page from a proxy, say): the
+// text outside tags, with comments and the insides of <script> and <style> dropped, each tag
+// counted as a space, and at most 200 bytes, cut between UTF-8 characters.
 std::string readable_excerpt(std::string_view body) {
+    std::string lowered(body);
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string text;
-    bool in_tag = false;
-    for (char c : body) {
-        if (c == '<') in_tag = true;
-        if (!in_tag) text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-        if (c == '>') in_tag = false;
+    std::size_t i = 0;
+    while (i < body.size()) {
+        const char c = body[i];
+        if (c != '<') {
+            text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+            ++i;
+            continue;
+        }
+        text += ' ';
+        if (body.substr(i, 4) == "<!--") {
+            const auto end = body.find("-->", i + 4);
+            i = end == std::string_view::npos ? body.size() : end + 3;
+            continue;
+        }
+        const auto close = body.find('>', i);
+        if (close == std::string_view::npos) break;
+        std::size_t name_end = i + 1;
+        while (name_end < close && std::isalnum(static_cast<unsigned char>(lowered[name_end]))) ++name_end;
+        const std::string name = lowered.substr(i + 1, name_end - i - 1);
+        i = close + 1;
+        if (name == "script" || name == "style") {
+            const auto end = lowered.find("</" + name, i);
+            const auto end_close = end == std::string::npos ? end : lowered.find('>', end);
+            i = end_close == std::string::npos ? body.size() : end_close + 1;
+        }
     }
     std::string collapsed;
     for (char c : text)
         if (!(c == ' ' && (collapsed.empty() || collapsed.back() == ' '))) collapsed += c;
     while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-    if (collapsed.size() > 200) collapsed = collapsed.substr(0, 200) + "...";
+    if (collapsed.size() > 200) {
+        std::size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(collapsed[cut]) & 0xC0) == 0x80) --cut;  // not mid-character
+        collapsed = collapsed.substr(0, cut) + "...";
+    }
     return collapsed;
 }
 
+// FastAPI and pydantic validation errors, [{"loc": ["body", "x"], "msg": "...", ...}, ...], as
+// "body.x: msg; ..."; any other detail as its text.
+std::string detail_message(const json& detail) {
+    if (!detail.is_array() || detail.empty()) return text_of(detail);
+    std::string text;
+    for (const auto& item : detail) {
+        if (!item.is_object() || !item.contains("msg") || !item["msg"].is_string()) return text_of(detail);
+        std::string where;
+        if (const auto loc = item.find("loc"); loc != item.end() && loc->is_array())
+            for (const auto& part : *loc) where += (where.empty() ? "" : ".") + text_of(part);
+        text += (text.empty() ? "" : "; ") + (where.empty() ? std::string() : where + ": ") +
+                item["msg"].get<std::string>();
+    }
+    return text;
+}
+
 }  // namespace
+
+std::string string_field(const json& object, const char* key) {
+    if (!object.is_object()) return {};
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+std::int64_t count_field(const json& object, const char* key, std::int64_t otherwise) {
+    if (!object.is_object()) return otherwise;
+    const auto found = object.find(key);
+    return found != object.end() && found->is_number() ? found->get<std::int64_t>() : otherwise;
+}
 
 std::string header_value(const HttpHeaders& headers, std::string_view name) {
     for (const auto& [key, value] : headers)
@@ -64,6 +121,7 @@ std::optional<double> retry_after_seconds(const HttpHeaders& headers) {
     // An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
     std::tm when{};
     std::istringstream in(after);
+    in.imbue(std::locale::classic());  // English day and month names, whatever the global locale
     in >> std::get_time(&when, "%a, %d %b %Y %H:%M:%S");
     if (in.fail()) return std::nullopt;
     const auto at = std::chrono::system_clock::from_time_t(timegm(&when));
@@ -101,19 +159,28 @@ HttpErrorDetails decode_error_body(std::string_view provider, int status, const 
     if (const auto message = error->find("message"); message != error->end()) {
         // Mistral sends {"message": {"detail": [...]}} for validation errors.
         if (message->is_object() && message->contains("detail"))
-            d.message = text_of((*message)["detail"]);
+            d.message = detail_message((*message)["detail"]);
         else
             d.message = text_of(*message);
     } else if (const auto detail = error->find("detail"); detail != error->end()) {
-        d.message = text_of(*detail);  // FastAPI servers (llama-cpp-python)
+        d.message = detail_message(*detail);  // FastAPI servers (llama-cpp-python)
     }
     d.type = field("type");
     d.code = field("code");
     d.param = field("param");
     d.failed_generation = field("failed_generation");
-    if (const auto id = parsed.find("x_groq"); id != parsed.end() && id->is_object() && id->contains("id"))
-        d.request_id = text_of((*id)["id"]);
+    if (d.request_id.empty()) d.request_id = string_field(parsed.value("x_groq", json()), "id");
+    if (d.request_id.empty()) d.request_id = string_field(parsed, "request_id");  // Mistral: {"message", "request_id"}
     return d;
+}
+
+void throw_malformed_reply(std::string_view provider, const json& body, std::string_view why) {
+    HttpErrorDetails d;
+    d.provider = provider;
+    d.status = 200;
+    d.message = "the reply is not in the expected shape (" + std::string(why) + ")";
+    d.body = body.dump();
+    throw HttpError(std::move(d));
 }
 
 void throw_http_error(HttpErrorDetails details) {

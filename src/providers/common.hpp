@@ -1,6 +1,7 @@
 #pragma once
 // Pieces every dialect shares: error bodies, retry hints, finish reasons, prompt text for JSON modes.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,11 @@
 #include <instructor/provider.hpp>
 
 namespace instructor::providers {
+
+/// object[key] when it is a string, else "" (absent, null, another type, or `object` no object).
+[[nodiscard]] std::string string_field(const nlohmann::json& object, const char* key);
+/// object[key] when it is a number, else `otherwise`: servers send "prompt_tokens": null too.
+[[nodiscard]] std::int64_t count_field(const nlohmann::json& object, const char* key, std::int64_t otherwise = 0);
 
 /// A header's value (names compare case-insensitively), or "".
 [[nodiscard]] std::string header_value(const HttpHeaders& headers, std::string_view name);
@@ -50,6 +56,19 @@ void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::or
 [[nodiscard]] const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model);
 /// The inlined schema when the type has one, else the plain one (recursive types keep their $refs).
 [[nodiscard]] const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model);
+
+/// Runs a reply decoder; a reply that is JSON but not in the provider's shape (a choice that is not
+/// an object, a null function...) becomes an HttpError saying so, keeping the body.
+[[noreturn]] void throw_malformed_reply(std::string_view provider, const nlohmann::json& body, std::string_view why);
+
+template <class Decode>
+Completion decode_guarded(std::string_view provider, const nlohmann::json& body, Decode&& decode) {
+    try {
+        return decode();
+    } catch (const nlohmann::json::exception& e) {
+        throw_malformed_reply(provider, body, e.what());
+    }
+}
 
 /// Copies `extra` into `body` last, so that callers can override anything.
 void merge_extra(nlohmann::ordered_json& body, const nlohmann::json& extra);

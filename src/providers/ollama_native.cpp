@@ -56,26 +56,7 @@ public:
     }
 
     [[nodiscard]] Completion decode_reply(const json& body, const HttpHeaders& headers) const override {
-        if (const auto error = body.find("error"); error != body.end() && !error->is_null())
-            throw_error(200, headers, body.dump());
-        Completion c;
-        c.raw = body;
-        const json message = body.value("message", json::object());
-        c.text = message.value("content", "");
-        if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
-            for (const auto& call : *calls) {
-                const json function = call.value("function", json::object());
-                c.tool_calls.push_back({call.value("id", ""), function.value("name", ""),
-                                        arguments_text(function.value("arguments", json()))});
-            }
-        }
-        c.finish_reason = finish_reason_from(body.value("done_reason", json()));
-        c.usage.prompt_tokens = body.value("prompt_eval_count", std::int64_t{0});
-        c.usage.completion_tokens = body.value("eval_count", std::int64_t{0});
-        c.usage.total_tokens = c.usage.prompt_tokens + c.usage.completion_tokens;
-        c.model = body.value("model", "");
-        c.request_id = header_value(headers, "x-request-id");
-        return c;
+        return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
     }
 
 protected:
@@ -85,6 +66,32 @@ protected:
     }
 
 private:
+    [[nodiscard]] Completion decode_checked(const json& body, const HttpHeaders& headers) const {
+        if (const auto error = body.find("error"); error != body.end() && !error->is_null())
+            throw_error(200, headers, body.dump());
+        if (!body.is_object()) throw_malformed_reply(name(), body, "not an object");
+        if (const auto m = body.find("message"); m != body.end() && !m->is_object())
+            throw_malformed_reply(name(), body, "\"message\" is not an object");
+        Completion c;
+        c.raw = body;
+        const json message = body.value("message", json::object());
+        c.text = string_field(message, "content");
+        if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
+            for (const auto& call : *calls) {
+                const json function = call.value("function", json::object());
+                c.tool_calls.push_back({string_field(call, "id"), string_field(function, "name"),
+                                        arguments_text(function.value("arguments", json()))});
+            }
+        }
+        c.finish_reason = finish_reason_from(body.value("done_reason", json()));
+        c.usage.prompt_tokens = count_field(body, "prompt_eval_count");
+        c.usage.completion_tokens = count_field(body, "eval_count");
+        c.usage.total_tokens = c.usage.prompt_tokens + c.usage.completion_tokens;
+        c.model = string_field(body, "model");
+        c.request_id = header_value(headers, "x-request-id");
+        return c;
+    }
+
     static ojson message_json(const Message& message) {
         std::string text = message.content;
         ojson images = ojson::array();

@@ -141,10 +141,15 @@ ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
 }
 
 Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& headers) const {
+    return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
+}
+
+Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& headers) const {
     Completion c;
     c.raw = body;
     if (const auto error = body.find("error"); error != body.end() && !error->is_null())
         throw_error(200, headers, body.dump());  // an error sent with status 200
+    if (string_field(body, "object") == "error") throw_error(200, headers, body.dump());  // vLLM's error shape
     const auto choices = body.find("choices");
     if (choices == body.end() || !choices->is_array() || choices->empty()) {
         HttpErrorDetails d;
@@ -161,7 +166,7 @@ Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& head
             c.text = content->get<std::string>();
         } else if (content->is_array()) {  // Mistral: content chunks; keep the text ones
             for (const auto& chunk : *content)
-                if (chunk.is_object() && chunk.value("type", "") == "text") c.text += chunk.value("text", "");
+                if (string_field(chunk, "type") == "text") c.text += string_field(chunk, "text");
         }
     }
     if (const auto refusal = message.find("refusal"); refusal != message.end() && refusal->is_string())
@@ -169,28 +174,22 @@ Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& head
     if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
         for (const auto& call : *calls) {
             const json function = call.value("function", json::object());
-            c.tool_calls.push_back({call.value("id", ""), function.value("name", ""),
+            c.tool_calls.push_back({string_field(call, "id"), string_field(function, "name"),
                                     arguments_text(function.value("arguments", json()))});
         }
     }
     c.finish_reason = finish_reason_from(choice.value("finish_reason", json()));
     if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object()) {
-        c.usage.prompt_tokens = usage->value("prompt_tokens", std::int64_t{0});
-        c.usage.completion_tokens = usage->value("completion_tokens", std::int64_t{0});
-        c.usage.total_tokens = usage->value("total_tokens", c.usage.prompt_tokens + c.usage.completion_tokens);
-        if (const auto details = usage->find("prompt_tokens_details"); details != usage->end() && details->is_object())
-            c.usage.cached_tokens = details->value("cached_tokens", std::int64_t{0});
-        if (const auto details = usage->find("completion_tokens_details");
-            details != usage->end() && details->is_object())
-            c.usage.reasoning_tokens = details->value("reasoning_tokens", std::int64_t{0});
+        c.usage.prompt_tokens = count_field(*usage, "prompt_tokens");
+        c.usage.completion_tokens = count_field(*usage, "completion_tokens");
+        c.usage.total_tokens = count_field(*usage, "total_tokens", c.usage.prompt_tokens + c.usage.completion_tokens);
+        c.usage.cached_tokens = count_field(usage->value("prompt_tokens_details", json()), "cached_tokens");
+        c.usage.reasoning_tokens = count_field(usage->value("completion_tokens_details", json()), "reasoning_tokens");
     }
-    c.model = body.value("model", "");
+    c.model = string_field(body, "model");
     c.request_id = header_value(headers, "x-request-id");
-    if (c.request_id.empty()) {
-        if (const auto groq = body.find("x_groq"); groq != body.end() && groq->is_object())
-            c.request_id = groq->value("id", "");
-    }
-    if (c.request_id.empty()) c.request_id = body.value("id", "");
+    if (c.request_id.empty()) c.request_id = string_field(body.value("x_groq", json()), "id");
+    if (c.request_id.empty()) c.request_id = string_field(body, "id");
     return c;
 }
 

@@ -65,6 +65,7 @@ protected:
     [[nodiscard]] std::string unsupported_reason(Mode mode) const override;
     /// One message in this dialect (Mistral rewrites tool call ids).
     [[nodiscard]] virtual nlohmann::ordered_json message_json(const Message& message) const;
+    [[nodiscard]] Completion decode_checked(const nlohmann::json& body, const HttpHeaders& headers) const;
     [[nodiscard]] nlohmann::ordered_json tool_json(const ResponseModel& model, bool strict) const;
     [[nodiscard]] nlohmann::ordered_json json_schema_format(const ResponseModel& model) const;
     [[nodiscard]] const nlohmann::ordered_json& prompt_schema(const ResponseModel& model) const;
