@@ -37,4 +37,31 @@ std::string describe(const HttpErrorDetails& d) {
 
 HttpError::HttpError(HttpErrorDetails details) : Error(describe(details)), details_(std::move(details)) {}
 
+IncompleteOutputError::IncompleteOutputError(Completion partial)
+    : Error("the reply was cut off by the token limit (finish reason \"length\") after " +
+            std::to_string(partial.usage.completion_tokens) + " tokens; raise max_tokens or ask for less"),
+      completion_(std::move(partial)) {}
+
+RefusalError::RefusalError(Completion completion)
+    : Error("the model declined to answer: " + completion.refusal.value_or("")),
+      refusal_(completion.refusal.value_or("")),
+      completion_(std::move(completion)) {}
+
+namespace {
+
+std::string describe_attempts(const std::vector<Attempt>& attempts) {
+    std::string text = "no valid answer after " + std::to_string(attempts.size()) +
+                       (attempts.size() == 1 ? " attempt" : " attempts");
+    if (!attempts.empty()) {
+        text += "; the last one had:";
+        for (const auto& error : attempts.back().errors) text += "\n  " + to_string(error);
+    }
+    return text;
+}
+
+}  // namespace
+
+RetryError::RetryError(std::vector<Attempt> attempts, Usage total_usage)
+    : Error(describe_attempts(attempts)), attempts_(std::move(attempts)), total_usage_(total_usage) {}
+
 }  // namespace instructor

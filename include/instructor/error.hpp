@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <instructor/completion.hpp>
+
 namespace instructor {
 
 /// Base of every exception thrown by instructor.
@@ -105,6 +107,50 @@ public:
 class ServerError : public HttpError {
 public:
     using HttpError::HttpError;
+};
+
+/// The reply was cut off (finish reason "length"): raised at once, no re-ask spent on it. Carries
+/// the partial reply; raise max_tokens or ask for less.
+class IncompleteOutputError : public Error {
+public:
+    explicit IncompleteOutputError(Completion partial);
+    [[nodiscard]] const Completion& completion() const noexcept { return completion_; }
+
+private:
+    Completion completion_;
+};
+
+/// The model declined to answer (OpenAI's `refusal`). Carries its words.
+class RefusalError : public Error {
+public:
+    explicit RefusalError(Completion completion);
+    [[nodiscard]] const std::string& refusal() const noexcept { return refusal_; }
+    [[nodiscard]] const Completion& completion() const noexcept { return completion_; }
+
+private:
+    std::string refusal_;
+    Completion completion_;
+};
+
+/// One try at getting a valid answer: what was sent, what came back, what was wrong with it.
+struct Attempt {
+    int number = 0;                    // 1 for the first call
+    std::vector<Message> messages;     // the conversation sent
+    Completion completion;             // the reply
+    std::string output;                // the JSON text that was checked (tool arguments or extracted content)
+    std::vector<FieldError> errors;    // why it did not validate
+};
+
+/// Every re-ask was spent and no answer validated. Carries every attempt and the tokens they cost.
+class RetryError : public Error {
+public:
+    RetryError(std::vector<Attempt> attempts, Usage total_usage);
+    [[nodiscard]] const std::vector<Attempt>& attempts() const noexcept { return attempts_; }
+    [[nodiscard]] const Usage& total_usage() const noexcept { return total_usage_; }
+
+private:
+    std::vector<Attempt> attempts_;
+    Usage total_usage_;
 };
 
 }  // namespace instructor

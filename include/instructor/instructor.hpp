@@ -3,6 +3,7 @@
 // This header brings in everything.
 
 #include <instructor/annotations.hpp>
+#include <instructor/client.hpp>
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
 #include <instructor/from_json.hpp>
@@ -15,5 +16,6 @@
 #include <instructor/result.hpp>
 #include <instructor/schema.hpp>
 #include <instructor/to_json.hpp>
+#include <instructor/transport.hpp>
 #include <instructor/validator.hpp>
 #include <instructor/version.hpp>

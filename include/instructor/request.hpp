@@ -35,7 +35,7 @@ struct Request {
     // Designated initializers follow declaration order: model, messages, max_retries come first.
     std::string model;
     std::vector<Message> messages;
-    int max_retries = 0;  // re-asks after the first call when the answer does not validate
+    std::optional<int> max_retries;  // re-asks after the first call when the answer does not validate (else the client's)
 
     std::optional<double> temperature;
     std::optional<double> top_p;

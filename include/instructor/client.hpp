@@ -1,0 +1,165 @@
+#pragma once
+// The client: asks a model for a T, checks the answer, and asks again with the errors until it
+// validates or the re-asks run out.
+//
+//     auto client = instructor::from_callable(my_model, instructor::Mode::json_schema);
+//     UserDetail user = client.create<UserDetail>({
+//         .model = "local",
+//         .messages = {instructor::user("Jason is 30 years old")},
+//         .max_retries = 2,
+//     });
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <instructor/detail/extraction.hpp>
+#include <instructor/from_json.hpp>
+#include <instructor/provider.hpp>
+#include <instructor/request.hpp>
+#include <instructor/response_model.hpp>
+#include <instructor/transport.hpp>
+
+namespace instructor {
+
+/// Settings and per-client defaults. base_url and api_key come first (designated initializers).
+struct ClientOptions {
+    std::string base_url;            // "" = the provider's default
+    std::string api_key;             // "" = none; never printed
+    std::string model;               // used when a request names none
+    std::optional<int> max_retries;  // used when a request sets none; 2 when neither does
+    std::optional<double> temperature;
+    ParseOptions parse;              // lax by default
+};
+
+/// A value with the replies it took to get it.
+template <class T>
+struct Extraction {
+    T value;
+    std::vector<Completion> completions;  // one per attempt, the last one valid
+    Usage usage;                          // summed over every attempt
+};
+
+/// An in-process model: takes an OpenAI-format chat request body, returns the OpenAI-format reply.
+using ChatFunction = std::function<nlohmann::json(const nlohmann::json& request)>;
+
+class Client {
+public:
+    Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport);
+
+    /// Asks for a T. Throws RetryError when the re-asks run out (every attempt inside), HttpError
+    /// when the provider refuses the request, IncompleteOutputError when the reply is cut off, and
+    /// RefusalError when the model declines.
+    template <class T>
+    T create(Request request) const {
+        return std::move(create_with_completion<T>(std::move(request)).value);
+    }
+
+    /// The same, with every reply and the total token usage.
+    template <class T>
+    Extraction<T> create_with_completion(Request request) const;
+
+    [[nodiscard]] const Provider& provider() const noexcept { return *provider_; }
+    [[nodiscard]] Mode mode() const noexcept { return mode_; }
+    [[nodiscard]] const ClientOptions& options() const noexcept { return options_; }
+
+private:
+    detail::ExtractionResult run(Request request, const detail::ParseCallback& parse) const;
+
+    const Provider* provider_;
+    Mode mode_;
+    ClientOptions options_;
+    Transport transport_;
+};
+
+/// A client over an in-process backend (llama.cpp linked in, an SDK, a test double), speaking the
+/// OpenAI dialect, or another one (e.g. provider("llama-cpp-python")) where the backend expects it.
+[[nodiscard]] Client from_callable(ChatFunction chat, Mode mode = Mode::tools,
+                                   const Provider& dialect = provider("openai-compatible"), ClientOptions options = {});
+
+struct ExtractOptions {
+    std::string model;
+    std::optional<int> max_retries;
+    std::string system;  // an optional system message before the text
+};
+
+/// Extracts a T from a piece of text.
+template <class T>
+T extract(const Client& client, std::string text, ExtractOptions options = {}) {
+    Request request{.model = std::move(options.model), .messages = {}, .max_retries = options.max_retries};
+    if (!options.system.empty()) request.messages.push_back(system(std::move(options.system)));
+    request.messages.push_back(user(std::move(text)));
+    return client.create<T>(std::move(request));
+}
+
+namespace detail {
+
+template <class T>
+struct parallel_answer : std::false_type {};
+template <class... A>
+struct parallel_answer<std::vector<std::variant<A...>>> : std::true_type {};
+
+// parallel_tools: each call goes to the alternative whose tool name it names.
+template <class... A>
+std::vector<FieldError> read_parallel(const nlohmann::json& calls, std::vector<std::variant<A...>>& out,
+                                      const ParseOptions& options) {
+    std::vector<FieldError> errors;
+    out.clear();
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const auto& call = calls[i];
+        const std::string name = call.value("name", "");
+        bool known = false;
+        auto try_one = [&]<class Alternative>(std::type_identity<Alternative>) {
+            if (known || response_model<Alternative>().name != name) return;
+            known = true;
+            auto result = try_from_json<Alternative>(call["arguments"], options);
+            if (result) {
+                out.emplace_back(std::move(*result));
+            } else {
+                for (auto e : result.error().errors()) {
+                    e.pointer = "/" + std::to_string(i) + e.pointer;
+                    errors.push_back(std::move(e));
+                }
+            }
+        };
+        (try_one(std::type_identity<A>{}), ...);
+        if (!known) errors.push_back({"/" + std::to_string(i), "unknown tool \"" + name + "\""});
+    }
+    return errors;
+}
+
+}  // namespace detail
+
+template <class T>
+Extraction<T> Client::create_with_completion(Request request) const {
+    std::optional<T> value;
+    detail::ParseCallback parse;
+    if constexpr (detail::parallel_answer<T>::value) {
+        using Variant = typename T::value_type;
+        if (request.response_models.empty()) request.response_models = response_models_of<Variant>();
+        parse = [&](const nlohmann::json& answer) {
+            T items;
+            auto errors = detail::read_parallel(answer, items, options_.parse);
+            if (errors.empty()) value.emplace(std::move(items));
+            return errors;
+        };
+    } else {
+        using Wire = typename detail::wire_format<T>::wire;
+        if (request.response_models.empty()) request.response_models = {response_model<T>()};
+        parse = [&](const nlohmann::json& answer) -> std::vector<FieldError> {
+            auto result = try_from_json<Wire>(answer, options_.parse);
+            if (!result) return result.error().errors();
+            value.emplace(detail::wire_format<T>::unwrap(std::move(*result)));
+            return {};
+        };
+    }
+    auto outcome = run(std::move(request), parse);
+    return Extraction<T>{std::move(*value), std::move(outcome.completions), outcome.usage};
+}
+
+}  // namespace instructor

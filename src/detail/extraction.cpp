@@ -1,0 +1,177 @@
+#include <instructor/detail/extraction.hpp>
+
+#include <utility>
+
+namespace instructor::detail {
+namespace {
+
+using json = nlohmann::json;
+
+bool is_tool_mode(Mode mode) {
+    return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
+           mode == Mode::parallel_tools;
+}
+
+std::string listed(const std::vector<FieldError>& errors) {
+    std::string text;
+    for (const auto& error : errors) text += to_string(error) + "\n";
+    return text;
+}
+
+// Where `text` holds a complete JSON value starting at `open`, its length; otherwise 0.
+std::size_t balanced_length(std::string_view text, std::size_t open) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = open; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) return i - open + 1;
+        }
+    }
+    return 0;
+}
+
+std::optional<json> first_json_value(std::string_view text) {
+    for (std::size_t at = text.find_first_of("{["); at != std::string_view::npos;
+         at = text.find_first_of("{[", at + 1)) {
+        if (const auto length = balanced_length(text, at); length != 0) {
+            json value = json::parse(text.substr(at, length), nullptr, false);
+            if (!value.is_discarded()) return value;
+        }
+    }
+    return std::nullopt;
+}
+
+// What the model answered, as JSON, and the text it came from; or the error to re-ask with.
+struct Answer {
+    std::optional<json> value;
+    std::string text;
+    std::vector<FieldError> errors;
+};
+
+Answer read_answer(const Completion& completion, Mode mode, const ResponseModel& model) {
+    Answer answer;
+    if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
+        if (mode == Mode::parallel_tools) {
+            json calls = json::array();
+            for (const auto& call : completion.tool_calls) {
+                json arguments = json::parse(call.arguments, nullptr, false);
+                if (arguments.is_discarded()) {
+                    answer.errors.push_back({"/" + std::to_string(calls.size()),
+                                             "the arguments of " + call.name + " are not valid JSON"});
+                    arguments = nullptr;
+                }
+                calls.push_back({{"name", call.name}, {"arguments", std::move(arguments)}});
+            }
+            answer.text = calls.dump();
+            if (answer.errors.empty()) answer.value = std::move(calls);
+            return answer;
+        }
+        // The call to our tool (local models sometimes add others); else the first one.
+        const ToolCall* chosen = &completion.tool_calls.front();
+        for (const auto& call : completion.tool_calls)
+            if (call.name == model.name) chosen = &call;
+        answer.text = chosen->arguments;
+        json arguments = json::parse(chosen->arguments, nullptr, false);
+        if (arguments.is_discarded())
+            answer.errors.push_back({"", "the function arguments are not valid JSON"});
+        else
+            answer.value = std::move(arguments);
+        return answer;
+    }
+    // JSON modes, and tool modes whose model answered in text instead of calling the tool.
+    answer.text = completion.text;
+    answer.value = extract_json(completion.text);
+    if (!answer.value) {
+        answer.errors.push_back({"", is_tool_mode(mode) ? "no call of the function " + model.name +
+                                                              " and no JSON in the reply; call " + model.name +
+                                                              " with the extracted data"
+                                                        : std::string("the reply contains no JSON object")});
+    }
+    return answer;
+}
+
+// Appends the assistant's answer and the errors, in the way the mode asks again.
+void add_reask(Request& request, Mode mode, const Completion& completion, const std::vector<FieldError>& errors) {
+    const std::string found = listed(errors);
+    if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
+        request.messages.push_back(assistant(completion.text, completion.tool_calls));
+        for (const auto& call : completion.tool_calls)
+            request.messages.push_back(tool_result(
+                call.id, call.name, "Validation errors:\n" + found + "Call the function again with these errors fixed."));
+        return;
+    }
+    request.messages.push_back(assistant(completion.text));
+    request.messages.push_back(
+        user("Your answer has these errors:\n" + found + "Answer again with only the corrected JSON."));
+}
+
+Completion call_provider(const ExtractionSetup& setup, const Request& request) {
+    const Provider& provider = *setup.provider;
+    const HttpResponse response = (*setup.transport)(
+        HttpRequest{setup.url, provider.headers(setup.api_key), provider.build_body(request, setup.mode).dump()});
+    if (response.status >= 400 || response.status < 200) provider.throw_error(response.status, response.headers, response.body);
+    const json body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
+    return provider.decode_reply(body, response.headers);
+}
+
+}  // namespace
+
+std::optional<json> extract_json(std::string_view text) {
+    // Reasoning models think aloud first: skip every <think>...</think> block.
+    std::string visible;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto open = text.find("<think>", at);
+        visible += text.substr(at, open == std::string_view::npos ? std::string_view::npos : open - at);
+        if (open == std::string_view::npos) break;
+        const auto close = text.find("</think>", open);
+        if (close == std::string_view::npos) break;
+        at = close + 8;
+    }
+    const std::string_view rest = visible;
+    // A fenced block first (```json or a bare ```), then the first JSON value anywhere.
+    if (const auto fence = rest.find("```"); fence != std::string_view::npos) {
+        auto start = rest.find('\n', fence);
+        const auto end = start == std::string_view::npos ? start : rest.find("```", start);
+        if (start != std::string_view::npos && end != std::string_view::npos)
+            if (auto value = first_json_value(rest.substr(start, end - start))) return value;
+    }
+    return first_json_value(rest);
+}
+
+ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse) {
+    ExtractionResult result;
+    std::vector<Attempt> attempts;
+    const ResponseModel& model = request.response_models.front();
+    const int max_retries = request.max_retries.value_or(0);
+    for (int number = 1;; ++number) {
+        Attempt attempt{.number = number, .messages = request.messages, .completion = {}, .output = {}, .errors = {}};
+        Completion completion = call_provider(setup, request);
+        result.usage += completion.usage;
+        result.completions.push_back(completion);
+        if (completion.refusal) throw RefusalError(std::move(completion));
+        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(std::move(completion));
+
+        Answer answer = read_answer(completion, setup.mode, model);
+        attempt.output = answer.text;
+        attempt.errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
+        if (attempt.errors.empty()) return result;
+
+        add_reask(request, setup.mode, completion, attempt.errors);
+        attempt.completion = std::move(completion);
+        attempts.push_back(std::move(attempt));
+        if (number > max_retries) throw RetryError(std::move(attempts), result.usage);
+    }
+}
+
+}  // namespace instructor::detail
