@@ -1,5 +1,7 @@
 #include <instructor/client.hpp>
 
+#include <cstdlib>
+
 namespace instructor {
 
 Client::Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport)
@@ -7,6 +9,7 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     provider_->check_mode(mode_);
     if (options_.base_url.empty()) options_.base_url = provider_->default_base_url();
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+    if (!transport_) transport_ = options_.transport ? options_.transport : curl_transport(options_.curl);
 }
 
 detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse) const {
@@ -21,6 +24,46 @@ detail::ExtractionResult Client::run(Request request, const detail::ParseCallbac
                                   .url = options_.base_url + std::string(provider_->chat_path()),
                                   .api_key = options_.api_key};
     return detail::run_extraction(setup, std::move(request), parse);
+}
+
+namespace {
+
+std::string key_from_environment(const Provider& provider, std::string_view variable) {
+    const char* value = variable.empty() ? nullptr : std::getenv(std::string(variable).c_str());
+    if (value == nullptr || *value == '\0')
+        throw ConfigurationError(std::string(provider.name()) + " needs an API key: set " + std::string(variable) +
+                                 " or pass .api_key");
+    return value;
+}
+
+}  // namespace
+
+Client from_openai(ClientOptions options, Mode mode) {
+    const bool openai_itself = options.base_url.empty();
+    const Provider& dialect = provider(openai_itself ? "openai" : "openai-compatible");
+    if (openai_itself && options.api_key.empty()) options.api_key = key_from_environment(dialect, "OPENAI_API_KEY");
+    Transport transport = options.transport;
+    return Client(dialect, mode, std::move(options), std::move(transport));
+}
+
+Client from_provider(std::string_view spec, ClientOptions options) {
+    const auto slash = spec.find('/');
+    const Provider& preset = provider(spec.substr(0, slash));
+    return from_provider(spec, std::move(options), preset.default_mode());
+}
+
+Client from_provider(std::string_view spec, ClientOptions options, Mode mode) {
+    const auto slash = spec.find('/');
+    if (slash == std::string_view::npos || slash + 1 == spec.size())
+        throw ConfigurationError("from_provider takes \"provider/model\", e.g. \"groq/llama-3.3-70b-versatile\"; got \"" +
+                                 std::string(spec) + "\"");
+    const Provider& preset = provider(spec.substr(0, slash));
+    if (options.model.empty()) options.model = std::string(spec.substr(slash + 1));
+    // Hosted providers need their key; local servers (no key variable) take one only if given.
+    if (options.api_key.empty() && !preset.api_key_variable().empty())
+        options.api_key = key_from_environment(preset, preset.api_key_variable());
+    Transport transport = options.transport;
+    return Client(preset, mode, std::move(options), std::move(transport));
 }
 
 Client from_callable(ChatFunction chat, Mode mode, const Provider& dialect, ClientOptions options) {

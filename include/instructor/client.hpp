@@ -35,6 +35,8 @@ struct ClientOptions {
     std::optional<int> max_retries;  // used when a request sets none; 2 when neither does
     std::optional<double> temperature;
     ParseOptions parse;              // lax by default
+    Transport transport;             // empty: libcurl, with the settings below
+    CurlOptions curl;
 };
 
 /// A value with the replies it took to get it.
@@ -44,6 +46,19 @@ struct Extraction {
     std::vector<Completion> completions;  // one per attempt, the last one valid
     Usage usage;                          // summed over every attempt
 };
+
+class Client;
+
+/// A client for OpenAI (no base_url; key from OPENAI_API_KEY when not given) or for any
+/// OpenAI-compatible server at base_url (the key is only what you pass: OPENAI_API_KEY is never
+/// sent to another host).
+[[nodiscard]] Client from_openai(ClientOptions options = {}, Mode mode = Mode::tools);
+
+/// "groq/llama-3.3-70b-versatile": the provider's preset (base URL, dialect, default mode), the key
+/// from its environment variable (GROQ_API_KEY) unless options.api_key is set, and the model named
+/// as the client's default model.
+[[nodiscard]] Client from_provider(std::string_view spec, ClientOptions options = {});
+[[nodiscard]] Client from_provider(std::string_view spec, ClientOptions options, Mode mode);
 
 /// An in-process model: takes an OpenAI-format chat request body, returns the OpenAI-format reply.
 using ChatFunction = std::function<nlohmann::json(const nlohmann::json& request)>;

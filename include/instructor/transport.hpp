@@ -2,6 +2,8 @@
 // What moves bytes: one HTTP exchange. The libcurl transport is the default (see client issues);
 // any callable with this signature works too: a recording, a test double, an in-process backend.
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -22,5 +24,25 @@ struct HttpResponse {
 };
 
 using Transport = std::function<HttpResponse(const HttpRequest&)>;
+
+/// Settings of the libcurl transport. TLS verification is always on; give a CA bundle if the
+/// system's is not the one to trust.
+struct CurlOptions {
+    std::chrono::milliseconds connect_timeout{10'000};
+    /// A transfer slower than low_speed_bytes per second for this long is abandoned. Generous by
+    /// default: a local model may take minutes to load before its first byte.
+    std::chrono::seconds low_speed_time{300};
+    long low_speed_bytes = 1;
+    std::chrono::milliseconds total_timeout{0};  // 0: no overall deadline
+    std::string ca_file;                          // CURLOPT_CAINFO
+    std::string ca_path;                          // CURLOPT_CAPATH
+    std::size_t max_reply_bytes = 64u << 20u;     // a larger reply is a TransportError
+    std::string user_agent = "instructor-cpp/0.1.0";
+};
+
+/// HTTP through libcurl: connections are kept alive and shared by every copy of the returned
+/// transport, which may be used from several threads at once. Proxies come from the environment
+/// (https_proxy, no_proxy, ...). Failures to connect or to receive are TransportErrors.
+[[nodiscard]] Transport curl_transport(CurlOptions options = {});
 
 }  // namespace instructor

@@ -1,0 +1,206 @@
+// Scriptable local HTTP server for the test suite; see test_server.hpp.
+//
+// Built on cpp-httplib. Debian's libcpp-httplib-dev ships a declarations-only header plus a
+// shared library, so this file must be compiled with the library's pkg-config Cflags
+// (CPPHTTPLIB_OPENSSL_SUPPORT, ...: they change the layout of httplib::Request) and linked with
+// -lcpp-httplib. Only this file includes httplib.h.
+#include "test_server.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace test_support {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Headers cpp-httplib adds to every request itself; no client sent them.
+bool is_pseudo_header(std::string_view name) {
+  return iequals(name, "REMOTE_ADDR") || iequals(name, "REMOTE_PORT") ||
+         iequals(name, "LOCAL_ADDR") || iequals(name, "LOCAL_PORT");
+}
+
+constexpr const char* kNoReplyBody = R"({"error":{"message":"test server: no scripted reply"}})";
+
+// How much more than the body a close_mid_body reply announces in its Content-Length.
+constexpr std::size_t kMissingBytes = 1024;
+
+}  // namespace
+
+struct TestServer::State {
+  httplib::Server server;
+  std::thread thread;
+  std::atomic<bool> listen_returned{false};
+  int port = -1;
+
+  mutable std::mutex mutex;          // guards everything below
+  std::condition_variable wake;      // signalled when `stopping` becomes true
+  bool stopping = false;
+  std::deque<ScriptedReply> script;
+  std::vector<RecordedRequest> recorded;
+
+  void handle(const httplib::Request& req, httplib::Response& res);
+};
+
+void TestServer::State::handle(const httplib::Request& req, httplib::Response& res) {
+  RecordedRequest record;
+  record.method = req.method;
+  record.path = req.path;
+  record.body = req.body;
+  record.remote_port = req.remote_port;
+  for (const auto& [name, value] : req.headers) {
+    if (!is_pseudo_header(name)) record.headers.emplace_back(name, value);
+  }
+
+  ScriptedReply reply;
+  bool scripted = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    recorded.push_back(std::move(record));
+    if (!script.empty()) {
+      reply = std::move(script.front());
+      script.pop_front();
+      scripted = true;
+    }
+  }
+
+  if (!scripted) {
+    ScriptedReply fallback;
+    fallback.status = 500;
+    fallback.body = kNoReplyBody;
+    reply = std::move(fallback);
+  } else if (reply.delay_ms > 0) {
+    std::unique_lock<std::mutex> lock(mutex);
+    wake.wait_for(lock, std::chrono::milliseconds(reply.delay_ms), [this] { return stopping; });
+  }
+
+  res.status = reply.status;
+  std::string content_type = reply.content_type;
+  for (const auto& [name, value] : reply.headers) {
+    if (iequals(name, "Content-Type")) {
+      content_type = value;  // set below, once
+    } else {
+      res.set_header(name, value);
+    }
+  }
+
+  // A non-empty body goes out through a content provider of fixed length rather than
+  // set_content(): cpp-httplib would otherwise gzip/brotli-compress it for clients that accept
+  // that, and the scripted bytes are meant to be the bytes on the wire.
+  auto body = std::make_shared<const std::string>(std::move(reply.body));
+  if (reply.close_mid_body) {
+    res.set_content_provider(
+        body->size() + kMissingBytes, content_type,
+        [body](std::size_t offset, std::size_t /*length*/, httplib::DataSink& sink) {
+          if (offset == 0 && !body->empty()) sink.write(body->data(), body->size());
+          return false;  // fail the provider: cpp-httplib then drops the connection
+        });
+  } else if (!body->empty()) {
+    res.set_content_provider(
+        body->size(), content_type,
+        [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          sink.write(body->data() + offset, length);
+          return true;
+        });
+  } else {
+    res.set_content("", content_type);
+  }
+  if (content_type.empty()) res.headers.erase("Content-Type");
+}
+
+TestServer::TestServer() : state_(std::make_unique<State>()) {
+  State* const state = state_.get();
+  const auto handler = [state](const httplib::Request& req, httplib::Response& res) {
+    state->handle(req, res);
+  };
+  const char* const any_path = ".*";
+  state->server.Get(any_path, handler);
+  state->server.Post(any_path, handler);
+  state->server.Put(any_path, handler);
+  state->server.Patch(any_path, handler);
+  state->server.Delete(any_path, handler);
+  state->server.Options(any_path, handler);
+  // Keep-alive stays on: tests count on connection reuse. cpp-httplib 0.11 checks for stop() only
+  // between requests, so an idle connection holds up destruction until its keep-alive timeout
+  // runs out; 1 s keeps that short while leaving back-to-back requests ample time to reuse it.
+  state->server.set_keep_alive_max_count(1000);
+  state->server.set_keep_alive_timeout(1);
+  // Without it Nagle's algorithm and delayed ACKs add ~40 ms to many replies.
+  state->server.set_tcp_nodelay(true);
+
+  state->port = state->server.bind_to_any_port("127.0.0.1");
+  if (state->port <= 0) throw std::runtime_error("test server: cannot bind 127.0.0.1");
+
+  state->thread = std::thread([state] {
+    state->server.listen_after_bind();
+    state->listen_returned = true;
+  });
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!state->server.is_running() && !state->listen_returned &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!state->server.is_running()) {
+    state->server.stop();
+    state->thread.join();
+    throw std::runtime_error("test server: the accept loop did not start");
+  }
+}
+
+TestServer::~TestServer() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->wake.notify_all();
+  state_->server.stop();
+  if (state_->thread.joinable()) state_->thread.join();
+}
+
+int TestServer::port() const { return state_->port; }
+
+std::string TestServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(state_->port);
+}
+
+void TestServer::enqueue(ScriptedReply reply) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->script.push_back(std::move(reply));
+}
+
+std::vector<RecordedRequest> TestServer::requests() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->recorded;
+}
+
+std::string TestServer::header(std::size_t request_index, std::string_view name) const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  if (request_index >= state_->recorded.size()) {
+    throw std::out_of_range("test server: no request #" + std::to_string(request_index) +
+                            " (received " + std::to_string(state_->recorded.size()) + ")");
+  }
+  for (const auto& [key, value] : state_->recorded[request_index].headers) {
+    if (iequals(key, name)) return value;
+  }
+  return "";
+}
+
+}  // namespace test_support

@@ -1,0 +1,79 @@
+// A scriptable local HTTP server for the test suite.
+//
+// TestServer listens on 127.0.0.1 (never on another interface) on a port the OS picks, and
+// answers every request, whatever its method or path, with the next reply from a script the
+// test enqueued. It records every request it receives so that tests can check what a client
+// sent. Keep-alive stays enabled, so a client that reuses its connection shows the same
+// `remote_port` on consecutive requests.
+//
+// cpp-httplib is an implementation detail: this header does not include it.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace test_support {
+
+struct RecordedRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // the path without the query string, e.g. "/v1/chat/completions"
+  std::string body;
+  // Headers as sent by the client, grouped by name (sorted case-insensitively, not in the order
+  // received). The pseudo-headers cpp-httplib adds (REMOTE_ADDR, REMOTE_PORT, ...) are left out.
+  std::vector<std::pair<std::string, std::string>> headers;
+  int remote_port = -1;  // the client's port: equal ports mean the same TCP connection
+};
+
+struct ScriptedReply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
+  std::string body;  // sent verbatim with its Content-Length (never compressed)
+  // Sent as Content-Type, unless `headers` has a Content-Type (which then wins). When empty,
+  // cpp-httplib's default (text/plain) goes out instead.
+  std::string content_type = "application/json";
+  // Wait this long before answering (the request is recorded first). Cut short when the server
+  // is destroyed.
+  int delay_ms = 0;
+  // Announce a Content-Length larger than `body`, write `body`, then close the connection, so
+  // that the client sees a truncated reply.
+  bool close_mid_body = false;
+};
+
+class TestServer {
+ public:
+  // Starts serving on 127.0.0.1 in a background thread and returns once it accepts connections.
+  // Throws std::runtime_error if it cannot bind or start.
+  TestServer();
+  // Stops the server (cutting pending delays short) and joins its thread. Immediate once clients
+  // have closed their connections; a connection a client keeps open idle delays it by up to the
+  // server's keep-alive timeout of 1 s (after which the server would close it anyway).
+  ~TestServer();
+
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  int port() const;
+  std::string base_url() const;  // "http://127.0.0.1:<port>"
+
+  // Adds a reply to the script. Replies are served in order, one per request, to any method and
+  // path. When the script is empty the server answers
+  // 500 {"error":{"message":"test server: no scripted reply"}}.
+  void enqueue(ScriptedReply reply);
+
+  // Every request received so far, in the order the server began handling them.
+  std::vector<RecordedRequest> requests() const;
+
+  // The value of header `name` (case-insensitive) in request `request_index`; the first one if it
+  // was sent more than once, "" if it was not sent. Throws std::out_of_range for a bad index.
+  std::string header(std::size_t request_index, std::string_view name) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace test_support
