@@ -42,8 +42,7 @@ Client from_openai(ClientOptions options, Mode mode) {
     const bool openai_itself = options.base_url.empty();
     const Provider& dialect = provider(openai_itself ? "openai" : "openai-compatible");
     if (openai_itself && options.api_key.empty()) options.api_key = key_from_environment(dialect, "OPENAI_API_KEY");
-    Transport transport = options.transport;
-    return Client(dialect, mode, std::move(options), std::move(transport));
+    return Client(dialect, mode, std::move(options));
 }
 
 Client from_provider(std::string_view spec, ClientOptions options) {
@@ -62,8 +61,7 @@ Client from_provider(std::string_view spec, ClientOptions options, Mode mode) {
     // Hosted providers need their key; local servers (no key variable) take one only if given.
     if (options.api_key.empty() && !preset.api_key_variable().empty())
         options.api_key = key_from_environment(preset, preset.api_key_variable());
-    Transport transport = options.transport;
-    return Client(preset, mode, std::move(options), std::move(transport));
+    return Client(preset, mode, std::move(options));
 }
 
 Client from_callable(ChatFunction chat, Mode mode, const Provider& dialect, ClientOptions options) {

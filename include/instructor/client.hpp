@@ -65,7 +65,8 @@ using ChatFunction = std::function<nlohmann::json(const nlohmann::json& request)
 
 class Client {
 public:
-    Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport);
+    /// `transport` overrides options.transport; with neither, libcurl with options.curl.
+    Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport = {});
 
     /// Asks for a T. Throws RetryError when the re-asks run out (every attempt inside), HttpError
     /// when the provider refuses the request, IncompleteOutputError when the reply is cut off, and
