@@ -259,21 +259,27 @@ TEST_CASE("every successful reply fixture decodes to exactly the expected comple
     CHECK(checked > 0);
 }
 
+// The HttpError a fixture's reply throws; anything else thrown, or nothing, fails the check.
+std::optional<Thrown> expect_http_error(const Fixture& f) {
+    std::string other;
+    std::optional<Thrown> thrown_error;
+    try {
+        thrown_error = error_from(f);
+    } catch (const std::exception& thrown) {
+        other = thrown.what();
+    }
+    CHECK(other == "");               // nothing but an HttpError may be thrown
+    CHECK(thrown_error.has_value());  // and the reply must throw
+    return thrown_error;
+}
+
 TEST_CASE("every error reply fixture throws the expected error class with exactly the expected details") {
     int checked = 0;
     for (const auto& f : fixtures()) {
         if (!expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
         INFO("fixture " << f.name);
         const json& e = f.data["expect"];
-        std::string other;
-        std::optional<Thrown> thrown_error;
-        try {
-            thrown_error = error_from(f);
-        } catch (const std::exception& thrown) {
-            other = thrown.what();
-        }
-        CHECK(other == "");  // nothing but an HttpError may be thrown
-        CHECK(thrown_error.has_value());  // and the reply must throw
+        const std::optional<Thrown> thrown_error = expect_http_error(f);
         if (!thrown_error) continue;
         const instructor::HttpError& error_ref = thrown_error->error;
         ++checked;
@@ -312,15 +318,7 @@ TEST_CASE("an error's what() names the provider, the status and the provider's m
     for (const auto& f : fixtures()) {
         if (!expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
         INFO("fixture " << f.name);
-        std::string other;
-        std::optional<Thrown> thrown_error;
-        try {
-            thrown_error = error_from(f);
-        } catch (const std::exception& thrown) {
-            other = thrown.what();
-        }
-        CHECK(other == "");  // nothing but an HttpError may be thrown
-        CHECK(thrown_error.has_value());  // and the reply must throw
+        const std::optional<Thrown> thrown_error = expect_http_error(f);
         if (!thrown_error) continue;
         const instructor::HttpError& error_ref = thrown_error->error;
         const std::string what = error_ref.what();

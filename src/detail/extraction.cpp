@@ -155,7 +155,6 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
     const ResponseModel& model = request.response_models.front();
     const int max_retries = request.max_retries.value_or(0);
     for (int number = 1;; ++number) {
-        Attempt attempt{.number = number, .messages = request.messages, .completion = {}, .output = {}, .errors = {}};
         Completion completion = call_provider(setup, request);
         result.usage += completion.usage;
         result.completions.push_back(completion);
@@ -163,13 +162,13 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
         if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(std::move(completion));
 
         Answer answer = read_answer(completion, setup.mode, model);
-        attempt.output = answer.text;
-        attempt.errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
-        if (attempt.errors.empty()) return result;
+        std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
+        if (errors.empty()) return result;
 
-        add_reask(request, setup.mode, completion, attempt.errors);
-        attempt.completion = std::move(completion);
-        attempts.push_back(std::move(attempt));
+        // Only a failed attempt is kept, with the conversation as it was sent (before the re-ask).
+        attempts.push_back(Attempt{.number = number, .messages = request.messages, .completion = completion,
+                                   .output = std::move(answer.text), .errors = errors});
+        add_reask(request, setup.mode, completion, errors);
         if (number > max_retries) throw RetryError(std::move(attempts), result.usage);
     }
 }
