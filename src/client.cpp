@@ -22,7 +22,9 @@ detail::ExtractionResult Client::run(Request request, const detail::ParseCallbac
                                   .mode = mode,
                                   .transport = &transport_,
                                   .url = options_.base_url + std::string(provider_->chat_path()),
-                                  .api_key = options_.api_key};
+                                  .api_key = options_.api_key,
+                                  .retries = &options_.http_retries,
+                                  .hooks = &options_.hooks};
     return detail::run_extraction(setup, std::move(request), parse);
 }
 

@@ -64,4 +64,16 @@ std::string describe_attempts(const std::vector<Attempt>& attempts) {
 RetryError::RetryError(std::vector<Attempt> attempts, Usage total_usage)
     : Error(describe_attempts(attempts)), attempts_(std::move(attempts)), total_usage_(total_usage) {}
 
+AnyError AnyError::current() {
+    std::exception_ptr caught = std::current_exception();
+    // Rethrowing an exception_ptr throws the very object it owns, so the address stays valid.
+    try {
+        std::rethrow_exception(caught);
+    } catch (const Error& error) {
+        return AnyError(caught, &error);
+    }
+}
+
+void AnyError::rethrow() const { std::rethrow_exception(owner_); }
+
 }  // namespace instructor

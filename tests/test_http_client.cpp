@@ -59,6 +59,7 @@ instructor::ClientOptions at(const TestServer& server, const std::string& path, 
     instructor::ClientOptions options;
     options.base_url = server.base_url() + path;
     options.api_key = key;
+    options.http_retries.max_retries = 0;  // one exchange per call here; test_http_retries.cpp covers retries
     return options;
 }
 
@@ -166,6 +167,16 @@ TEST_CASE("from_provider says which environment variable a hosted provider's key
     CHECK_THROWS_AS(instructor::from_provider("groq"), instructor::ConfigurationError);
 }
 
+TEST_CASE("an OpenAI-compatible server never receives OPENAI_API_KEY") {
+    TestServer server;
+    server.enqueue({.body = tool_reply(R"({"name":"Jason","age":30})")});
+    ::setenv("OPENAI_API_KEY", "sk-openai-SECRET", 1);
+    const auto client = instructor::from_provider("openai-compatible/qwen2.5", at(server, "/v1"));
+    CHECK(client.create<UserDetail>(ask("Jason is 30")).age == 30);
+    CHECK(server.header(0, "authorization").empty());
+    ::unsetenv("OPENAI_API_KEY");
+}
+
 TEST_CASE("local providers need no key, and Ollama's native API is spoken on /api/chat") {
     TestServer server;
     server.enqueue({.body = json{{"model", "llama3.1"},
@@ -186,7 +197,8 @@ TEST_CASE("local providers need no key, and Ollama's native API is spoken on /ap
 
 TEST_CASE("transport failures are TransportErrors naming the host, never the key") {
     SECTION("nothing listens") {
-        const auto client = instructor::from_openai({.base_url = "http://127.0.0.1:1/v1", .api_key = "sk-SECRET"});
+        const auto client = instructor::from_openai(
+            {.base_url = "http://127.0.0.1:1/v1", .api_key = "sk-SECRET", .http_retries = {.max_retries = 0}});
         try {
             (void)client.create<UserDetail>(ask("x"));
             FAIL("connection refused must throw");

@@ -20,9 +20,12 @@
 
 #include <instructor/detail/extraction.hpp>
 #include <instructor/from_json.hpp>
+#include <instructor/hooks.hpp>
+#include <instructor/http_retries.hpp>
 #include <instructor/provider.hpp>
 #include <instructor/request.hpp>
 #include <instructor/response_model.hpp>
+#include <instructor/result.hpp>
 #include <instructor/transport.hpp>
 
 namespace instructor {
@@ -35,6 +38,8 @@ struct ClientOptions {
     std::optional<int> max_retries;  // used when a request sets none; 2 when neither does
     std::optional<double> temperature;
     ParseOptions parse;              // lax by default
+    HttpRetries http_retries;        // 408/409/429/5xx and broken connections; {.max_retries = 0}: off
+    Hooks hooks;                     // watch requests, replies, parse errors and retries
     Transport transport;             // empty: libcurl, with the settings below
     CurlOptions curl;
 };
@@ -79,6 +84,19 @@ public:
     /// The same, with every reply and the total token usage.
     template <class T>
     Extraction<T> create_with_completion(Request request) const;
+
+    /// create<T> without exceptions: the value, or the instructor error that create<T> would throw.
+    ///
+    ///     auto user = client.try_create<UserDetail>(request);
+    ///     if (!user) std::cerr << user.error().what() << '\n';
+    template <class T>
+    Result<T, AnyError> try_create(Request request) const {
+        try {
+            return create<T>(std::move(request));
+        } catch (const Error&) {
+            return AnyError::current();
+        }
+    }
 
     [[nodiscard]] const Provider& provider() const noexcept { return *provider_; }
     [[nodiscard]] Mode mode() const noexcept { return mode_; }

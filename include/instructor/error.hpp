@@ -2,6 +2,7 @@
 // The exceptions instructor throws. Every one derives from instructor::Error (a std::runtime_error),
 // says what happened and where, and never contains an API key.
 
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,20 @@ public:
 
 /// The request never got an HTTP reply: no connection, a timeout, a reply cut off.
 class TransportError : public Error {
+public:
+    explicit TransportError(const std::string& what, bool retryable = false) : Error(what), retryable_(retryable) {}
+
+    /// The connection failed or broke before a reply arrived (refused, reset, closed mid-body):
+    /// sending the request again may work. Timeouts, the size cap and bad URLs are not retryable.
+    [[nodiscard]] bool retryable() const noexcept { return retryable_; }
+
+private:
+    bool retryable_ = false;
+};
+
+/// The call was cancelled through its stop token (Request::cancel), or a hook or callback asked
+/// to stop. Never retried.
+class CancelledError : public Error {
 public:
     using Error::Error;
 };
@@ -151,6 +166,28 @@ public:
 private:
     std::vector<Attempt> attempts_;
     Usage total_usage_;
+};
+
+/// Any instructor error, caught and kept: what a non-throwing call (Client::try_create) returns
+/// instead of throwing. Ask for the kind you handle with as<E>(), or rethrow() it.
+class AnyError {
+public:
+    /// The instructor::Error being handled; call only inside a catch block.
+    [[nodiscard]] static AnyError current();
+
+    [[nodiscard]] const char* what() const noexcept { return error_->what(); }
+    [[nodiscard]] const Error& error() const noexcept { return *error_; }
+    /// The error as an E (e.g. RetryError, HttpError), or nullptr when it is another kind.
+    template <class E>
+    [[nodiscard]] const E* as() const noexcept {
+        return dynamic_cast<const E*>(error_);
+    }
+    [[noreturn]] void rethrow() const;
+
+private:
+    AnyError(std::exception_ptr owner, const Error* error) : owner_(std::move(owner)), error_(error) {}
+    std::exception_ptr owner_;  // keeps *error_ alive
+    const Error* error_;
 };
 
 }  // namespace instructor

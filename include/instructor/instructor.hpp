@@ -7,6 +7,8 @@
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
 #include <instructor/from_json.hpp>
+#include <instructor/hooks.hpp>
+#include <instructor/http_retries.hpp>
 #include <instructor/message.hpp>
 #include <instructor/meta.hpp>
 #include <instructor/mode.hpp>

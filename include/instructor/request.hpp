@@ -9,6 +9,7 @@
 //     };
 
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct Request {
 
     /// What the answer must look like: one model, or one per alternative in parallel_tools mode.
     std::vector<ResponseModel> response_models;
+
+    /// Cancels the call from another thread (std::stop_source::request_stop): the transfer or the
+    /// wait in progress ends with a CancelledError.
+    std::stop_token cancel;
 };
 
 }  // namespace instructor

@@ -1,6 +1,7 @@
 #pragma once
-// Result<T>: a value or the ValidationError that explains why there is none. For code that would
-// rather branch than catch.
+// Result<T, E>: a value or the error that explains why there is none, for code that would rather
+// branch than catch. try_from_json gives a Result<T> (E = ValidationError); Client::try_create a
+// Result<T, AnyError>.
 
 #include <utility>
 #include <variant>
@@ -9,16 +10,16 @@
 
 namespace instructor {
 
-template <class T>
+template <class T, class E = ValidationError>
 class Result {
 public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}                   // NOLINT
-    Result(ValidationError error) : state_(std::in_place_index<1>, std::move(error)) {}     // NOLINT
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}   // NOLINT
+    Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}   // NOLINT
 
     [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
 
-    /// The value; throws the ValidationError when there is none.
+    /// The value; throws the error when there is none.
     [[nodiscard]] T& value() & { return checked(); }
     [[nodiscard]] const T& value() const& { return const_cast<Result*>(this)->checked(); }
     [[nodiscard]] T&& value() && { return std::move(checked()); }
@@ -29,14 +30,19 @@ public:
     const T* operator->() const { return &value(); }
 
     /// The error; only valid when !has_value().
-    [[nodiscard]] const ValidationError& error() const { return std::get<1>(state_); }
+    [[nodiscard]] const E& error() const { return std::get<1>(state_); }
 
 private:
     T& checked() {
-        if (state_.index() == 1) throw std::get<1>(state_);
+        if (state_.index() == 1) {
+            if constexpr (requires(const E& e) { e.rethrow(); })
+                std::get<1>(state_).rethrow();
+            else
+                throw std::get<1>(state_);
+        }
         return std::get<0>(state_);
     }
-    std::variant<T, ValidationError> state_;
+    std::variant<T, E> state_;
 };
 
 }  // namespace instructor

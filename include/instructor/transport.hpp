@@ -1,20 +1,32 @@
 #pragma once
-// What moves bytes: one HTTP exchange. The libcurl transport is the default (see client issues);
-// any callable with this signature works too: a recording, a test double, an in-process backend.
+// What moves bytes: one HTTP exchange. The libcurl transport is the default; any callable with
+// the Transport signature works too: a recording, a test double, an in-process backend.
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <stop_token>
 #include <string>
+#include <string_view>
 
 #include <instructor/provider.hpp>
 
 namespace instructor {
 
+/// Receives a streamed reply's body as it arrives, in pieces cut anywhere. Return false to stop
+/// the transfer (the transport then returns normally, with what arrived so far).
+using BodyChunkCallback = std::function<bool(std::string_view chunk)>;
+
 struct HttpRequest {
     std::string url;
     HttpHeaders headers;
     std::string body;
+    /// When set and the reply is a success (2xx), its body goes here piece by piece instead of into
+    /// HttpResponse::body. An error reply is still collected whole, to be read as an error. A
+    /// transport that cannot stream may ignore this and return the whole body: callers cope.
+    BodyChunkCallback on_chunk;
+    /// A stop request abandons the transfer with a CancelledError.
+    std::stop_token cancel;
 };
 
 struct HttpResponse {

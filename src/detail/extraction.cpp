@@ -1,5 +1,10 @@
 #include <instructor/detail/extraction.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <stop_token>
 #include <utility>
 
 namespace instructor::detail {
@@ -115,14 +120,86 @@ void add_reask(Request& request, Mode mode, const Completion& completion, const 
         user("Your answer has these errors:\n" + found + "Answer again with only the corrected JSON."));
 }
 
-Completion call_provider(const ExtractionSetup& setup, const Request& request) {
+template <class Hook, class Event>
+void notify(const Hook& hook, const Event& event) noexcept {
+    if (!hook) return;
+    try {
+        hook(event);
+    } catch (...) {
+        // A hook watches the call; its failure must not become the call's failure.
+    }
+}
+
+void throw_if_cancelled(const std::stop_token& cancel) {
+    if (cancel.stop_requested()) throw CancelledError("the call was cancelled");
+}
+
+// Sleeps for `delay`, waking early (with a CancelledError) when the call is cancelled.
+void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel) {
+    if (delay.count() > 0) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, cancel, delay, [] { return false; });
+    }
+    throw_if_cancelled(cancel);
+}
+
+double random_fraction() {
+    thread_local std::minstd_rand engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+bool retryable_status(const HttpError& error) {
+    const int status = error.status();
+    if (const auto* limited = dynamic_cast<const RateLimitError*>(&error); limited && limited->quota_exhausted())
+        return false;
+    return status == 408 || status == 409 || status == 429 || status >= 500;
+}
+
+// One answer from the provider: the request sent, and sent again while the failure is one that
+// waiting can fix (HttpRetries).
+Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
     const Provider& provider = *setup.provider;
-    const HttpResponse response = (*setup.transport)(
-        HttpRequest{setup.url, provider.headers(setup.api_key), provider.build_body(request, setup.mode).dump()});
-    if (response.status >= 400 || response.status < 200) provider.throw_error(response.status, response.headers, response.body);
-    const json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
-    return provider.decode_reply(body, response.headers);
+    static const Hooks no_hooks;
+    const Hooks& hooks = setup.hooks != nullptr ? *setup.hooks : no_hooks;
+    static const HttpRetries no_retries{.max_retries = 0};
+    const HttpRetries& policy = setup.retries != nullptr ? *setup.retries : no_retries;
+
+    const HttpRequest http{.url = setup.url,
+                           .headers = provider.headers(setup.api_key),
+                           .body = provider.build_body(request, setup.mode).dump(),
+                           .on_chunk = {},
+                           .cancel = request.cancel};
+    for (int send = 1;; ++send) {
+        throw_if_cancelled(request.cancel);
+        notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
+        std::optional<std::chrono::milliseconds> delay;
+        std::string reason;
+        try {
+            const HttpResponse response = (*setup.transport)(http);
+            notify(hooks.on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
+                                                 .headers = response.headers, .body = response.body});
+            if (response.status < 200 || response.status >= 300)
+                provider.throw_error(response.status, response.headers, response.body);
+            const json body = json::parse(response.body, nullptr, false);
+            if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
+            return provider.decode_reply(body, response.headers);
+        } catch (const HttpError& error) {
+            if (!retryable_status(error)) throw;
+            delay = http_retry_delay(policy, send, error.details().retry_after_seconds, random_fraction());
+            if (!delay) throw;
+            reason = "HTTP " + std::to_string(error.status());
+        } catch (const TransportError& error) {
+            if (!error.retryable()) throw;
+            delay = http_retry_delay(policy, send, std::nullopt, random_fraction());
+            if (!delay) throw;
+            reason = error.what();
+        }
+        notify(hooks.on_retry,
+               RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
+        wait_for(*delay, request.cancel);
+    }
 }
 
 }  // namespace
@@ -154,8 +231,10 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
     std::vector<Attempt> attempts;
     const ResponseModel& model = request.response_models.front();
     const int max_retries = request.max_retries.value_or(0);
+    static const Hooks no_hooks;
+    const Hooks& hooks = setup.hooks != nullptr ? *setup.hooks : no_hooks;
     for (int number = 1;; ++number) {
-        Completion completion = call_provider(setup, request);
+        Completion completion = call_provider(setup, request, number);
         result.usage += completion.usage;
         result.completions.push_back(completion);
         if (completion.refusal) throw RefusalError(std::move(completion));
@@ -164,12 +243,18 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
         Answer answer = read_answer(completion, setup.mode, model);
         std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
         if (errors.empty()) return result;
+        notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});
 
         // Only a failed attempt is kept, with the conversation as it was sent (before the re-ask).
         attempts.push_back(Attempt{.number = number, .messages = request.messages, .completion = completion,
                                    .output = std::move(answer.text), .errors = errors});
+        if (number > max_retries) {
+            notify(hooks.on_last_attempt, LastAttempt{.attempt = number, .errors = attempts.back().errors});
+            throw RetryError(std::move(attempts), result.usage);
+        }
+        const std::string reason = std::to_string(errors.size()) + (errors.size() == 1 ? " validation error" : " validation errors");
+        notify(hooks.on_retry, RetryScheduled{.attempt = number, .cause = RetryCause::validation, .delay = {}, .reason = reason});
         add_reask(request, setup.mode, completion, errors);
-        if (number > max_retries) throw RetryError(std::move(attempts), result.usage);
     }
 }
 

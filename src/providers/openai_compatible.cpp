@@ -9,7 +9,7 @@ const Provider& openai_compatible() {
     static const OpenAIDialect instance(DialectSettings{
         .name = "openai-compatible",
         .base_url = "http://localhost:8000/v1",
-        .key_variable = "OPENAI_API_KEY",
+        .key_variable = "",  // never OPENAI_API_KEY: that key is for OpenAI, not for whatever server this is
         .default_mode = Mode::tools,
         .modes = {Mode::tools, Mode::tools_strict, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
         .json_schema_strict = JsonSchemaStrict::when_strict_schema,

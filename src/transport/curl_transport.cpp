@@ -23,21 +23,65 @@ void initialise_curl_once() {
 }
 
 struct Reply {
+    CURL* handle = nullptr;
     std::string body;
     HttpHeaders headers;
     std::size_t limit = 0;
+    std::size_t received = 0;
     bool too_large = false;
+    const BodyChunkCallback* on_chunk = nullptr;  // streaming: set only for a 2xx reply
+    bool checked_status = false;
+    bool stopped = false;                         // the chunk callback asked to stop
+    const std::stop_token* cancel = nullptr;
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto* reply = static_cast<Reply*>(user);
     const size_t bytes = size * count;
-    if (reply->body.size() + bytes > reply->limit) {
+    reply->received += bytes;
+    if (reply->received > reply->limit) {
         reply->too_large = true;
         return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
     }
+    if (!reply->checked_status) {
+        // The status is known once the body starts; only a success is streamed.
+        reply->checked_status = true;
+        long status = 0;
+        curl_easy_getinfo(reply->handle, CURLINFO_RESPONSE_CODE, &status);
+        if (status < 200 || status >= 300) reply->on_chunk = nullptr;
+    }
+    if (reply->on_chunk != nullptr) {
+        if (!(*reply->on_chunk)(std::string_view(data, bytes))) {
+            reply->stopped = true;
+            return 0;
+        }
+        return bytes;
+    }
     reply->body.append(data, bytes);
     return bytes;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* reply = static_cast<const Reply*>(user);
+    return reply->cancel->stop_requested() ? 1 : 0;  // non-zero aborts the transfer
+}
+
+// Failures where the request may not have been processed, or the reply was lost on the way: a
+// new connection may well succeed.
+bool connection_failure(CURLcode code) {
+    switch (code) {
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+        case CURLE_SSL_CONNECT_ERROR:
+            return true;
+        default:
+            return false;
+    }
 }
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -85,7 +129,10 @@ public:
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(header_list, &curl_slist_free_all);
 
         Reply reply;
+        reply.handle = handle.get();
         reply.limit = options_.max_reply_bytes;
+        if (request.on_chunk) reply.on_chunk = &request.on_chunk;
+        reply.cancel = &request.cancel;
         std::array<char, CURL_ERROR_SIZE> error{};
         CURL* h = handle.get();
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -109,15 +156,22 @@ public:
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
         if (!options_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options_.ca_path.c_str());
+        if (request.cancel.stop_possible()) {
+            if (request.cancel.stop_requested()) throw CancelledError("request to " + host_of(request.url) + " cancelled");
+            curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+            curl_easy_setopt(h, CURLOPT_XFERINFODATA, &reply);
+            curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        }
 
         const CURLcode code = curl_easy_perform(h);
-        if (code != CURLE_OK) {
+        if (code == CURLE_ABORTED_BY_CALLBACK) throw CancelledError("request to " + host_of(request.url) + " cancelled");
+        if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && reply.stopped)) {
             // Neither the URL's credentials nor any header go into the message: only where and what.
             std::string what = reply.too_large ? "the reply is larger than the " +
                                                      std::to_string(options_.max_reply_bytes) + "-byte limit"
                                                : std::string(curl_easy_strerror(code));
             if (!reply.too_large && error[0] != '\0') what += std::string(" (") + error.data() + ")";
-            throw TransportError("request to " + host_of(request.url) + " failed: " + what);
+            throw TransportError("request to " + host_of(request.url) + " failed: " + what, connection_failure(code));
         }
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -12,6 +12,8 @@
 
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
+#include <instructor/hooks.hpp>
+#include <instructor/http_retries.hpp>
 #include <instructor/provider.hpp>
 #include <instructor/request.hpp>
 #include <instructor/transport.hpp>
@@ -28,6 +30,8 @@ struct ExtractionSetup {
     const Transport* transport = nullptr;
     std::string url;      // base URL + chat path
     std::string api_key;  // only ever put into headers
+    const HttpRetries* retries = nullptr;  // nullptr: none
+    const Hooks* hooks = nullptr;          // nullptr: none
 };
 
 struct ExtractionResult {
