@@ -12,7 +12,8 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     if (!transport_) transport_ = options_.transport ? options_.transport : curl_transport(options_.curl);
 }
 
-detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse) const {
+detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse,
+                                     const detail::StreamWatcher* watcher) const {
     // Per-client defaults fill what the request leaves open.
     if (request.model.empty()) request.model = options_.model;
     if (!request.max_retries) request.max_retries = options_.max_retries.value_or(2);
@@ -25,7 +26,7 @@ detail::ExtractionResult Client::run(Request request, const detail::ParseCallbac
                                   .api_key = options_.api_key,
                                   .retries = &options_.http_retries,
                                   .hooks = &options_.hooks};
-    return detail::run_extraction(setup, std::move(request), parse);
+    return detail::run_extraction(setup, std::move(request), parse, watcher);
 }
 
 namespace {

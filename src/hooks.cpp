@@ -22,6 +22,11 @@ Hooks log_hooks(std::function<void(std::string_view line)> sink) {
         (*out)("instructor: " + attempt_of(e.attempt, e.http_attempt) + ": HTTP " + std::to_string(e.status) + " (" +
                std::to_string(e.body.size()) + " bytes)");
     };
+    hooks.on_completion = [out](const CompletionReceived& e) {
+        const auto& u = e.completion.usage;
+        (*out)("instructor: attempt " + std::to_string(e.attempt) + ": " + std::to_string(u.prompt_tokens) +
+               " prompt + " + std::to_string(u.completion_tokens) + " completion tokens");
+    };
     hooks.on_parse_error = [out](const ParseFailed& e) {
         std::string line = "instructor: attempt " + std::to_string(e.attempt) + ": the answer did not validate:";
         for (const auto& error : e.errors) line += " " + to_string(error) + ";";

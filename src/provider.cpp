@@ -22,6 +22,10 @@ std::string Provider::unsupported_reason(Mode) const {
     return {};
 }
 
+void Provider::decode_stream_event(const nlohmann::json&, StreamAssembly&) const {
+    throw ConfigurationError(std::string(name()) + " cannot stream replies");
+}
+
 HttpHeaders Provider::headers(std::string_view api_key) const {
     HttpHeaders result{{"Content-Type", "application/json"}};
     if (!api_key.empty()) result.emplace_back("Authorization", "Bearer " + std::string(api_key));

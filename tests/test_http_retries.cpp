@@ -307,12 +307,13 @@ TEST_CASE("log_hooks writes one line per event, with sizes and without bodies or
     options.hooks = instructor::log_hooks([&](std::string_view line) { lines.emplace_back(line); });
     const auto client = instructor::from_openai(options, Mode::json);
     CHECK(client.create<UserDetail>(ask()).age == 30);
-    REQUIRE(lines.size() == 6);
+    REQUIRE(lines.size() == 8);
     CHECK(lines[0].rfind("instructor: attempt 1: POST " + server.base_url() + "/v1/chat/completions (", 0) == 0);
     CHECK(lines[1].rfind("instructor: attempt 1: HTTP 200 (", 0) == 0);
-    CHECK(lines[2] == "instructor: attempt 1: the answer did not validate: /age: expected an integer between 0 "
+    CHECK(lines[2] == "instructor: attempt 1: 20 prompt + 8 completion tokens");
+    CHECK(lines[3] == "instructor: attempt 1: the answer did not validate: /age: expected an integer between 0 "
                       "and 150, got 200");
-    CHECK(lines[3] == "instructor: attempt 1: 1 validation error, re-asking in 0 ms");
+    CHECK(lines[4] == "instructor: attempt 1: 1 validation error, re-asking in 0 ms");
     for (const auto& line : lines) CHECK(line.find("SECRET") == std::string::npos);
 }
 

@@ -1,17 +1,23 @@
 // Tests for the test suite's scriptable local HTTP server (tests/support/test_server.hpp),
-// driven by a tiny libcurl client.
+// driven by a tiny libcurl client (and, for streamed replies, by the library's libcurl transport).
 
 #include "catch.hpp"
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <instructor/error.hpp>
+#include <instructor/transport.hpp>
 
 #include "test_server.hpp"
 
@@ -28,6 +34,9 @@ struct Reply {
     std::string content_type;               // "" when the reply had none
     std::vector<std::string> header_lines;  // raw response header lines, CRLF stripped
     long local_port = 0;                    // the client's end of the connection used
+    // The body as libcurl handed it over: one element, and the time it came, per write callback.
+    std::vector<std::string> pieces;
+    std::vector<std::chrono::steady_clock::time_point> piece_times;
 
     bool has_header_line(const std::string& line) const {
         for (const auto& h : header_lines) {
@@ -63,7 +72,10 @@ public:
 
 private:
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-        static_cast<Reply*>(user)->body.append(data, size * count);
+        auto* reply = static_cast<Reply*>(user);
+        reply->body.append(data, size * count);
+        reply->pieces.emplace_back(data, size * count);
+        reply->piece_times.push_back(std::chrono::steady_clock::now());
         return size * count;
     }
 
@@ -122,6 +134,34 @@ ScriptedReply reply_with(int status, std::string body) {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+}
+
+ScriptedReply streamed(std::vector<std::string> chunks, int chunk_delay_ms = 0) {
+    ScriptedReply reply;
+    reply.content_type = "text/event-stream";
+    reply.chunks = std::move(chunks);
+    reply.chunk_delay_ms = chunk_delay_ms;
+    return reply;
+}
+
+std::string joined(const std::vector<std::string>& pieces) {
+    std::string out;
+    for (const auto& piece : pieces) out += piece;
+    return out;
+}
+
+bool has_header_named(const Reply& reply, std::string_view name) {
+    for (const auto& line : reply.header_lines) {
+        if (line.size() > name.size() && line[name.size()] == ':' &&
+            curl_strnequal(line.c_str(), std::string(name).c_str(), name.size()) != 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 TEST_CASE("test server: listens on 127.0.0.1 at an OS-chosen port", "[test_server]") {
@@ -452,6 +492,209 @@ TEST_CASE("test server: destruction is prompt", "[test_server]") {
         const double destruction = seconds_since(start);
         caller.join();
         CHECK(destruction < 2.0);
+    }
+
+    SECTION("with a chunked reply still streaming") {
+        std::chrono::steady_clock::time_point start;
+        std::mutex mutex;
+        std::string received;            // guarded by mutex
+        std::atomic<bool> first{false};  // the first chunk has arrived
+        std::string error;
+        std::thread caller;
+        {
+            TestServer server;
+            server.enqueue(streamed({"data: first\n\n", "data: never\n\n"}, 30000));
+            instructor::HttpRequest request;
+            request.url = server.base_url() + "/v1/chat/completions";
+            request.body = "{}";
+            request.on_chunk = [&](std::string_view chunk) {
+                std::lock_guard<std::mutex> lock(mutex);
+                received += chunk;
+                first = true;
+                return true;
+            };
+            caller = std::thread([&error, request] {
+                try {
+                    (void)instructor::curl_transport()(request);
+                    error = "no error";
+                } catch (const instructor::TransportError& e) {
+                    error = e.what();
+                }
+            });
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (!first && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            CHECK(first.load());  // not REQUIRE: `caller` must be joined
+            start = std::chrono::steady_clock::now();
+        }
+        const double destruction = seconds_since(start);
+        caller.join();
+        CHECK(destruction < 2.0);
+        INFO(error);
+        CHECK(error.find("failed") != std::string::npos);  // the client sees the stream cut off
+        std::lock_guard<std::mutex> lock(mutex);
+        CHECK(received == "data: first\n\n");
+    }
+}
+
+
+TEST_CASE("test server: split_every cuts a text into pieces of n bytes", "[test_server]") {
+    CHECK(ScriptedReply::split_every("abcde", 2) == std::vector<std::string>{"ab", "cd", "e"});
+    CHECK(ScriptedReply::split_every("abcd", 2) == std::vector<std::string>{"ab", "cd"});
+    CHECK(ScriptedReply::split_every("abc", 1) == std::vector<std::string>{"a", "b", "c"});
+    CHECK(ScriptedReply::split_every("abc", 10) == std::vector<std::string>{"abc"});
+    CHECK(ScriptedReply::split_every("", 3).empty());
+    CHECK(ScriptedReply::split_every("Zo\xC3\xAB", 3) == std::vector<std::string>{"Zo\xC3", "\xAB"});  // bytes, not characters
+    bool threw = false;
+    try {
+        (void)ScriptedReply::split_every("abc", 0);
+    } catch (const std::invalid_argument&) {
+        threw = true;
+    }
+    CHECK(threw);
+}
+
+TEST_CASE("test server: chunks arrive in order and complete, with Transfer-Encoding chunked", "[test_server]") {
+    TestServer server;
+    std::string stream;
+    for (int i = 0; i < 200; ++i) stream += "data: {\"i\":" + std::to_string(i) + "}\n\n";
+    stream += "data: [DONE]\n\n";
+    server.enqueue(streamed(ScriptedReply::split_every(stream, 7)));
+
+    CurlClient client;
+    const Reply r = client.post(server.base_url() + "/v1/chat/completions", "{}");
+    INFO("curl: " << curl_easy_strerror(r.code));
+    REQUIRE(r.code == CURLE_OK);
+    CHECK(r.status == 200);
+    CHECK(r.body == stream);
+    CHECK(r.content_type == "text/event-stream");
+    CHECK(r.has_header_line("Transfer-Encoding: chunked"));
+    CHECK_FALSE(has_header_named(r, "Content-Length"));
+    CHECK_FALSE(has_header_named(r, "Content-Encoding"));
+
+    SECTION("and the connection stays usable for the next request") {
+        server.enqueue(reply_with(200, R"({"ok":true})"));
+        const Reply next = client.get(server.base_url() + "/");
+        REQUIRE(next.code == CURLE_OK);
+        CHECK(next.body == R"({"ok":true})");
+        const auto requests = server.requests();
+        REQUIRE(requests.size() == 2);
+        CHECK(requests[1].remote_port == requests[0].remote_port);
+    }
+}
+
+TEST_CASE("test server: chunk_delay_ms spaces the chunks out, and each arrives as its own piece", "[test_server]") {
+    TestServer server;
+    const std::vector<std::string> chunks = {"data: {\"a\":", "1}\n", "\ndata: [DONE]\n\n"};
+    server.enqueue(streamed(chunks, 150));
+
+    CurlClient client;
+    const auto start = std::chrono::steady_clock::now();
+    const Reply r = client.post(server.base_url() + "/", "{}");
+    const double elapsed = seconds_since(start);
+    REQUIRE(r.code == CURLE_OK);
+    CHECK(r.pieces == chunks);
+    REQUIRE(r.piece_times.size() == 3);
+    CHECK(seconds_between(r.piece_times[0], r.piece_times[1]) >= 0.14);
+    CHECK(seconds_between(r.piece_times[1], r.piece_times[2]) >= 0.14);
+    CHECK(elapsed >= 0.29);
+}
+
+TEST_CASE("test server: a chunked reply is never compressed, even when the client accepts it", "[test_server]") {
+    TestServer server;
+    const std::string json = R"({"choices":[{"message":{"content":")" + std::string(200, 'a') + R"("}}]})";
+    ScriptedReply reply = streamed(ScriptedReply::split_every(json, 50), 30);
+    reply.content_type = "application/json";  // a type cpp-httplib would compress
+    server.enqueue(reply);
+
+    CurlClient client;
+    client.accept_compressed = true;
+    const Reply r = client.get(server.base_url() + "/");
+    REQUIRE(r.code == CURLE_OK);
+    CHECK(r.body == json);
+    CHECK(r.pieces == ScriptedReply::split_every(json, 50));
+    CHECK_FALSE(has_header_named(r, "Content-Encoding"));
+    CHECK(r.has_header_line("Transfer-Encoding: chunked"));
+    CHECK(!server.header(0, "Accept-Encoding").empty());  // recorded as sent
+}
+
+TEST_CASE("test server: empty chunks are skipped rather than ending the body", "[test_server]") {
+    TestServer server;
+    server.enqueue(streamed({"", "data: a\n\n", "", "data: b\n\n", ""}));
+    server.enqueue(streamed({"", ""}));
+
+    CurlClient client;
+    const Reply r = client.get(server.base_url() + "/");
+    REQUIRE(r.code == CURLE_OK);
+    CHECK(r.body == "data: a\n\ndata: b\n\n");
+    const Reply empty = client.get(server.base_url() + "/");
+    REQUIRE(empty.code == CURLE_OK);
+    CHECK(empty.body.empty());
+    CHECK(empty.has_header_line("Transfer-Encoding: chunked"));
+}
+
+TEST_CASE("test server: close_mid_body on a chunked reply cuts the stream after its chunks", "[test_server]") {
+    TestServer server;
+    ScriptedReply cut = streamed({"data: {\"a\":1}\n\n", "data: {\"b\":2}\n\n"}, 20);
+    cut.close_mid_body = true;
+    server.enqueue(cut);
+    server.enqueue(reply_with(200, R"({"ok":true})"));
+
+    CurlClient client;
+    const Reply r = client.post(server.base_url() + "/v1/chat/completions", "{}");
+    INFO("curl: " << curl_easy_strerror(r.code));
+    CHECK(r.code == CURLE_PARTIAL_FILE);  // "transfer closed with outstanding read data remaining"
+    CHECK(r.status == 200);
+    CHECK(r.body == "data: {\"a\":1}\n\ndata: {\"b\":2}\n\n");
+    CHECK(r.pieces.size() == 2);
+
+    // The same client recovers on a fresh connection.
+    const Reply next = client.get(server.base_url() + "/");
+    REQUIRE(next.code == CURLE_OK);
+    CHECK(next.body == R"({"ok":true})");
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1].remote_port != requests[0].remote_port);
+}
+
+TEST_CASE("test server: the libcurl transport's on_chunk sees a streamed reply as it is sent", "[test_server]") {
+    TestServer server;
+    const std::vector<std::string> chunks = {"data: 1\n\n", "data: 2\n\n", "data: [DONE]\n\n"};
+    server.enqueue(streamed(chunks, 100));
+    ScriptedReply cut = streamed({"data: 1\n\n"});
+    cut.close_mid_body = true;
+    server.enqueue(cut);
+
+    const instructor::Transport transport = instructor::curl_transport();
+    std::vector<std::string> pieces;
+    std::vector<std::chrono::steady_clock::time_point> times;
+    instructor::HttpRequest request;
+    request.url = server.base_url() + "/v1/chat/completions";
+    request.body = "{}";
+    request.on_chunk = [&](std::string_view chunk) {
+        pieces.emplace_back(chunk);
+        times.push_back(std::chrono::steady_clock::now());
+        return true;
+    };
+    const instructor::HttpResponse response = transport(request);
+    CHECK(response.status == 200);
+    CHECK(response.body.empty());  // it all went to on_chunk
+    CHECK(pieces == chunks);
+    REQUIRE(times.size() == 3);
+    CHECK(seconds_between(times[0], times[2]) >= 0.19);  // the first came before the last was sent
+
+    SECTION("and a stream cut short is a retryable TransportError, after the chunks that came") {
+        pieces.clear();
+        bool threw = false;
+        try {
+            (void)transport(request);
+        } catch (const instructor::TransportError& e) {
+            threw = true;
+            CHECK(e.retryable());
+        }
+        CHECK(threw);
+        CHECK(pieces == std::vector<std::string>{"data: 1\n\n"});
     }
 }
 

@@ -10,6 +10,7 @@
 //     });
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,9 +20,11 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/detail/extraction.hpp>
+#include <instructor/detail/partial_assign.hpp>
 #include <instructor/from_json.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>
+#include <instructor/partial.hpp>
 #include <instructor/provider.hpp>
 #include <instructor/request.hpp>
 #include <instructor/response_model.hpp>
@@ -98,12 +101,38 @@ public:
         }
     }
 
+    /// Streams a T (a struct). `on_update(so_far)` or `on_update(so_far, progress)` runs each time
+    /// a member changes: strings grow as they are written, other members appear once complete and
+    /// checked (PartialProgress says which). The whole value is checked at the end and re-asked,
+    /// streaming again, if it fails. Returning false from on_update stops the stream; the call then
+    /// returns the value as far as it came, unchecked.
+    template <class T, class OnUpdate>
+    T create_partial(Request request, OnUpdate&& on_update) const;
+
+    /// Streams a list of T: `on_item(T)` gets each item, checked, as soon as it is complete
+    /// (returning false stops the stream). After a re-ask, items already handed over are not
+    /// handed over again.
+    template <class T, class OnItem>
+    void create_iterable(Request request, OnItem&& on_item) const;
+
+    /// Streams a list of T and returns every item, checked.
+    template <class T>
+    std::vector<T> create_iterable(Request request) const {
+        std::vector<T> items;
+        create_iterable<T>(std::move(request), [&](T item) { items.push_back(std::move(item)); });
+        return items;
+    }
+
     [[nodiscard]] const Provider& provider() const noexcept { return *provider_; }
     [[nodiscard]] Mode mode() const noexcept { return mode_; }
     [[nodiscard]] const ClientOptions& options() const noexcept { return options_; }
 
 private:
-    detail::ExtractionResult run(Request request, const detail::ParseCallback& parse) const;
+    detail::ExtractionResult run(Request request, const detail::ParseCallback& parse,
+                                 const detail::StreamWatcher* watcher = nullptr) const;
+    // Sets the request's response model for T and returns the callback that reads an answer into `value`.
+    template <class T>
+    detail::ParseCallback parse_into(Request& request, std::optional<T>& value) const;
 
     const Provider* provider_;
     Mode mode_;
@@ -170,13 +199,11 @@ std::vector<FieldError> read_parallel(const nlohmann::json& calls, std::vector<s
 }  // namespace detail
 
 template <class T>
-Extraction<T> Client::create_with_completion(Request request) const {
-    std::optional<T> value;
-    detail::ParseCallback parse;
+detail::ParseCallback Client::parse_into(Request& request, std::optional<T>& value) const {
     if constexpr (detail::parallel_answer<T>::value) {
         using Variant = typename T::value_type;
         if (request.response_models.empty()) request.response_models = response_models_of<Variant>();
-        parse = [&](const nlohmann::json& answer) {
+        return [&value, this](const nlohmann::json& answer) {
             T items;
             auto errors = detail::read_parallel(answer, items, options_.parse);
             if (errors.empty()) value.emplace(std::move(items));
@@ -185,15 +212,73 @@ Extraction<T> Client::create_with_completion(Request request) const {
     } else {
         using Wire = typename detail::wire_format<T>::wire;
         if (request.response_models.empty()) request.response_models = {response_model<T>()};
-        parse = [&](const nlohmann::json& answer) -> std::vector<FieldError> {
+        return [&value, this](const nlohmann::json& answer) -> std::vector<FieldError> {
             auto result = try_from_json<Wire>(answer, options_.parse);
             if (!result) return result.error().errors();
             value.emplace(detail::wire_format<T>::unwrap(std::move(*result)));
             return {};
         };
     }
+}
+
+template <class T>
+Extraction<T> Client::create_with_completion(Request request) const {
+    std::optional<T> value;
+    const auto parse = parse_into<T>(request, value);
     auto outcome = run(std::move(request), parse);
     return Extraction<T>{std::move(*value), std::move(outcome.completions), outcome.usage};
+}
+
+template <class T, class OnUpdate>
+T Client::create_partial(Request request, OnUpdate&& on_update) const {
+    static_assert(std::is_same_v<typename detail::wire_format<T>::wire, T>,
+                  "create_partial<T> streams a struct; for a list of items use create_iterable<Item>");
+    std::optional<T> value;
+    const auto parse = parse_into<T>(request, value);
+    detail::PartialBuilder<T> builder(options_.parse);
+    const detail::StreamWatcher watcher{
+        .on_attempt = [&](int attempt) { builder.restart(attempt); },
+        .on_event =
+            [&](const detail::PartialEvent& event) {
+                builder.apply(event);
+                if constexpr (std::is_invocable_v<OnUpdate&, const T&, const PartialProgress&>)
+                    return detail::call_continues(on_update, builder.value(), builder.progress());
+                else
+                    return detail::call_continues(on_update, builder.value());
+            },
+    };
+    auto outcome = run(std::move(request), parse, &watcher);
+    if (outcome.stopped) return std::move(builder.value());
+    return std::move(*value);
+}
+
+template <class T, class OnItem>
+void Client::create_iterable(Request request, OnItem&& on_item) const {
+    std::optional<std::vector<T>> all;
+    const auto parse = parse_into<std::vector<T>>(request, all);
+    // Items go out in order, each once: after a re-ask, the first `handed_over` are skipped.
+    std::size_t handed_over = 0;
+    std::size_t next = 0;
+    const detail::StreamWatcher watcher{
+        .on_attempt = [&](int) { next = 0; },
+        .on_event =
+            [&](const detail::PartialEvent& event) {
+                // An item is complete when its value at /tasks/<i> closes.
+                if (event.kind != detail::PartialEventKind::value_complete || event.path.size() != 2 ||
+                    !event.path[1].is_index || event.path[1].index != next)
+                    return true;
+                auto item = try_from_json<T>(event.value, options_.parse);
+                if (!item) {
+                    next = std::numeric_limits<std::size_t>::max();  // the final check re-asks
+                    return true;
+                }
+                ++next;
+                if (next <= handed_over) return true;
+                handed_over = next;
+                return detail::call_continues(on_item, std::move(*item));
+            },
+    };
+    (void)run(std::move(request), parse, &watcher);
 }
 
 }  // namespace instructor

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <instructor/completion.hpp>
@@ -122,6 +123,23 @@ public:
 class ServerError : public HttpError {
 public:
     using HttpError::HttpError;
+};
+
+/// A streamed reply broke off: the provider sent an error event, the stream ended without its end
+/// marker, or the connection was lost after the stream began. Keeps everything that arrived.
+class StreamError : public Error {
+public:
+    StreamError(const std::string& what, Completion partial, std::optional<HttpErrorDetails> details = std::nullopt)
+        : Error(what), partial_(std::move(partial)), details_(std::move(details)) {}
+
+    /// The reply as far as it came: text, tool calls, usage.
+    [[nodiscard]] const Completion& completion() const noexcept { return partial_; }
+    /// What the provider said, when the stream carried an error event.
+    [[nodiscard]] const std::optional<HttpErrorDetails>& details() const noexcept { return details_; }
+
+private:
+    Completion partial_;
+    std::optional<HttpErrorDetails> details_;
 };
 
 /// The reply was cut off (finish reason "length"): raised at once, no re-ask spent on it. Carries

@@ -36,6 +36,12 @@ struct ReplyReceived {
     std::string_view body;
 };
 
+/// A reply was read into a Completion (a stream: once it has fully arrived), with its usage.
+struct CompletionReceived {
+    int attempt = 0;
+    const Completion& completion;
+};
+
 /// The model's answer did not validate; a re-ask follows unless this was the last attempt.
 struct ParseFailed {
     int attempt = 0;
@@ -66,6 +72,7 @@ struct LastAttempt {
 struct Hooks {
     std::function<void(const RequestSent&)> on_request;
     std::function<void(const ReplyReceived&)> on_reply;
+    std::function<void(const CompletionReceived&)> on_completion;
     std::function<void(const ParseFailed&)> on_parse_error;
     std::function<void(const RetryScheduled&)> on_retry;
     std::function<void(const LastAttempt&)> on_last_attempt;

@@ -16,10 +16,17 @@
 #include <instructor/completion.hpp>
 #include <instructor/mode.hpp>
 #include <instructor/request.hpp>
+#include <instructor/stream_assembly.hpp>
 
 namespace instructor {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// How a streamed reply is cut into events.
+enum class StreamFraming {
+    sse,     // server-sent events, ending with "data: [DONE]"
+    ndjson,  // one JSON object per line, the last one marked done (Ollama's own API)
+};
 
 class Provider {
 public:
@@ -47,6 +54,13 @@ public:
 
     /// A successful reply, normalised.
     [[nodiscard]] virtual Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const = 0;
+
+    /// How this provider frames a stream.
+    [[nodiscard]] virtual StreamFraming stream_framing() const noexcept { return StreamFraming::sse; }
+
+    /// Folds one event of a streamed reply (an SSE data payload or an NDJSON line, parsed) into
+    /// `into`. An error event throws the typed error. The default refuses: the provider cannot stream.
+    virtual void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const;
 
     /// Throws the typed error (HttpError and its kinds) for an error reply.
     [[noreturn]] virtual void throw_error(int status, const HttpHeaders& headers, std::string_view body) const;

@@ -1,21 +1,19 @@
 #include <instructor/detail/extraction.hpp>
 
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <random>
-#include <stop_token>
+#include "http_call.hpp"
+#include "streaming.hpp"
+
 #include <utility>
 
 namespace instructor::detail {
-namespace {
-
-using json = nlohmann::json;
-
 bool is_tool_mode(Mode mode) {
     return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
            mode == Mode::parallel_tools;
 }
+
+namespace {
+
+using json = nlohmann::json;
 
 std::string listed(const std::vector<FieldError>& errors) {
     std::string text;
@@ -120,86 +118,18 @@ void add_reask(Request& request, Mode mode, const Completion& completion, const 
         user("Your answer has these errors:\n" + found + "Answer again with only the corrected JSON."));
 }
 
-template <class Hook, class Event>
-void notify(const Hook& hook, const Event& event) noexcept {
-    if (!hook) return;
-    try {
-        hook(event);
-    } catch (...) {
-        // A hook watches the call; its failure must not become the call's failure.
-    }
-}
-
-void throw_if_cancelled(const std::stop_token& cancel) {
-    if (cancel.stop_requested()) throw CancelledError("the call was cancelled");
-}
-
-// Sleeps for `delay`, waking early (with a CancelledError) when the call is cancelled.
-void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel) {
-    if (delay.count() > 0) {
-        std::mutex mutex;
-        std::condition_variable_any wake;
-        std::unique_lock lock(mutex);
-        wake.wait_for(lock, cancel, delay, [] { return false; });
-    }
-    throw_if_cancelled(cancel);
-}
-
-double random_fraction() {
-    thread_local std::minstd_rand engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
-
-bool retryable_status(const HttpError& error) {
-    const int status = error.status();
-    if (const auto* limited = dynamic_cast<const RateLimitError*>(&error); limited && limited->quota_exhausted())
-        return false;
-    return status == 408 || status == 409 || status == 429 || status >= 500;
-}
-
-// One answer from the provider: the request sent, and sent again while the failure is one that
-// waiting can fix (HttpRetries).
+// One answer from the provider, in one reply.
 Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
     const Provider& provider = *setup.provider;
-    static const Hooks no_hooks;
-    const Hooks& hooks = setup.hooks != nullptr ? *setup.hooks : no_hooks;
-    static const HttpRetries no_retries{.max_retries = 0};
-    const HttpRetries& policy = setup.retries != nullptr ? *setup.retries : no_retries;
-
     const HttpRequest http{.url = setup.url,
                            .headers = provider.headers(setup.api_key),
                            .body = provider.build_body(request, setup.mode).dump(),
                            .on_chunk = {},
                            .cancel = request.cancel};
-    for (int send = 1;; ++send) {
-        throw_if_cancelled(request.cancel);
-        notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
-        std::optional<std::chrono::milliseconds> delay;
-        std::string reason;
-        try {
-            const HttpResponse response = (*setup.transport)(http);
-            notify(hooks.on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
-                                                 .headers = response.headers, .body = response.body});
-            if (response.status < 200 || response.status >= 300)
-                provider.throw_error(response.status, response.headers, response.body);
-            const json body = json::parse(response.body, nullptr, false);
-            if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
-            return provider.decode_reply(body, response.headers);
-        } catch (const HttpError& error) {
-            if (!retryable_status(error)) throw;
-            delay = http_retry_delay(policy, send, error.details().retry_after_seconds, random_fraction());
-            if (!delay) throw;
-            reason = "HTTP " + std::to_string(error.status());
-        } catch (const TransportError& error) {
-            if (!error.retryable()) throw;
-            delay = http_retry_delay(policy, send, std::nullopt, random_fraction());
-            if (!delay) throw;
-            reason = error.what();
-        }
-        notify(hooks.on_retry,
-               RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
-        wait_for(*delay, request.cancel);
-    }
+    const HttpResponse response = send_with_retries(setup, http, attempt);
+    const json body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
+    return provider.decode_reply(body, response.headers);
 }
 
 }  // namespace
@@ -226,17 +156,25 @@ std::optional<json> extract_json(std::string_view text) {
     return first_json_value(rest);
 }
 
-ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse) {
+ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
+                                const StreamWatcher* watcher) {
     ExtractionResult result;
     std::vector<Attempt> attempts;
     const ResponseModel& model = request.response_models.front();
     const int max_retries = request.max_retries.value_or(0);
-    static const Hooks no_hooks;
-    const Hooks& hooks = setup.hooks != nullptr ? *setup.hooks : no_hooks;
+    const Hooks& hooks = hooks_of(setup);
+    if (watcher != nullptr) request.stream = true;
     for (int number = 1;; ++number) {
-        Completion completion = call_provider(setup, request, number);
+        bool stopped = false;
+        Completion completion = watcher != nullptr ? stream_provider(setup, request, number, *watcher, stopped)
+                                                   : call_provider(setup, request, number);
+        notify(hooks.on_completion, CompletionReceived{.attempt = number, .completion = completion});
         result.usage += completion.usage;
         result.completions.push_back(completion);
+        if (stopped) {  // the caller has what it wanted
+            result.stopped = true;
+            return result;
+        }
         if (completion.refusal) throw RefusalError(std::move(completion));
         if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(std::move(completion));
 

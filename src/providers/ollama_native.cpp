@@ -59,6 +59,37 @@ public:
         return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
     }
 
+    [[nodiscard]] StreamFraming stream_framing() const noexcept override { return StreamFraming::ndjson; }
+
+    // Each line is a partial message; the last has "done": true and the token counts.
+    void decode_stream_event(const json& event, StreamAssembly& into) const override {
+        if (const auto error = event.find("error"); error != event.end() && !error->is_null())
+            throw_error(200, {}, event.dump());
+        if (!event.is_object()) throw_malformed_reply(name(), event, "a stream line that is not an object");
+        if (const auto message = event.find("message"); message != event.end() && message->is_object()) {
+            into.add_text(string_field(*message, "content"));
+            if (const auto calls = message->find("tool_calls"); calls != message->end() && calls->is_array()) {
+                // Whole calls, each in one line; numbered in order of arrival.
+                for (const auto& call : *calls) {
+                    const json function = call.value("function", json::object());
+                    into.add_tool_call(into.completion().tool_calls.size(), string_field(call, "id"),
+                                       string_field(function, "name"),
+                                       arguments_text(function.value("arguments", json())));
+                }
+            }
+        }
+        if (into.completion().model.empty()) into.set_model(string_field(event, "model"));
+        if (event.value("done", false)) {
+            into.set_finish_reason(finish_reason_from(event.value("done_reason", json())));
+            Usage usage;
+            usage.prompt_tokens = count_field(event, "prompt_eval_count");
+            usage.completion_tokens = count_field(event, "eval_count");
+            usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+            into.set_usage(usage);
+            into.mark_done();
+        }
+    }
+
 protected:
     [[nodiscard]] std::string unsupported_reason(Mode) const override {
         return " (Ollama has no tool_choice, so it cannot be made to call the tool; use json_schema, which "

@@ -144,6 +144,93 @@ Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& head
     return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
 }
 
+namespace {
+
+Usage usage_from(const json& usage) {
+    Usage u;
+    u.prompt_tokens = count_field(usage, "prompt_tokens");
+    u.completion_tokens = count_field(usage, "completion_tokens");
+    u.total_tokens = count_field(usage, "total_tokens", u.prompt_tokens + u.completion_tokens);
+    u.cached_tokens = count_field(usage.value("prompt_tokens_details", json()), "cached_tokens");
+    u.reasoning_tokens = count_field(usage.value("completion_tokens_details", json()), "reasoning_tokens");
+    return u;
+}
+
+}  // namespace
+
+void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into) const {
+    // An error can arrive inside a 200 stream in several shapes (wire-formats 0.1).
+    if (const auto error = event.find("error"); error != event.end() && !error->is_null() && *error != false)
+        throw_error(200, {}, event.dump());
+    if (string_field(event, "object") == "error") throw_error(200, {}, event.dump());
+    if (const auto groq = event.find("x_groq"); groq != event.end() && groq->is_object()) {
+        if (const auto error = groq->find("error"); error != groq->end() && !error->is_null()) {
+            HttpErrorDetails d;
+            d.provider = name();
+            d.status = 200;
+            d.message = error->is_string() ? error->get<std::string>() : error->dump();
+            d.body = event.dump();
+            throw_http_error(std::move(d));
+        }
+        if (const auto usage = groq->find("usage"); usage != groq->end() && usage->is_object())
+            into.set_usage(usage_from(*usage));
+    }
+    if (const auto usage = event.find("usage"); usage != event.end() && usage->is_object())
+        into.set_usage(usage_from(*usage));
+    if (const auto id = event.find("id"); id != event.end() && id->is_string() && into.completion().request_id.empty())
+        into.set_request_id(id->get<std::string>());
+    if (const auto model = event.find("model"); model != event.end() && model->is_string() &&
+                                               into.completion().model.empty())
+        into.set_model(model->get<std::string>());
+
+    const auto choices = event.find("choices");
+    if (choices == event.end() || !choices->is_array() || choices->empty()) return;  // e.g. the usage chunk
+    const json& choice = choices->front();
+    if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+        if (const auto content = delta->find("content"); content != delta->end()) {
+            if (content->is_string()) {
+                into.add_text(content->get_ref<const std::string&>());
+            } else if (content->is_array()) {  // Mistral: content chunks
+                for (const auto& chunk : *content)
+                    if (string_field(chunk, "type") == "text") into.add_text(string_field(chunk, "text"));
+            }
+        }
+        if (const auto refusal = delta->find("refusal"); refusal != delta->end() && refusal->is_string())
+            into.add_refusal(refusal->get_ref<const std::string&>());
+        if (const auto calls = delta->find("tool_calls"); calls != delta->end() && calls->is_array()) {
+            std::size_t position = 0;
+            for (const auto& call : *calls) {
+                const auto index = call.find("index");
+                const std::size_t at = index != call.end() && index->is_number_unsigned()
+                                           ? index->get<std::size_t>()
+                                           : position;
+                ++position;
+                const json function = call.value("function", json::object());
+                const auto arguments = function.find("arguments");
+                std::string text;
+                if (arguments != function.end()) {
+                    if (arguments->is_string())
+                        text = arguments->get<std::string>();
+                    else if (!arguments->is_null())
+                        text = arguments->dump();  // an object, as some servers send whole calls
+                }
+                into.add_tool_call(at, string_field(call, "id"), string_field(function, "name"), text);
+            }
+        }
+    }
+    if (const auto finish = choice.find("finish_reason"); finish != choice.end() && !finish->is_null()) {
+        if (finish->is_string() && finish->get_ref<const std::string&>() == "error") {
+            HttpErrorDetails d;
+            d.provider = name();
+            d.status = 200;
+            d.message = "the provider ended the stream with finish_reason \"error\"";
+            d.body = event.dump();
+            throw_http_error(std::move(d));
+        }
+        into.set_finish_reason(finish_reason_from(*finish));
+    }
+}
+
 Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& headers) const {
     Completion c;
     c.raw = body;
@@ -179,13 +266,7 @@ Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& he
         }
     }
     c.finish_reason = finish_reason_from(choice.value("finish_reason", json()));
-    if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object()) {
-        c.usage.prompt_tokens = count_field(*usage, "prompt_tokens");
-        c.usage.completion_tokens = count_field(*usage, "completion_tokens");
-        c.usage.total_tokens = count_field(*usage, "total_tokens", c.usage.prompt_tokens + c.usage.completion_tokens);
-        c.usage.cached_tokens = count_field(usage->value("prompt_tokens_details", json()), "cached_tokens");
-        c.usage.reasoning_tokens = count_field(usage->value("completion_tokens_details", json()), "reasoning_tokens");
-    }
+    if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object()) c.usage = usage_from(*usage);
     c.model = string_field(body, "model");
     c.request_id = header_value(headers, "x-request-id");
     if (c.request_id.empty()) c.request_id = string_field(body.value("x_groq", json()), "id");

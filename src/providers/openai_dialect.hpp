@@ -60,6 +60,7 @@ public:
 
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;
     [[nodiscard]] Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const override;
+    void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const override;
 
 protected:
     [[nodiscard]] std::string unsupported_reason(Mode mode) const override;

@@ -13,9 +13,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace test_support {
 namespace {
@@ -42,7 +46,49 @@ constexpr const char* kNoReplyBody = R"({"error":{"message":"test server: no scr
 // How much more than the body a close_mid_body reply announces in its Content-Length.
 constexpr std::size_t kMissingBytes = 1024;
 
+// Where a streamed (chunked) reply is. Shared by the copies cpp-httplib makes of its provider.
+struct ChunkedBody {
+  std::vector<std::string> chunks;
+  std::size_t next = 0;  // the next element of `chunks`
+  std::size_t sent = 0;  // chunks written so far
+  int delay_ms = 0;
+  bool close_mid_body = false;
+};
+
+// A non-empty body goes out through a content provider of fixed length rather than
+// set_content(): cpp-httplib would otherwise gzip/brotli-compress it for clients that accept
+// that, and the scripted bytes are meant to be the bytes on the wire.
+void set_whole_body(httplib::Response& res, std::string text, bool close_mid_body,
+                    const std::string& content_type) {
+  auto body = std::make_shared<const std::string>(std::move(text));
+  if (close_mid_body) {
+    res.set_content_provider(
+        body->size() + kMissingBytes, content_type,
+        [body](std::size_t offset, std::size_t /*length*/, httplib::DataSink& sink) {
+          if (offset == 0 && !body->empty()) sink.write(body->data(), body->size());
+          return false;  // fail the provider: cpp-httplib then drops the connection
+        });
+  } else if (!body->empty()) {
+    res.set_content_provider(
+        body->size(), content_type,
+        [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          sink.write(body->data() + offset, length);
+          return true;
+        });
+  } else {
+    res.set_content("", content_type);
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> ScriptedReply::split_every(std::string_view text, std::size_t n) {
+  if (n == 0) throw std::invalid_argument("split_every: pieces of 0 bytes");
+  std::vector<std::string> pieces;
+  pieces.reserve((text.size() + n - 1) / n);
+  for (std::size_t at = 0; at < text.size(); at += n) pieces.emplace_back(text.substr(at, n));
+  return pieces;
+}
 
 struct TestServer::State {
   httplib::Server server;
@@ -57,7 +103,16 @@ struct TestServer::State {
   std::vector<RecordedRequest> recorded;
 
   void handle(const httplib::Request& req, httplib::Response& res);
+  void set_chunked_body(const httplib::Request& req, httplib::Response& res, ScriptedReply& reply,
+                        const std::string& content_type);
+  // Waits `ms` unless the server is stopping; true if it is.
+  bool wait_or_stop(int ms);
 };
+
+bool TestServer::State::wait_or_stop(int ms) {
+  std::unique_lock<std::mutex> lock(mutex);
+  return wake.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
+}
 
 void TestServer::State::handle(const httplib::Request& req, httplib::Response& res) {
   RecordedRequest record;
@@ -87,8 +142,7 @@ void TestServer::State::handle(const httplib::Request& req, httplib::Response& r
     fallback.body = kNoReplyBody;
     reply = std::move(fallback);
   } else if (reply.delay_ms > 0) {
-    std::unique_lock<std::mutex> lock(mutex);
-    wake.wait_for(lock, std::chrono::milliseconds(reply.delay_ms), [this] { return stopping; });
+    wait_or_stop(reply.delay_ms);
   }
 
   res.status = reply.status;
@@ -101,28 +155,47 @@ void TestServer::State::handle(const httplib::Request& req, httplib::Response& r
     }
   }
 
-  // A non-empty body goes out through a content provider of fixed length rather than
-  // set_content(): cpp-httplib would otherwise gzip/brotli-compress it for clients that accept
-  // that, and the scripted bytes are meant to be the bytes on the wire.
-  auto body = std::make_shared<const std::string>(std::move(reply.body));
-  if (reply.close_mid_body) {
-    res.set_content_provider(
-        body->size() + kMissingBytes, content_type,
-        [body](std::size_t offset, std::size_t /*length*/, httplib::DataSink& sink) {
-          if (offset == 0 && !body->empty()) sink.write(body->data(), body->size());
-          return false;  // fail the provider: cpp-httplib then drops the connection
-        });
-  } else if (!body->empty()) {
-    res.set_content_provider(
-        body->size(), content_type,
-        [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-          sink.write(body->data() + offset, length);
-          return true;
-        });
+  if (!reply.chunks.empty()) {
+    set_chunked_body(req, res, reply, content_type);
   } else {
-    res.set_content("", content_type);
+    set_whole_body(res, std::move(reply.body), reply.close_mid_body, content_type);
   }
   if (content_type.empty()) res.headers.erase("Content-Type");
+}
+
+void TestServer::State::set_chunked_body(const httplib::Request& req, httplib::Response& res,
+                                         ScriptedReply& reply, const std::string& content_type) {
+  // cpp-httplib compresses a chunked reply when the client accepts gzip or br and the Content-Type
+  // looks compressible (application/json, text/plain, ...; never text/event-stream), and its
+  // compressor holds small writes back. It decides from the request's Accept-Encoding as it writes
+  // the reply, so that header goes (the recorded copy keeps it). `req` is the server's own
+  // non-const Request, which it hands to handlers as const.
+  const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+
+  auto stream = std::make_shared<ChunkedBody>();
+  stream->chunks = std::move(reply.chunks);
+  stream->delay_ms = reply.chunk_delay_ms;
+  stream->close_mid_body = reply.close_mid_body;
+  // cpp-httplib calls the provider until it calls sink.done() or returns false (which drops the
+  // connection); each call writes one element, framed as one chunk and sent in one send().
+  res.set_chunked_content_provider(
+      content_type, [this, stream](std::size_t /*offset*/, httplib::DataSink& sink) {
+        // A zero-length write would make cpp-httplib end the body without its last chunk.
+        while (stream->next < stream->chunks.size() && stream->chunks[stream->next].empty()) {
+          ++stream->next;
+        }
+        if (stream->next == stream->chunks.size()) {
+          if (stream->close_mid_body) return false;
+          sink.done();  // the terminating zero-length chunk
+          return true;
+        }
+        if (stream->sent > 0 && stream->delay_ms > 0 && wait_or_stop(stream->delay_ms)) {
+          return false;  // the server is being destroyed
+        }
+        const std::string& chunk = stream->chunks[stream->next++];
+        ++stream->sent;
+        return sink.write(chunk.data(), chunk.size());
+      });
 }
 
 TestServer::TestServer() : state_(std::make_unique<State>()) {

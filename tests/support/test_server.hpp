@@ -39,8 +39,22 @@ struct ScriptedReply {
   // is destroyed.
   int delay_ms = 0;
   // Announce a Content-Length larger than `body`, write `body`, then close the connection, so
-  // that the client sees a truncated reply.
+  // that the client sees a truncated reply. With `chunks`: send every chunk, then close the
+  // connection without the terminating zero-length chunk.
   bool close_mid_body = false;
+  // When non-empty, the reply is streamed instead: `body` is ignored and the body goes out with
+  // Transfer-Encoding: chunked, one HTTP chunk and one write to the socket per element, so that a
+  // client sees the pieces as they were cut. Empty elements are skipped (a zero-length chunk would
+  // end the body). Never compressed, whatever the client accepts.
+  std::vector<std::string> chunks;
+  // With `chunks`: pause this long before each chunk but the first. Cut short when the server is
+  // destroyed, which then drops the connection.
+  int chunk_delay_ms = 0;
+
+  // `text` cut into pieces of `n` bytes (the last one shorter), e.g. for `chunks`: split_every(
+  // "abcde", 2) is {"ab", "cd", "e"}; an empty text gives no pieces. Throws std::invalid_argument
+  // when n is 0.
+  static std::vector<std::string> split_every(std::string_view text, std::size_t n);
 };
 
 class TestServer {
@@ -48,9 +62,10 @@ class TestServer {
   // Starts serving on 127.0.0.1 in a background thread and returns once it accepts connections.
   // Throws std::runtime_error if it cannot bind or start.
   TestServer();
-  // Stops the server (cutting pending delays short) and joins its thread. Immediate once clients
-  // have closed their connections; a connection a client keeps open idle delays it by up to the
-  // server's keep-alive timeout of 1 s (after which the server would close it anyway).
+  // Stops the server (cutting pending delays short, and dropping streamed replies still being
+  // sent) and joins its thread. Immediate once clients have closed their connections; a
+  // connection a client keeps open idle delays it by up to the server's keep-alive timeout of 1 s
+  // (after which the server would close it anyway).
   ~TestServer();
 
   TestServer(const TestServer&) = delete;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/completion.hpp>
+#include <instructor/detail/partial_json.hpp>
 #include <instructor/error.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>
@@ -37,9 +38,20 @@ struct ExtractionSetup {
 struct ExtractionResult {
     std::vector<Completion> completions;  // one per attempt
     Usage usage;                          // summed over every attempt
+    bool stopped = false;                 // a stream watcher stopped the stream: nothing was parsed
 };
 
-ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse);
+/// Watches streamed answers (create_partial, create_iterable): the JSON of each answer, event by
+/// event, as it arrives.
+struct StreamWatcher {
+    std::function<void(int attempt)> on_attempt;  // a stream (the first, or a re-ask) begins
+    PartialEventSink on_event;                    // return false to stop the stream
+};
+
+/// Asks, checks with `parse`, and re-asks until the answer is valid or the re-asks run out. With a
+/// watcher, every answer is streamed and its JSON events are handed to the watcher as they arrive.
+ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
+                                const StreamWatcher* watcher = nullptr);
 
 /// The first JSON value in a model's text: inside a ```json fence, or among prose, after any
 /// <think>...</think> block. nullopt when there is none.

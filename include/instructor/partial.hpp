@@ -1,0 +1,47 @@
+#pragma once
+// What a create_partial callback is told besides the value so far: which parts have fully arrived.
+//
+//     client.create_partial<Report>(request, [](const Report& so_far, const instructor::PartialProgress& progress) {
+//         if (progress.complete("/title")) show_title(so_far.title);
+//     });
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include <instructor/error.hpp>
+
+namespace instructor {
+
+namespace detail {
+template <class T>
+class PartialBuilder;
+}
+
+class PartialProgress {
+public:
+    /// The member at this JSON pointer ("/title", "/items/3", "" for the whole value) has fully
+    /// arrived and been checked. A member still arriving (a string being written) is not complete.
+    [[nodiscard]] bool complete(std::string_view pointer) const { return complete_.count(std::string(pointer)) != 0; }
+    /// Where the latest change happened, as a JSON pointer.
+    [[nodiscard]] std::string_view changed() const noexcept { return changed_; }
+    /// The whole value has arrived (it is then checked as a whole, and re-asked if it fails).
+    [[nodiscard]] bool done() const noexcept { return done_; }
+    /// 1 for the first answer, 2 after a re-ask (the value then starts again from empty).
+    [[nodiscard]] int attempt() const noexcept { return attempt_; }
+    /// Members that arrived but failed their checks (they keep their previous value).
+    [[nodiscard]] const std::vector<FieldError>& field_errors() const noexcept { return errors_; }
+
+private:
+    template <class T>
+    friend class detail::PartialBuilder;
+
+    std::unordered_set<std::string> complete_;
+    std::string changed_;
+    std::vector<FieldError> errors_;
+    bool done_ = false;
+    int attempt_ = 0;
+};
+
+}  // namespace instructor

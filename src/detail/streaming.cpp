@@ -1,0 +1,213 @@
+#include "streaming.hpp"
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <instructor/detail/stream_framing.hpp>
+
+#include "../providers/common.hpp"
+#include "http_call.hpp"
+
+namespace instructor::detail {
+namespace {
+
+using json = nlohmann::json;
+
+// What a stream's bytes become: frames, then provider events folded into the assembly. The
+// assembly's listeners pass the answer on to the JSON parser.
+class FrameReader {
+public:
+    FrameReader(const Provider& provider, StreamAssembly& assembly) : provider_(provider), assembly_(assembly) {}
+
+    void feed(std::string_view bytes) {
+        if (provider_.stream_framing() == StreamFraming::ndjson)
+            ndjson_.feed(bytes, [this](std::string_view line) { event(line, {}); });
+        else
+            sse_.feed(bytes, [this](const SseEvent& e) { event(e.data, e.event); });
+    }
+
+    void finish() {
+        if (provider_.stream_framing() == StreamFraming::ndjson)
+            ndjson_.finish([this](std::string_view line) { event(line, {}); });
+        else
+            sse_.finish([this](const SseEvent& e) { event(e.data, e.event); });
+    }
+
+    // SSE ends with [DONE]; NDJSON with a line marked done.
+    [[nodiscard]] bool ended() const {
+        return provider_.stream_framing() == StreamFraming::ndjson ? assembly_.finished() : sse_.done();
+    }
+    [[nodiscard]] std::string_view end_marker() const {
+        return provider_.stream_framing() == StreamFraming::ndjson ? R"(a line with "done": true)" : "data: [DONE]";
+    }
+
+private:
+    void event(std::string_view payload, std::string_view name) {
+        const json parsed = json::parse(payload, nullptr, false);
+        if (name == "error") provider_.throw_error(200, {}, payload);
+        if (parsed.is_discarded()) {
+            const std::string shown(payload.substr(0, 200));
+            throw StreamError("the stream from " + std::string(provider_.name()) + " carried an event that is not JSON: " +
+                                  shown,
+                              assembly_.take());
+        }
+        provider_.decode_stream_event(parsed, assembly_);
+    }
+
+    const Provider& provider_;
+    StreamAssembly& assembly_;
+    SseDecoder sse_;
+    NdjsonDecoder ndjson_;
+};
+
+// Feeds the answer's JSON to the parser: the text in JSON modes (through the locator, which skips
+// fences, prose and <think> blocks), the arguments of our tool call in tool modes.
+class AnswerFeed {
+public:
+    AnswerFeed(const StreamWatcher& watcher, std::string tool_name)
+        : parser_([this](const PartialEvent& e) {
+              stopped_ = watcher_.on_event && !watcher_.on_event(e);
+              return !stopped_;
+          }),
+          locator_(parser_),
+          watcher_(watcher),
+          tool_name_(std::move(tool_name)) {}
+
+    AnswerFeed(const AnswerFeed&) = delete;
+    AnswerFeed& operator=(const AnswerFeed&) = delete;
+
+    void text(std::string_view delta) {
+        if (stopped_ || locator_.failed()) return;
+        locator_.feed(delta);
+    }
+
+    void arguments(const Completion& so_far, std::size_t call, std::string_view delta) {
+        if (stopped_ || failed_) return;
+        if (!call_ && so_far.tool_calls[call].name == tool_name_) call_ = call;
+        if (call_ != call) return;
+        try {
+            parser_.feed(delta);
+        } catch (const PartialJsonError&) {
+            failed_ = true;  // not JSON after all: the whole-answer check at the end says why
+        }
+    }
+
+    [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+
+private:
+    PartialJsonParser parser_;
+    JsonTextLocator locator_;
+    const StreamWatcher& watcher_;
+    std::string tool_name_;
+    std::optional<std::size_t> call_;
+    bool stopped_ = false;
+    bool failed_ = false;
+};
+
+// An error event inside the stream becomes a StreamError that keeps what arrived.
+[[noreturn]] void rethrow_as_stream_error(std::exception_ptr failure, const Provider& provider,
+                                          StreamAssembly& assembly) {
+    try {
+        std::rethrow_exception(std::move(failure));
+    } catch (const HttpError& error) {
+        throw StreamError("the stream from " + std::string(provider.name()) + " reported an error: " +
+                              error.details().message,
+                          assembly.take(), error.details());
+    }
+}
+
+// A reply that is one JSON document (a transport or an in-process backend that does not stream).
+std::optional<json> whole_reply(const std::string& body) {
+    json parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    if (!parsed.contains("choices") && !parsed.contains("message")) return std::nullopt;
+    return parsed;
+}
+
+}  // namespace
+
+Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,
+                           const StreamWatcher& watcher, bool& stopped) {
+    if (watcher.on_attempt) watcher.on_attempt(attempt);
+    const Provider& provider = *setup.provider;
+    const bool tools = is_tool_mode(setup.mode);
+    const ResponseModel& model = request.response_models.front();
+
+    StreamAssembly assembly;
+    AnswerFeed answer(watcher, model.name);
+    if (tools)
+        assembly.on_arguments([&](std::size_t call, std::string_view delta) {
+            answer.arguments(assembly.completion(), call, delta);
+        });
+    else
+        assembly.on_text([&](std::string_view delta) { answer.text(delta); });
+    FrameReader frames(provider, assembly);
+
+    // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
+    std::exception_ptr failure;
+    bool streamed = false;
+    const HttpRequest http{.url = setup.url,
+                           .headers = provider.headers(setup.api_key),
+                           .body = provider.build_body(request, setup.mode).dump(),
+                           .on_chunk =
+                               [&](std::string_view bytes) {
+                                   streamed = true;
+                                   try {
+                                       frames.feed(bytes);
+                                   } catch (...) {
+                                       failure = std::current_exception();
+                                       return false;
+                                   }
+                                   return !answer.stopped();
+                               },
+                           .cancel = request.cancel};
+    HttpResponse response;
+    try {
+        response = send_with_retries(setup, http, attempt, &streamed);
+    } catch (const TransportError& error) {
+        if (failure) rethrow_as_stream_error(failure, provider, assembly);
+        if (!streamed) throw;
+        throw StreamError(std::string("the stream broke off: ") + error.what(), assembly.take());
+    }
+    if (failure) rethrow_as_stream_error(failure, provider, assembly);
+    stopped = answer.stopped();
+    if (stopped) return assembly.take();
+
+    if (!streamed && !response.body.empty()) {
+        if (auto whole = whole_reply(response.body)) {
+            // Not streamed after all: the whole answer arrives at once, and so do its events.
+            Completion completion = provider.decode_reply(*whole, response.headers);
+            if (tools) {
+                for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
+                    answer.arguments(completion, i, completion.tool_calls[i].arguments);
+            } else {
+                answer.text(completion.text);
+            }
+            stopped = answer.stopped();
+            return completion;
+        }
+        try {
+            frames.feed(response.body);
+        } catch (const HttpError&) {
+            rethrow_as_stream_error(std::current_exception(), provider, assembly);
+        }
+    }
+    try {
+        frames.finish();
+    } catch (const HttpError&) {
+        rethrow_as_stream_error(std::current_exception(), provider, assembly);
+    }
+    stopped = answer.stopped();
+    if (stopped) return assembly.take();
+    if (!frames.ended())
+        throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +
+                              std::string(frames.end_marker()) + " arrived",
+                          assembly.take());
+    if (const auto id = providers::header_value(response.headers, "x-request-id"); !id.empty())
+        assembly.set_request_id(id);
+    return assembly.take();
+}
+
+}  // namespace instructor::detail
