@@ -212,9 +212,9 @@ TEST_CASE("conversation history is written in each dialect: tool calls, tool res
 
 TEST_CASE("simple response types travel wrapped, as Instructor wraps them") {
     CHECK(instructor::response_model<int>().name == "Response");
-    CHECK(instructor::response_model<int>().schema["properties"].contains("content"));
+    CHECK(instructor::response_model<int>().schema->at("properties").contains("content"));
     CHECK(instructor::response_model<std::vector<UserDetail>>().name == "IterableUserDetail");
-    CHECK(instructor::response_model<std::vector<UserDetail>>().schema["properties"]["tasks"]["items"] ==
+    CHECK(instructor::response_model<std::vector<UserDetail>>().schema->at("properties")["tasks"]["items"] ==
           ojson::parse(R"({"$ref":"#/$defs/UserDetail"})"));
     CHECK(instructor::response_model<UserDetail>().name == "UserDetail");
     CHECK(instructor::response_model<UserDetail>().description == "A person mentioned in the text");

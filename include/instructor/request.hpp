@@ -8,6 +8,7 @@
 //         .temperature = 0.0,
 //     };
 
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -23,13 +24,16 @@ namespace instructor {
 /// The shape of the answer, in every schema form a provider may want. Built from a type by
 /// instructor::response_model<T>(); a provider only ever sees this.
 struct ResponseModel {
+    /// A schema, shared and never changed, so that copying a ResponseModel (once per call) is cheap.
+    using Schema = std::shared_ptr<const nlohmann::ordered_json>;
+
     std::string name;         // identifier-safe: the tool / schema name
     std::string description;  // the tool description
-    nlohmann::ordered_json schema;                        // plain draft 2020-12
-    std::optional<nlohmann::ordered_json> strict_schema;  // OpenAI strict form, when the type has one
-    std::optional<nlohmann::ordered_json> inlined_schema; // no $ref, when the type has one
-    std::string strict_unavailable;                       // why there is no strict form
-    std::string inlined_unavailable;                      // why there is no inlined form
+    Schema schema;            // plain draft 2020-12
+    Schema strict_schema;     // OpenAI strict form; null when the type has none
+    Schema inlined_schema;    // no $ref; null when the type has none
+    std::string strict_unavailable;   // why there is no strict form
+    std::string inlined_unavailable;  // why there is no inlined form
 };
 
 struct Request {

@@ -71,14 +71,16 @@ ResponseModel build_response_model() {
     ResponseModel model;
     model.name = wire_format<T>::name();
     model.description = schema_description<Wire>();
-    model.schema = json_schema<Wire>();
+    // json_schema<T> keeps each form for the life of the program: point at it, copy nothing.
+    const auto forever = [](const nlohmann::ordered_json& schema) { return ResponseModel::Schema(std::shared_ptr<void>(), &schema); };
+    model.schema = forever(json_schema<Wire>());
     try {
-        model.strict_schema = json_schema<Wire>(SchemaForm::openai_strict);
+        model.strict_schema = forever(json_schema<Wire>(SchemaForm::openai_strict));
     } catch (const SchemaError& e) {
         model.strict_unavailable = e.what();
     }
     try {
-        model.inlined_schema = json_schema<Wire>(SchemaForm::inlined);
+        model.inlined_schema = forever(json_schema<Wire>(SchemaForm::inlined));
     } catch (const SchemaError& e) {
         model.inlined_unavailable = e.what();
     }

@@ -1,4 +1,5 @@
 #include <instructor/detail/extraction.hpp>
+#include <instructor/detail/json_writer.hpp>
 
 #include "http_call.hpp"
 #include "streaming.hpp"
@@ -123,7 +124,7 @@ Completion call_provider(const ExtractionSetup& setup, const Request& request, i
     const Provider& provider = *setup.provider;
     const HttpRequest http{.url = setup.url,
                            .headers = provider.headers(setup.api_key),
-                           .body = provider.build_body(request, setup.mode).dump(),
+                           .body = write_json(provider.build_body(request, setup.mode)),
                            .on_chunk = {},
                            .cancel = request.cancel};
     const HttpResponse response = send_with_retries(setup, http, attempt);

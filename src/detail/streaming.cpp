@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include <instructor/detail/json_writer.hpp>
 #include <instructor/detail/stream_framing.hpp>
 
 #include "../providers/common.hpp"
@@ -150,7 +151,7 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
     bool streamed = false;
     const HttpRequest http{.url = setup.url,
                            .headers = provider.headers(setup.api_key),
-                           .body = provider.build_body(request, setup.mode).dump(),
+                           .body = write_json(provider.build_body(request, setup.mode)),
                            .on_chunk =
                                [&](std::string_view bytes) {
                                    streamed = true;

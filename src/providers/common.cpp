@@ -240,7 +240,7 @@ const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model) {
 }
 
 const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model) {
-    return model.inlined_schema ? *model.inlined_schema : model.schema;
+    return model.inlined_schema ? *model.inlined_schema : *model.schema;
 }
 
 void merge_extra(nlohmann::ordered_json& body, const json& extra) {

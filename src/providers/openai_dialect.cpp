@@ -57,7 +57,7 @@ ojson OpenAIDialect::message_json(const Message& message) const {
 }
 
 const ojson& OpenAIDialect::prompt_schema(const ResponseModel& model) const {
-    return settings_.inline_schemas ? inlined_or_plain(model) : model.schema;
+    return settings_.inline_schemas ? inlined_or_plain(model) : *model.schema;
 }
 
 ojson OpenAIDialect::tool_json(const ResponseModel& model, bool strict) const {
