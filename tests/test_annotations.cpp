@@ -47,6 +47,15 @@ TEST_CASE("an annotated field is initialised, compared and assigned like its val
     CHECK(plain_name == "Jay");
 }
 
+TEST_CASE("two annotated values compare with each other by value") {
+    const Annotated<int, minimum(0)> low{3};
+    const Annotated<int, minimum(0)> high{7};
+    CHECK(low < high);
+    CHECK(high > low);
+    CHECK(low == Annotated<int, minimum(0)>{3});
+    CHECK(low != high);
+}
+
 TEST_CASE("an annotated field takes its default when constructed without a value") {
     const UserDetail user{};
     CHECK(user.adult_from == 18);

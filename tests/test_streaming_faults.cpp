@@ -329,6 +329,20 @@ TEST_CASE("an error event during create_iterable is a StreamError after the item
     CHECK_FALSE(contains(error->what(), secret_key));
 }
 
+TEST_CASE("a 200 reply to a stream request that is one JSON error document keeps the provider's message",
+          "[stream-faults]") {
+    // Some servers answer a request they refuse with status 200 and an error body, as they do
+    // without streaming (the non-streamed reader turns that into an HttpError with the message).
+    TestServer server;
+    server.enqueue({.body = R"({"error":{"message":"model is loading","type":"unavailable_error","code":503}})"});
+    const auto client = instructor::from_openai(at(server), Mode::json);
+    const auto error = thrown<instructor::Error>(
+        [&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
+    REQUIRE(error);
+    CAPTURE(error->what());
+    CHECK(contains(error->what(), "model is loading"));
+}
+
 // ---- 2. Streams that end without their end marker ----------------------------------------------
 
 TEST_CASE("a stream that ends without its end marker is a StreamError naming the marker and keeping what arrived",
@@ -596,7 +610,7 @@ TEST_CASE("a stream cut in two at any byte gives the same updates, items and val
     };
     const auto c = GENERATE_COPY(
         Case{"OpenAI SSE, tool arguments in fragments", "openai", Mode::tools, "/v1", "text/event-stream",
-             tool_stream("Report", report_json, 9), tool_stream("IterableTask", three_tasks, 9)},
+             tool_stream("Report", report_json, 16), tool_stream("IterableTask", three_tasks, 16)},
         Case{"Groq SSE, the whole call in one chunk", "groq", Mode::tools, "/openai/v1", "text/event-stream",
              groq_tool_stream("Report", report_json), groq_tool_stream("IterableTask", three_tasks)},
         Case{"Mistral SSE, whole calls", "mistral", Mode::mistral_tools, "/v1", "text/event-stream",
@@ -757,6 +771,18 @@ TEST_CASE("streaming calls work over an in-process backend that answers whole, a
     }
 }
 
+TEST_CASE("a server that ignores stream: true and answers with one JSON document is read as the whole answer",
+          "[stream-faults]") {
+    // The same as an in-process backend that does not stream, but over HTTP: the body arrives
+    // through the transport's on_chunk like a stream would.
+    TestServer server;
+    server.enqueue({.body = text_reply(three_tasks).dump()});
+    const auto client = instructor::from_openai(at(server), Mode::json);
+    std::vector<std::string> seen;
+    client.create_iterable<Task>(ask(), [&](Task task) { seen.push_back(task.title); });
+    CHECK(seen == std::vector<std::string>{"write", "test", "ship"});
+}
+
 // ---- 8. Re-asks running out while streaming ----------------------------------------------------
 
 TEST_CASE("streamed answers that never validate end in a RetryError with every attempt and the usage of every stream",
@@ -909,8 +935,11 @@ TEST_CASE("a slow stream is cancelled promptly through the request's stop token"
     request.cancel = stop.get_token();
     std::atomic<bool> streaming{false};
     std::atomic<std::chrono::steady_clock::time_point::rep> stopped_at{0};
-    std::jthread canceller([&] {
-        while (!streaming) std::this_thread::sleep_for(milliseconds(5));
+    std::jthread canceller([&](const std::stop_token& call_over) {
+        while (!streaming) {
+            if (call_over.stop_requested()) return;  // the call ended before streaming: nothing to cancel
+            std::this_thread::sleep_for(milliseconds(5));
+        }
         std::this_thread::sleep_for(milliseconds(150));
         stopped_at = std::chrono::steady_clock::now().time_since_epoch().count();
         stop.request_stop();
@@ -924,6 +953,7 @@ TEST_CASE("a slow stream is cancelled promptly through the request's stop token"
         });
     });
     const auto ended = std::chrono::steady_clock::now();
+    canceller.request_stop();
     canceller.join();
     REQUIRE(error);
     const auto latency = ended - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(stopped_at.load()));

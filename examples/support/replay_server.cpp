@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,7 +11,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <cstring>
 #include <stdexcept>
 
@@ -48,7 +51,10 @@ void send_all(int fd, const std::string& data) {
 
 }  // namespace
 
-ReplayServer::ReplayServer(std::vector<std::string> replies) : replies_(std::move(replies)) {
+ReplayServer::ReplayServer(std::vector<std::string> replies)
+    : ReplayServer(std::vector<Reply>(std::make_move_iterator(replies.begin()), std::make_move_iterator(replies.end()))) {}
+
+ReplayServer::ReplayServer(std::vector<Reply> replies) : replies_(std::move(replies)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (listener_ < 0) throw std::runtime_error(std::string("replay server: socket: ") + std::strerror(errno));
     sockaddr_in address{};
@@ -123,13 +129,43 @@ void ReplayServer::answer(int connection) {
         request.append(buffer, static_cast<std::size_t>(n));
     }
 
-    const bool recorded = next_ < replies_.size();
-    const std::string body =
-        recorded ? replies_[next_++] : R"({"error":{"message":"replay server: no more recorded replies"}})";
-    send_all(connection, std::string(recorded ? "HTTP/1.1 200 OK" : "HTTP/1.1 500 Internal Server Error") +
-                             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                             "\r\nConnection: close\r\n\r\n" + body);
+    const Reply reply = next_ < replies_.size()
+                            ? replies_[next_++]
+                            : error_reply(500, "replay server: no more recorded replies");
+    if (!pause(connection, reply.delay)) return;
+    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + (reply.status < 400 ? " OK" : " Error") +
+                       "\r\nContent-Type: " + reply.content_type + "\r\nConnection: close\r\n";
+    if (reply.pieces.empty()) {
+        send_all(connection, head + "Content-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n" + reply.body);
+    } else {
+        // One HTTP chunk, and one write to the socket, per piece: the client sees them as they come.
+        const int on = 1;
+        ::setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        send_all(connection, head + "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (std::size_t i = 0; i < reply.pieces.size(); ++i) {
+            if (i > 0 && !pause(connection, reply.delay)) return;
+            const std::string& piece = reply.pieces[i];
+            if (piece.empty()) continue;  // a zero-length chunk would end the body
+            char size[20];
+            std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+            send_all(connection, size + piece + "\r\n");
+        }
+        send_all(connection, "0\r\n\r\n");
+    }
     ::shutdown(connection, SHUT_WR);
+}
+
+bool ReplayServer::pause(int connection, std::chrono::milliseconds delay) const {
+    const auto until = std::chrono::steady_clock::now() + delay;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return true;
+        // The request has been read: the connection becomes readable only when the client closes it.
+        pollfd fds[2] = {{connection, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+        const int ready = ::poll(fds, 2, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready != 0) return false;  // stopping, or the client gave up (e.g. cancelled)
+    }
 }
 
 std::string tool_call_reply(std::string_view tool, std::string_view arguments) {
@@ -142,6 +178,79 @@ std::string tool_call_reply(std::string_view tool, std::string_view arguments) {
                 {"choices", {{{"index", 0}, {"message", message}, {"finish_reason", "tool_calls"}}}},
                 {"usage", {{"prompt_tokens", 70}, {"completion_tokens", 12}, {"total_tokens", 82}}}}
         .dump();
+}
+
+namespace {
+
+using nlohmann::json;
+
+json chunk(const json& delta, const json& finish_reason = nullptr) {
+    return {{"id", "chatcmpl-replay"},
+            {"object", "chat.completion.chunk"},
+            {"model", "replay"},
+            {"choices", {{{"index", 0}, {"delta", delta}, {"finish_reason", finish_reason}}}}};
+}
+
+// `text` in pieces of about `size` bytes, never cutting a UTF-8 character.
+std::vector<std::string> pieces_of(std::string_view text, std::size_t size) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = std::min(text.size(), at + size);
+        while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+        out.emplace_back(text.substr(at, end - at));
+        at = end;
+    }
+    return out;
+}
+
+// The events as Server-Sent Events, one piece each, then the usage and the end marker.
+Reply sse(const std::vector<json>& events, std::chrono::milliseconds pause) {
+    Reply reply{""};
+    reply.content_type = "text/event-stream";
+    reply.delay = pause;
+    for (const auto& event : events) reply.pieces.push_back("data: " + event.dump() + "\n\n");
+    const json usage{{"id", "chatcmpl-replay"},
+                     {"object", "chat.completion.chunk"},
+                     {"model", "replay"},
+                     {"choices", json::array()},
+                     {"usage", {{"prompt_tokens", 90}, {"completion_tokens", 60}, {"total_tokens", 150}}}};
+    reply.pieces.push_back("data: " + usage.dump() + "\n\n");
+    reply.pieces.emplace_back("data: [DONE]\n\n");
+    return reply;
+}
+
+constexpr std::size_t kPiece = 6;  // bytes of the answer per event, about what a model sends
+
+}  // namespace
+
+Reply error_reply(int status, std::string_view message) {
+    Reply reply(json{{"error", {{"message", message}, {"type", status >= 500 ? "server_error" : "invalid_request_error"}}}}.dump());
+    reply.status = status;
+    return reply;
+}
+
+Reply delayed(Reply reply, std::chrono::milliseconds delay) {
+    reply.delay = delay;
+    return reply;
+}
+
+Reply streamed_tool_call(std::string_view tool, std::string_view arguments, std::chrono::milliseconds pause) {
+    std::vector<json> events{chunk(
+        {{"role", "assistant"},
+         {"content", nullptr},
+         {"tool_calls",
+          {{{"index", 0}, {"id", "call_replay"}, {"type", "function"}, {"function", {{"name", tool}, {"arguments", ""}}}}}}})};
+    for (const auto& part : pieces_of(arguments, kPiece))
+        events.push_back(chunk({{"tool_calls", {{{"index", 0}, {"function", {{"arguments", part}}}}}}}));
+    events.push_back(chunk(json::object(), "tool_calls"));
+    return sse(events, pause);
+}
+
+Reply streamed_content(std::string_view content, std::chrono::milliseconds pause) {
+    std::vector<json> events{chunk({{"role", "assistant"}, {"content", ""}})};
+    for (const auto& part : pieces_of(content, kPiece)) events.push_back(chunk({{"content", part}}));
+    events.push_back(chunk(json::object(), "stop"));
+    return sse(events, pause);
 }
 
 }  // namespace examples

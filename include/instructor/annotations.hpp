@@ -167,6 +167,18 @@ public:
     friend auto operator<=>(const Annotated& a, const T& b) requires std::three_way_comparable<T> {
         return a.value_ <=> b;
     }
+    // Two Annotated values compare by value (without these, a < b is ambiguous for Clang: each
+    // side converts to T). Templates, so that nothing converts into an Annotated to reach them.
+    template <class Other>
+        requires std::same_as<Other, Annotated> && std::equality_comparable<T>
+    friend bool operator==(const Annotated& a, const Other& b) {
+        return a.value_ == b.value_;
+    }
+    template <class Other>
+        requires std::same_as<Other, Annotated> && std::three_way_comparable<T>
+    friend auto operator<=>(const Annotated& a, const Other& b) {
+        return a.value_ <=> b.value_;
+    }
 
     template <class Stream>
         requires requires(Stream& s, const T& v) { s << v; }

@@ -53,7 +53,8 @@ public:
     [[nodiscard]] virtual nlohmann::ordered_json build_body(const Request& request, Mode mode) const = 0;
 
     /// A successful reply, normalised.
-    [[nodiscard]] virtual Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const = 0;
+    /// (By value: the body becomes Completion::raw, moved rather than copied.)
+    [[nodiscard]] virtual Completion decode_reply(nlohmann::json body, const HttpHeaders& headers) const = 0;
 
     /// How this provider frames a stream.
     [[nodiscard]] virtual StreamFraming stream_framing() const noexcept { return StreamFraming::sse; }

@@ -128,9 +128,9 @@ Completion call_provider(const ExtractionSetup& setup, const Request& request, i
                            .on_chunk = {},
                            .cancel = request.cancel};
     const HttpResponse response = send_with_retries(setup, http, attempt);
-    const json body = json::parse(response.body, nullptr, false);
+    json body = json::parse(response.body, nullptr, false);
     if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
-    return provider.decode_reply(body, response.headers);
+    return provider.decode_reply(std::move(body), response.headers);
 }
 
 }  // namespace
@@ -167,17 +167,17 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
     if (watcher != nullptr) request.stream = true;
     for (int number = 1;; ++number) {
         bool stopped = false;
-        Completion completion = watcher != nullptr ? stream_provider(setup, request, number, *watcher, stopped)
-                                                   : call_provider(setup, request, number);
+        result.completions.push_back(watcher != nullptr ? stream_provider(setup, request, number, *watcher, stopped)
+                                                        : call_provider(setup, request, number));
+        const Completion& completion = result.completions.back();
         notify(hooks.on_completion, CompletionReceived{.attempt = number, .completion = completion});
         result.usage += completion.usage;
-        result.completions.push_back(completion);
         if (stopped) {  // the caller has what it wanted
             result.stopped = true;
             return result;
         }
-        if (completion.refusal) throw RefusalError(std::move(completion));
-        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(std::move(completion));
+        if (completion.refusal) throw RefusalError(completion);
+        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion);
 
         Answer answer = read_answer(completion, setup.mode, model);
         std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);

@@ -23,6 +23,9 @@ public:
     FrameReader(const Provider& provider, StreamAssembly& assembly) : provider_(provider), assembly_(assembly) {}
 
     void feed(std::string_view bytes) {
+        // Until a first event arrives, keep the bytes: a server that does not stream (or refuses
+        // with one JSON document) sends a body that has no frames at all.
+        if (events_ == 0 && head_.size() < kHeadLimit) head_.append(bytes.substr(0, kHeadLimit - head_.size()));
         if (provider_.stream_framing() == StreamFraming::ndjson)
             ndjson_.feed(bytes, [this](std::string_view line) { event(line, {}); });
         else
@@ -40,12 +43,18 @@ public:
     [[nodiscard]] bool ended() const {
         return provider_.stream_framing() == StreamFraming::ndjson ? assembly_.finished() : sse_.done();
     }
+    /// The body so far, when no event has been found in it.
+    [[nodiscard]] std::optional<std::string_view> unframed() const {
+        if (events_ != 0 || head_.empty()) return std::nullopt;
+        return std::string_view(head_);
+    }
     [[nodiscard]] std::string_view end_marker() const {
         return provider_.stream_framing() == StreamFraming::ndjson ? R"(a line with "done": true)" : "data: [DONE]";
     }
 
 private:
     void event(std::string_view payload, std::string_view name) {
+        if (events_++ == 0) head_.clear();
         const json parsed = json::parse(payload, nullptr, false);
         if (name == "error") provider_.throw_error(200, {}, payload);
         if (parsed.is_discarded()) {
@@ -61,6 +70,9 @@ private:
     StreamAssembly& assembly_;
     SseDecoder sse_;
     NdjsonDecoder ndjson_;
+    static constexpr std::size_t kHeadLimit = 1u << 20;
+    std::size_t events_ = 0;
+    std::string head_;
 };
 
 // Feeds the answer's JSON to the parser: the text in JSON modes (through the locator, which skips
@@ -69,7 +81,14 @@ class AnswerFeed {
 public:
     AnswerFeed(const StreamWatcher& watcher, std::string tool_name)
         : parser_([this](const PartialEvent& e) {
-              stopped_ = watcher_.on_event && !watcher_.on_event(e);
+              try {
+                  stopped_ = watcher_.on_event && !watcher_.on_event(e);
+              } catch (...) {
+                  // The caller's callback failed: its exception ends the call as it is, not as a
+                  // stream error (it may well be an instructor error of a nested call).
+                  callback_failure_ = std::current_exception();
+                  stopped_ = true;
+              }
               return !stopped_;
           }),
           locator_(parser_),
@@ -96,6 +115,9 @@ public:
     }
 
     [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+    void rethrow_callback_failure() const {
+        if (callback_failure_) std::rethrow_exception(callback_failure_);
+    }
 
 private:
     PartialJsonParser parser_;
@@ -103,6 +125,7 @@ private:
     const StreamWatcher& watcher_;
     std::string tool_name_;
     std::optional<std::size_t> call_;
+    std::exception_ptr callback_failure_;
     bool stopped_ = false;
     bool failed_ = false;
 };
@@ -168,44 +191,58 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
     try {
         response = send_with_retries(setup, http, attempt, &streamed);
     } catch (const TransportError& error) {
+        answer.rethrow_callback_failure();
         if (failure) rethrow_as_stream_error(failure, provider, assembly);
         if (!streamed) throw;
         throw StreamError(std::string("the stream broke off: ") + error.what(), assembly.take());
     }
+    answer.rethrow_callback_failure();
     if (failure) rethrow_as_stream_error(failure, provider, assembly);
     stopped = answer.stopped();
     if (stopped) return assembly.take();
 
+    // A body the transport did not stream (an in-process backend) goes through the same frames.
     if (!streamed && !response.body.empty()) {
-        if (auto whole = whole_reply(response.body)) {
-            // Not streamed after all: the whole answer arrives at once, and so do its events.
-            Completion completion = provider.decode_reply(*whole, response.headers);
-            if (tools) {
-                for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
-                    answer.arguments(completion, i, completion.tool_calls[i].arguments);
-            } else {
-                answer.text(completion.text);
-            }
-            stopped = answer.stopped();
-            return completion;
-        }
         try {
             frames.feed(response.body);
         } catch (const HttpError&) {
+            answer.rethrow_callback_failure();
             rethrow_as_stream_error(std::current_exception(), provider, assembly);
         }
     }
     try {
         frames.finish();
     } catch (const HttpError&) {
+        answer.rethrow_callback_failure();
         rethrow_as_stream_error(std::current_exception(), provider, assembly);
     }
+    answer.rethrow_callback_failure();
     stopped = answer.stopped();
     if (stopped) return assembly.take();
-    if (!frames.ended())
+
+    if (!frames.ended()) {
+        if (const auto body = frames.unframed()) {
+            // No frames at all: the server answered without streaming. A whole answer is read as
+            // one (its events all fire now); an error document is the provider's error.
+            if (auto whole = whole_reply(std::string(*body))) {
+                Completion completion = provider.decode_reply(std::move(*whole), response.headers);
+                if (tools) {
+                    for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
+                        answer.arguments(completion, i, completion.tool_calls[i].arguments);
+                } else {
+                    answer.text(completion.text);
+                }
+                answer.rethrow_callback_failure();
+                stopped = answer.stopped();
+                return completion;
+            }
+            const json document = json::parse(*body, nullptr, false);
+            if (document.is_object()) provider.throw_error(200, response.headers, *body);
+        }
         throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +
                               std::string(frames.end_marker()) + " arrived",
                           assembly.take());
+    }
     if (const auto id = providers::header_value(response.headers, "x-request-id"); !id.empty())
         assembly.set_request_id(id);
     return assembly.take();

@@ -55,8 +55,10 @@ public:
         return body;
     }
 
-    [[nodiscard]] Completion decode_reply(const json& body, const HttpHeaders& headers) const override {
-        return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
+    [[nodiscard]] Completion decode_reply(json body, const HttpHeaders& headers) const override {
+        Completion c = decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
+        c.raw = std::move(body);
+        return c;
     }
 
     [[nodiscard]] StreamFraming stream_framing() const noexcept override { return StreamFraming::ndjson; }
@@ -104,7 +106,6 @@ private:
         if (const auto m = body.find("message"); m != body.end() && !m->is_object())
             throw_malformed_reply(name(), body, "\"message\" is not an object");
         Completion c;
-        c.raw = body;
         const json message = body.value("message", json::object());
         c.text = string_field(message, "content");
         if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {

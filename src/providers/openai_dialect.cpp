@@ -140,8 +140,10 @@ ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
     return body;
 }
 
-Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& headers) const {
-    return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
+Completion OpenAIDialect::decode_reply(json body, const HttpHeaders& headers) const {
+    Completion c = decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
+    c.raw = std::move(body);
+    return c;
 }
 
 namespace {
@@ -205,16 +207,23 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
                                            ? index->get<std::size_t>()
                                            : position;
                 ++position;
-                const json function = call.value("function", json::object());
+                static const json no_function = json::object();
+                const auto found = call.find("function");
+                const json& function = found != call.end() && found->is_object() ? *found : no_function;
                 const auto arguments = function.find("arguments");
-                std::string text;
+                std::string whole;  // only for arguments sent as an object, as some servers do
+                std::string_view text;
                 if (arguments != function.end()) {
                     if (arguments->is_string())
-                        text = arguments->get<std::string>();
+                        text = arguments->get_ref<const std::string&>();
                     else if (!arguments->is_null())
-                        text = arguments->dump();  // an object, as some servers send whole calls
+                        text = whole = arguments->dump();
                 }
-                into.add_tool_call(at, string_field(call, "id"), string_field(function, "name"), text);
+                const auto name = function.find("name");
+                into.add_tool_call(at, string_field(call, "id"),
+                                   name != function.end() && name->is_string() ? name->get_ref<const std::string&>()
+                                                                                : std::string_view(),
+                                   text);
             }
         }
     }
@@ -233,7 +242,6 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
 
 Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& headers) const {
     Completion c;
-    c.raw = body;
     if (const auto error = body.find("error"); error != body.end() && !error->is_null())
         throw_error(200, headers, body.dump());  // an error sent with status 200
     if (string_field(body, "object") == "error") throw_error(200, headers, body.dump());  // vLLM's error shape

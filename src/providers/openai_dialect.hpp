@@ -59,7 +59,7 @@ public:
     [[nodiscard]] const std::vector<Mode>& supported_modes() const noexcept override { return settings_.modes; }
 
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;
-    [[nodiscard]] Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const override;
+    [[nodiscard]] Completion decode_reply(nlohmann::json body, const HttpHeaders& headers) const override;
     void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const override;
 
 protected:
