@@ -30,7 +30,7 @@ TEST_CASE("the body writer writes exactly what dump() writes, for every golden r
 TEST_CASE("the body writer escapes like dump(): quotes, backslashes, control characters, UTF-8 as is") {
     const ojson value = {
         {"quote\"key", "a \"quoted\" \\ back\\slash"},
-        {"controls", std::string("\b\f\n\r\t\x01\x1f\x7f end", 16)},
+        {"controls", std::string("\b\f\n\r\t\x01\x1f\x7f end\0z", 14)},
         {"unicode", "Zoë 日本 😀 \xf4\x8f\xbf\xbf"},
         {"numbers", {0, -1, 18446744073709551615ULL, -9223372036854775807LL - 1, 0.1, 1e300, -0.0, 3.0}},
         {"others", {true, false, nullptr, ojson::object(), ojson::array(), ""}},
