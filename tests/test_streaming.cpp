@@ -9,6 +9,7 @@
 
 #include <instructor/instructor.hpp>
 
+#include "provider_streams.hpp"
 #include "test_server.hpp"
 
 namespace streaming_test {
@@ -18,6 +19,7 @@ using instructor::Mode;
 using json = nlohmann::json;
 using test_support::ScriptedReply;
 using test_support::TestServer;
+using namespace test_support::streams;
 
 struct UserDetail {
     std::string name;
@@ -34,110 +36,6 @@ struct Report {
     std::vector<std::string> tags;
     UserDetail author;
 };
-
-// ---- Streams in each dialect -------------------------------------------------------------------
-
-std::string sse(const std::vector<json>& events, bool done = true) {
-    std::string body;
-    for (const auto& event : events) body += "data: " + event.dump() + "\n\n";
-    if (done) body += "data: [DONE]\n\n";
-    return body;
-}
-
-json openai_chunk(const json& delta, const json& finish = nullptr) {
-    return {{"id", "chatcmpl-s"},
-            {"object", "chat.completion.chunk"},
-            {"model", "test"},
-            {"choices", {{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}}}};
-}
-
-json usage_chunk(int prompt, int completion) {
-    return {{"id", "chatcmpl-s"},
-            {"object", "chat.completion.chunk"},
-            {"choices", json::array()},
-            {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}}}};
-}
-
-// `text` in pieces of about `piece` bytes, never cutting a UTF-8 character (providers send whole ones).
-std::vector<std::string> pieces_of(const std::string& text, std::size_t piece) {
-    std::vector<std::string> out;
-    for (std::size_t at = 0; at < text.size();) {
-        std::size_t end = std::min(text.size(), at + piece);
-        while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-        out.push_back(text.substr(at, end - at));
-        at = end;
-    }
-    return out;
-}
-
-// Content in pieces of `piece` bytes (JSON modes), then the finish chunk and a usage chunk.
-std::string text_stream(const std::string& content, std::size_t piece = 3) {
-    std::vector<json> events{openai_chunk({{"role", "assistant"}, {"content", ""}})};
-    for (const auto& part : pieces_of(content, piece)) events.push_back(openai_chunk({{"content", part}}));
-    events.push_back(openai_chunk(json::object(), "stop"));
-    events.push_back(usage_chunk(20, 8));
-    return sse(events);
-}
-
-// A tool call whose arguments arrive in fragments keyed by index (OpenAI, llama.cpp).
-std::string tool_stream(const std::string& name, const std::string& arguments, std::size_t piece = 4) {
-    std::vector<json> events{openai_chunk(
-        {{"role", "assistant"},
-         {"tool_calls",
-          {{{"index", 0}, {"id", "call_1"}, {"type", "function"}, {"function", {{"name", name}, {"arguments", ""}}}}}}})};
-    for (const auto& part : pieces_of(arguments, piece))
-        events.push_back(openai_chunk({{"tool_calls", {{{"index", 0}, {"function", {{"arguments", part}}}}}}}));
-    events.push_back(openai_chunk(json::object(), "tool_calls"));
-    events.push_back(usage_chunk(30, 12));
-    return sse(events);
-}
-
-// Groq: the whole call in one chunk, usage in x_groq.
-std::string groq_tool_stream(const std::string& name, const std::string& arguments) {
-    json last = openai_chunk(json::object(), "tool_calls");
-    last["x_groq"] = {{"id", "req_g"}, {"usage", {{"prompt_tokens", 30}, {"completion_tokens", 12}, {"total_tokens", 42}}}};
-    return sse({openai_chunk({{"role", "assistant"},
-                              {"tool_calls",
-                               {{{"index", 0}, {"id", "call_g"}, {"type", "function"},
-                                 {"function", {{"name", name}, {"arguments", arguments}}}}}}}),
-                last});
-}
-
-// Mistral: whole calls, usage on the last chunk.
-std::string mistral_tool_stream(const std::string& name, const std::string& arguments) {
-    json last = openai_chunk(json::object(), "tool_calls");
-    last["usage"] = {{"prompt_tokens", 30}, {"completion_tokens", 12}, {"total_tokens", 42}};
-    return sse({openai_chunk({{"role", "assistant"},
-                              {"tool_calls",
-                               {{{"id", "abcDEF123"}, {"function", {{"name", name}, {"arguments", arguments}}},
-                                 {"index", 0}}}}}),
-                last});
-}
-
-// Ollama's own API: NDJSON lines, the last one done with the counts.
-std::string ollama_stream(const std::string& content, std::size_t piece = 5, bool done = true) {
-    std::string body;
-    for (const auto& part : pieces_of(content, piece))
-        body += json{{"model", "llama3.1"},
-                     {"message", {{"role", "assistant"}, {"content", part}}},
-                     {"done", false}}
-                    .dump() +
-                "\n";
-    if (done)
-        body += json{{"model", "llama3.1"},
-                     {"message", {{"role", "assistant"}, {"content", ""}}},
-                     {"done", true},
-                     {"done_reason", "stop"},
-                     {"prompt_eval_count", 20},
-                     {"eval_count", 8}}
-                    .dump() +
-                "\n";
-    return body;
-}
-
-ScriptedReply streamed(const std::string& body, std::size_t piece = 7) {
-    return {.content_type = "text/event-stream", .chunks = ScriptedReply::split_every(body, piece)};
-}
 
 instructor::Request ask(int max_retries = 1) {
     return {.model = "test-model", .messages = {instructor::user("Extract")}, .max_retries = max_retries};
