@@ -18,6 +18,11 @@ constexpr std::array<std::pair<Mode, std::string_view>, 7> mode_names{{
 
 }  // namespace
 
+bool is_tool_mode(Mode mode) noexcept {
+    return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
+           mode == Mode::parallel_tools;
+}
+
 std::string_view to_string(Mode mode) noexcept {
     for (const auto& [value, name] : mode_names)
         if (value == mode) return name;

@@ -109,11 +109,6 @@ std::vector<Pair> every_pair() {
     return pairs;
 }
 
-bool is_tool_mode(Mode mode) {
-    return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
-           mode == Mode::parallel_tools;
-}
-
 std::string key_for(const Preset& p) {
     return "sk-test-" + std::string(p.name) + "-SECRET";
 }

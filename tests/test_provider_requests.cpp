@@ -219,3 +219,10 @@ TEST_CASE("simple response types travel wrapped, as Instructor wraps them") {
     CHECK(instructor::response_model<UserDetail>().name == "UserDetail");
     CHECK(instructor::response_model<UserDetail>().description == "A person mentioned in the text");
 }
+
+TEST_CASE("the tool modes are the ones whose answer comes back as a function call") {
+    using instructor::Mode;
+    for (const Mode mode : {Mode::tools, Mode::tools_strict, Mode::parallel_tools, Mode::mistral_tools})
+        CHECK(instructor::is_tool_mode(mode));
+    for (const Mode mode : {Mode::json, Mode::json_schema, Mode::md_json}) CHECK_FALSE(instructor::is_tool_mode(mode));
+}

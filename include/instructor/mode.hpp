@@ -16,6 +16,10 @@ enum class Mode {
     mistral_tools,   // tools, forced the way Mistral forces them (tool_choice "any")
 };
 
+/// The answer comes back as a function call (tools, tools_strict, parallel_tools, mistral_tools),
+/// not as text.
+[[nodiscard]] bool is_tool_mode(Mode mode) noexcept;
+
 /// "tools", "tools_strict", ... (the names used in error messages and golden files).
 [[nodiscard]] std::string_view to_string(Mode mode) noexcept;
 /// The mode with that name, if any.

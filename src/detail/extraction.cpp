@@ -1,5 +1,4 @@
 #include <instructor/detail/extraction.hpp>
-#include <instructor/detail/json_writer.hpp>
 
 #include "http_call.hpp"
 #include "streaming.hpp"
@@ -7,11 +6,6 @@
 #include <utility>
 
 namespace instructor::detail {
-bool is_tool_mode(Mode mode) {
-    return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
-           mode == Mode::parallel_tools;
-}
-
 namespace {
 
 using json = nlohmann::json;
@@ -122,12 +116,7 @@ void add_reask(Request& request, Mode mode, const Completion& completion, const 
 // One answer from the provider, in one reply.
 Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
     const Provider& provider = *setup.provider;
-    const HttpRequest http{.url = setup.url,
-                           .headers = provider.headers(setup.api_key),
-                           .body = write_json(provider.build_body(request, setup.mode)),
-                           .on_chunk = {},
-                           .cancel = request.cancel};
-    const HttpResponse response = send_with_retries(setup, http, attempt);
+    const HttpResponse response = send_with_retries(setup, chat_request(setup, request), attempt);
     json body = json::parse(response.body, nullptr, false);
     if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
     return provider.decode_reply(std::move(body), response.headers);

@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include <instructor/detail/json_writer.hpp>
+
 namespace instructor::detail {
 namespace {
 
@@ -43,6 +45,15 @@ void throw_if_cancelled(const std::stop_token& cancel) {
 const Hooks& hooks_of(const ExtractionSetup& setup) noexcept {
     static const Hooks none;
     return setup.hooks != nullptr ? *setup.hooks : none;
+}
+
+HttpRequest chat_request(const ExtractionSetup& setup, const Request& request) {
+    const Provider& provider = *setup.provider;
+    return HttpRequest{.url = setup.url,
+                       .headers = provider.headers(setup.api_key),
+                       .body = write_json(provider.build_body(request, setup.mode)),
+                       .on_chunk = {},
+                       .cancel = request.cancel};
 }
 
 HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,

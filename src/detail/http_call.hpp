@@ -23,6 +23,9 @@ void throw_if_cancelled(const std::stop_token& cancel);
 /// The hooks of `setup`, or a set of empty ones.
 [[nodiscard]] const Hooks& hooks_of(const ExtractionSetup& setup) noexcept;
 
+/// The chat request for `request`: the provider's URL, headers (with the key) and body.
+[[nodiscard]] HttpRequest chat_request(const ExtractionSetup& setup, const Request& request);
+
 /// Sends `http` and returns the 2xx reply; sends it again on 408/409/429/5xx and broken
 /// connections as setup.retries allows; throws the provider's typed error otherwise. Once
 /// `*streamed` is true (the caller's on_chunk has handed bytes on), nothing is sent again.

@@ -5,7 +5,6 @@
 #include <string>
 #include <utility>
 
-#include <instructor/detail/json_writer.hpp>
 #include <instructor/detail/stream_framing.hpp>
 
 #include "../providers/common.hpp"
@@ -142,14 +141,6 @@ private:
     }
 }
 
-// A reply that is one JSON document (a transport or an in-process backend that does not stream).
-std::optional<json> whole_reply(const std::string& body) {
-    json parsed = json::parse(body, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-    if (!parsed.contains("choices") && !parsed.contains("message")) return std::nullopt;
-    return parsed;
-}
-
 }  // namespace
 
 Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,
@@ -172,21 +163,17 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
     // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
     std::exception_ptr failure;
     bool streamed = false;
-    const HttpRequest http{.url = setup.url,
-                           .headers = provider.headers(setup.api_key),
-                           .body = write_json(provider.build_body(request, setup.mode)),
-                           .on_chunk =
-                               [&](std::string_view bytes) {
-                                   streamed = true;
-                                   try {
-                                       frames.feed(bytes);
-                                   } catch (...) {
-                                       failure = std::current_exception();
-                                       return false;
-                                   }
-                                   return !answer.stopped();
-                               },
-                           .cancel = request.cancel};
+    HttpRequest http = chat_request(setup, request);
+    http.on_chunk = [&](std::string_view bytes) {
+        streamed = true;
+        try {
+            frames.feed(bytes);
+        } catch (...) {
+            failure = std::current_exception();
+            return false;
+        }
+        return !answer.stopped();
+    };
     HttpResponse response;
     try {
         response = send_with_retries(setup, http, attempt, &streamed);
@@ -224,8 +211,11 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
         if (const auto body = frames.unframed()) {
             // No frames at all: the server answered without streaming. A whole answer is read as
             // one (its events all fire now); an error document is the provider's error.
-            if (auto whole = whole_reply(std::string(*body))) {
-                Completion completion = provider.decode_reply(std::move(*whole), response.headers);
+            json document = json::parse(*body, nullptr, false);
+            const bool answer_document =
+                document.is_object() && (document.contains("choices") || document.contains("message"));
+            if (answer_document) {
+                Completion completion = provider.decode_reply(std::move(document), response.headers);
                 if (tools) {
                     for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
                         answer.arguments(completion, i, completion.tool_calls[i].arguments);
@@ -236,7 +226,6 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
                 stopped = answer.stopped();
                 return completion;
             }
-            const json document = json::parse(*body, nullptr, false);
             if (document.is_object()) provider.throw_error(200, response.headers, *body);
         }
         throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +

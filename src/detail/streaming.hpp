@@ -6,8 +6,6 @@
 
 namespace instructor::detail {
 
-[[nodiscard]] bool is_tool_mode(Mode mode);
-
 /// Streams one answer. `stopped` becomes true when the watcher stopped the stream; the completion
 /// then holds what arrived. Throws StreamError when the stream breaks off.
 [[nodiscard]] Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,

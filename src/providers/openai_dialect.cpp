@@ -8,11 +8,6 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
-bool is_tool_mode(Mode mode) {
-    return mode == Mode::tools || mode == Mode::tools_strict || mode == Mode::mistral_tools ||
-           mode == Mode::parallel_tools;
-}
-
 ojson tool_choice(ToolForcing forcing, const std::string& name) {
     switch (forcing) {
         case ToolForcing::required: return "required";
