@@ -19,20 +19,21 @@ using json = nlohmann::json;
 // assembly's listeners pass the answer on to the JSON parser.
 class FrameReader {
 public:
-    FrameReader(const Provider& provider, StreamAssembly& assembly) : provider_(provider), assembly_(assembly) {}
+    FrameReader(const Provider& provider, StreamAssembly& assembly)
+        : provider_(provider), assembly_(assembly), ndjson_framing_(provider.stream_framing() == StreamFraming::ndjson) {}
 
     void feed(std::string_view bytes) {
         // Until a first event arrives, keep the bytes: a server that does not stream (or refuses
         // with one JSON document) sends a body that has no frames at all.
         if (events_ == 0 && head_.size() < kHeadLimit) head_.append(bytes.substr(0, kHeadLimit - head_.size()));
-        if (provider_.stream_framing() == StreamFraming::ndjson)
+        if (ndjson_framing_)
             ndjson_.feed(bytes, [this](std::string_view line) { event(line, {}); });
         else
             sse_.feed(bytes, [this](const SseEvent& e) { event(e.data, e.event); });
     }
 
     void finish() {
-        if (provider_.stream_framing() == StreamFraming::ndjson)
+        if (ndjson_framing_)
             ndjson_.finish([this](std::string_view line) { event(line, {}); });
         else
             sse_.finish([this](const SseEvent& e) { event(e.data, e.event); });
@@ -40,7 +41,7 @@ public:
 
     // SSE ends with [DONE]; NDJSON with a line marked done.
     [[nodiscard]] bool ended() const {
-        return provider_.stream_framing() == StreamFraming::ndjson ? assembly_.finished() : sse_.done();
+        return ndjson_framing_ ? assembly_.finished() : sse_.done();
     }
     /// The body so far, when no event has been found in it.
     [[nodiscard]] std::optional<std::string_view> unframed() const {
@@ -48,14 +49,14 @@ public:
         return std::string_view(head_);
     }
     [[nodiscard]] std::string_view end_marker() const {
-        return provider_.stream_framing() == StreamFraming::ndjson ? R"(a line with "done": true)" : "data: [DONE]";
+        return ndjson_framing_ ? R"(a line with "done": true)" : "data: [DONE]";
     }
 
 private:
     void event(std::string_view payload, std::string_view name) {
         if (events_++ == 0) head_.clear();
-        const json parsed = json::parse(payload, nullptr, false);
         if (name == "error") provider_.throw_error(200, {}, payload);
+        const json parsed = json::parse(payload, nullptr, false);
         if (parsed.is_discarded()) {
             const std::string shown(payload.substr(0, 200));
             throw StreamError("the stream from " + std::string(provider_.name()) + " carried an event that is not JSON: " +
@@ -67,6 +68,7 @@ private:
 
     const Provider& provider_;
     StreamAssembly& assembly_;
+    const bool ndjson_framing_;  // else SSE
     SseDecoder sse_;
     NdjsonDecoder ndjson_;
     static constexpr std::size_t kHeadLimit = 1u << 20;
