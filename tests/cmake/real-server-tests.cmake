@@ -1,0 +1,34 @@
+# The real-server tier: tests/real_server/test_real_server.cpp against real llama.cpp servers,
+# started by tests/real_server/with_llama_server.sh with ../shared/models/stories260K.gguf.
+#
+#   real_server.b4748     llama.cpp of Feb 2025 (what older and vendored servers run)
+#   real_server.b10156    llama.cpp of Jul 2026
+#
+# Each finds its llama-server in INSTRUCTOR_LLAMA_SERVER_B4748 / _B10156 (cache variables or the
+# environment at test time), else in the build cache that .ci/run fills
+# (~/.cache/instructor-cpp/llama.cpp/<version>/bin/llama-server); without one the test is skipped
+# and says how to get one. INSTRUCTOR_LLAMA_SERVER_URL in the environment runs the tier against a
+# server that is already running instead. Run only this tier with `ctest -L real-server`.
+
+set(INSTRUCTOR_LLAMA_SERVER_B4748 "" CACHE FILEPATH "llama-server built from shared/llama.cpp/b4748-c392e50")
+set(INSTRUCTOR_LLAMA_SERVER_B10156 "" CACHE FILEPATH "llama-server built from shared/llama.cpp/b10156-91f8c9c5")
+get_filename_component(_real_server_shared "${PROJECT_SOURCE_DIR}/../shared" ABSOLUTE)
+
+add_executable(real_server_tests real_server/test_real_server.cpp)
+target_link_libraries(real_server_tests PRIVATE instructor_test_support)
+target_include_directories(real_server_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+instructor_set_warnings(real_server_tests)
+
+foreach(_version IN ITEMS b4748 b10156)
+  string(TOUPPER "${_version}" _upper)
+  add_test(NAME real_server.${_version}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
+            ${_version} "${INSTRUCTOR_LLAMA_SERVER_${_upper}}" "${_real_server_shared}"
+            $<TARGET_FILE:real_server_tests> --durations yes)
+  set_tests_properties(real_server.${_version} PROPERTIES
+    LABELS real-server
+    SKIP_RETURN_CODE 77
+    TIMEOUT 900
+    # One server at a time: each runs the model on one core, and the client needs the other.
+    RESOURCE_LOCK llama-server)
+endforeach()
