@@ -166,7 +166,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
             return result;
         }
         if (completion.refusal) throw RefusalError(completion);
-        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion);
+        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request.max_tokens);
 
         Answer answer = read_answer(completion, setup.mode, model);
         std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);

@@ -1,0 +1,112 @@
+// The client against replies shaped exactly as the two real llama.cpp servers send them (b4748,
+// Feb 2025; b10156, Jul 2026), through the libcurl transport and the loopback test server.
+
+#include "catch.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <instructor/instructor.hpp>
+
+#include "llama_cpp_replies.hpp"
+#include "test_server.hpp"
+
+namespace llama_cpp_test {
+
+using instructor::Mode;
+using json = nlohmann::json;
+using test_support::TestServer;
+namespace llama = test_support::llama_cpp;
+
+struct UserDetail {
+    std::string name;
+    int age = 0;
+};
+
+instructor::ClientOptions at(const TestServer& server) {
+    instructor::ClientOptions options;
+    options.base_url = server.base_url() + "/v1";
+    options.http_retries = {.max_retries = 2,
+                            .initial_delay = std::chrono::milliseconds(1),
+                            .max_delay = std::chrono::milliseconds(5)};
+    return options;
+}
+
+instructor::Request ask(std::optional<int> max_tokens = std::nullopt) {
+    return {.model = "stories260K", .messages = {instructor::user("Jason is 30")}, .max_retries = 1,
+            .max_tokens = max_tokens};
+}
+
+template <class E, class F>
+std::optional<E> thrown(F&& call) {
+    try {
+        call();
+    } catch (const E& error) {
+        return error;
+    }
+    return std::nullopt;
+}
+
+}  // namespace llama_cpp_test
+
+using namespace llama_cpp_test;
+
+TEST_CASE("a prompt larger than the context window is a ContextLengthError stating both sizes, never retried") {
+    TestServer server;
+    server.enqueue(llama::b10156_exceed_context(5210, 4096));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::json_schema, at(server));
+    const auto error = thrown<instructor::ContextLengthError>([&] { (void)client.create<UserDetail>(ask()); });
+    REQUIRE(error);
+    CHECK(error->status() == 400);
+    CHECK(error->details().prompt_tokens == 5210);
+    CHECK(error->details().context_window == 4096);
+    CHECK(std::string(error->what()) ==
+          "llama-cpp answered HTTP 400: request (5210 tokens) exceeds the available context size (4096 tokens), try "
+          "increasing it; the prompt (5210 tokens) does not fit the context window (4096 tokens): shorten the prompt "
+          "or use a model or server with a larger context");
+    CHECK(server.requests().size() == 1);
+}
+
+TEST_CASE("OpenAI's context_length_exceeded is a ContextLengthError with the sizes read from its message") {
+    const std::string body = R"({"error":{"message":"This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})";
+    const auto error = thrown<instructor::ContextLengthError>(
+        [&] { instructor::provider("openai").throw_error(400, {}, body); });
+    REQUIRE(error);
+    CHECK(error->details().context_window == 8192);
+    CHECK(error->details().prompt_tokens == 9000);
+}
+
+TEST_CASE("a reply cut off while max_tokens was not set blames the context window, with both token counts") {
+    TestServer server;
+    // b4748 truncates an overlong prompt silently and stops when the context is full.
+    server.enqueue(llama::text_reply(R"({"name": "Jas)", "length", 4000, 96));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::json_schema, at(server));
+    const auto error = thrown<instructor::IncompleteOutputError>([&] { (void)client.create<UserDetail>(ask()); });
+    REQUIRE(error);
+    CHECK(error->limit() == instructor::OutputLimit::context_window);
+    CHECK(std::string(error->what()) ==
+          "the reply was cut off by the context window or the server's own token limit, not by max_tokens (not set; "
+          "finish reason \"length\"): the prompt took 4000 tokens and the reply 96; give the server a larger context "
+          "window, shorten the prompt, or ask for less");
+}
+
+TEST_CASE("a reply cut off at the max_tokens the request set says max_tokens cut it") {
+    TestServer server;
+    server.enqueue(llama::text_reply(R"({"name": "Jas)", "length", 20, 16));
+    server.enqueue(llama::text_reply(R"({"name": "Jas)", "length", 4080, 16));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::json_schema, at(server));
+    const auto error = thrown<instructor::IncompleteOutputError>([&] { (void)client.create<UserDetail>(ask(16)); });
+    REQUIRE(error);
+    CHECK(error->limit() == instructor::OutputLimit::max_tokens);
+    CHECK(std::string(error->what()) ==
+          "the reply was cut off by max_tokens (16, finish reason \"length\"): the prompt took 20 tokens and the reply "
+          "16; raise max_tokens or ask for less");
+    // With max_tokens set but not reached, the context window cut it.
+    const auto second = thrown<instructor::IncompleteOutputError>([&] { (void)client.create<UserDetail>(ask(512)); });
+    REQUIRE(second);
+    CHECK(second->limit() == instructor::OutputLimit::context_window);
+    CHECK(std::string(second->what()).find("not by max_tokens (set to 512, not reached;") != std::string::npos);
+}
+
