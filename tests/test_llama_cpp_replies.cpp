@@ -110,3 +110,29 @@ TEST_CASE("a reply cut off at the max_tokens the request set says max_tokens cut
     CHECK(std::string(second->what()).find("not by max_tokens (set to 512, not reached;") != std::string::npos);
 }
 
+// ---- Refused requests and tool streaming ----------------------------------------------------------
+
+TEST_CASE("llama.cpp's 500 server_error is a refused request and is not sent again; 503 unavailable is") {
+    TestServer server;
+    server.enqueue(llama::error_reply(500, "At least one of min_value or max_value must be set", "server_error"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::json_schema, at(server));
+    CHECK_THROWS_AS(client.create<UserDetail>(ask()), instructor::ServerError);
+    CHECK(server.requests().size() == 1);
+
+    TestServer loading;
+    loading.enqueue(llama::error_reply(503, "Loading model", "unavailable_error"));
+    loading.enqueue(llama::text_reply(R"({"name": "Jason", "age": 30})"));
+    const instructor::Client waiting(instructor::provider("llama-cpp"), Mode::json_schema, at(loading));
+    CHECK(waiting.create<UserDetail>(ask()).age == 30);
+    CHECK(loading.requests().size() == 2);
+}
+
+TEST_CASE("a 500 from another OpenAI-compatible server is still retried") {
+    TestServer server;
+    server.enqueue(llama::error_reply(500, "upstream failed", "server_error"));
+    server.enqueue(llama::text_reply(R"({"name": "Jason", "age": 30})"));
+    const instructor::Client client(instructor::provider("openai-compatible"), Mode::json_schema, at(server));
+    CHECK(client.create<UserDetail>(ask()).age == 30);
+    CHECK(server.requests().size() == 2);
+}
+

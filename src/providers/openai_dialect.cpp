@@ -135,6 +135,17 @@ ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
     return body;
 }
 
+bool OpenAIDialect::retryable(const HttpError& error) const {
+    const auto& d = error.details();
+    for (const auto& refused : settings_.refused_errors)
+        if (d.status == refused.status && d.type == refused.type) return false;
+    return Provider::retryable(error);
+}
+
+bool OpenAIDialect::refuses_tool_streaming(const HttpErrorDetails& details) const {
+    return !settings_.tool_stream_refusal.empty() && details.message == settings_.tool_stream_refusal;
+}
+
 Completion OpenAIDialect::decode_reply(json body, const HttpHeaders& headers) const {
     Completion c = decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
     c.raw = std::move(body);
