@@ -136,3 +136,42 @@ TEST_CASE("a 500 from another OpenAI-compatible server is still retried") {
     CHECK(server.requests().size() == 2);
 }
 
+TEST_CASE("create_partial in tools mode against a server that cannot stream tools asks once unstreamed, then "
+          "never streams tools again") {
+    TestServer server;
+    server.enqueue(llama::b4748_tools_with_stream());
+    server.enqueue(llama::b4748_tool_call("UserDetail", R"({"name": "Jason", "age": 30})"));
+    server.enqueue(llama::b4748_tool_call("UserDetail", R"({"name": "Ann", "age": 41})"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::tools, at(server));
+    std::vector<std::string> names;
+    const auto user = client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); });
+    CHECK(user.name == "Jason");
+    CHECK(user.age == 30);
+    CHECK(!names.empty());
+    CHECK(names.back() == "Jason");
+
+    names.clear();
+    const auto second = client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); });
+    CHECK(second.name == "Ann");
+    CHECK(!names.empty());
+
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 3);  // the refusal was not retried, and the second call went straight to it
+    CHECK(json::parse(requests[0].body).value("stream", false) == true);
+    CHECK(!json::parse(requests[1].body).contains("stream"));
+    CHECK(!json::parse(requests[2].body).contains("stream"));
+    CHECK(json::parse(requests[1].body)["tools"] == json::parse(requests[0].body)["tools"]);
+}
+
+TEST_CASE("create_iterable in tools mode against a server that cannot stream tools still hands over every item") {
+    TestServer server;
+    server.enqueue(llama::b4748_tools_with_stream());
+    server.enqueue(llama::b4748_tool_call(
+        "IterableUserDetail", R"({"tasks": [{"name": "Jason", "age": 30}, {"name": "Ann", "age": 41}]})"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::tools, at(server));
+    std::vector<std::string> names;
+    client.create_iterable<UserDetail>(ask(), [&](UserDetail u) { names.push_back(u.name); });
+    CHECK(names == std::vector<std::string>{"Jason", "Ann"});
+    CHECK(server.requests().size() == 2);
+}
+
