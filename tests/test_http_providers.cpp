@@ -356,9 +356,11 @@ json reask_messages(const Preset& p, Mode mode, const Answer& a) {
         return messages;
     }
     messages.push_back({{"role", "assistant"}, {"content", a.text}});
-    messages.push_back(
-        {{"role", "user"},
-         {"content", "Your answer has these errors:\n" + listed(a.errors) + "Answer again with only the corrected JSON."}});
+    // The re-ask repeats the mode's own instruction: md_json asks for the fence again.
+    const std::string again = mode == Mode::md_json
+                                  ? "Answer again with the corrected JSON object inside a ```json code block."
+                                  : "Answer again with only the corrected JSON.";
+    messages.push_back({{"role", "user"}, {"content", "Your answer has these errors:\n" + listed(a.errors) + again}});
     return messages;
 }
 

@@ -110,6 +110,58 @@ TEST_CASE("a reply cut off at the max_tokens the request set says max_tokens cut
     CHECK(std::string(second->what()).find("not by max_tokens (set to 512, not reached;") != std::string::npos);
 }
 
+// ---- Re-asks say what the parser found, in the mode's own form ----------------------------------
+
+TEST_CASE("a reply whose JSON is cut mid-string is re-asked with where the JSON ends") {
+    TestServer server;
+    // finish_reason stop: a stop sequence ended it, not the token limit.
+    server.enqueue(llama::text_reply(R"({"name": "Jas)"));
+    server.enqueue(llama::text_reply(R"({"name": "Jason", "age": 30})"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::json_schema, at(server));
+    CHECK(client.create<UserDetail>(ask()).age == 30);
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    const json sent = json::parse(requests[1].body);
+    CHECK(sent["messages"].back()["content"] ==
+          "Your answer has these errors:\n(root): the JSON in the reply is incomplete: it ends inside a string after 13 "
+          "characters\nAnswer again with only the corrected JSON.");
+}
+
+TEST_CASE("a reply whose JSON is cut between members, or is broken, is re-asked with what is wrong") {
+    TestServer server;
+    server.enqueue(llama::text_reply(R"(Here: {"name": "Jason", "tags": [1, 2)"));
+    server.enqueue(llama::text_reply(R"({"name": "Jason" "age": 30})"));
+    server.enqueue(llama::text_reply(R"({"name": "Jason", "age": 30})"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::json, at(server));
+    auto request = ask();
+    request.max_retries = 2;
+    CHECK(client.create<UserDetail>(request).age == 30);
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(json::parse(requests[1].body)["messages"].back()["content"] ==
+          "Your answer has these errors:\n(root): the JSON in the reply is incomplete: it ends with 2 objects or arrays "
+          "still open after 31 characters\nAnswer again with only the corrected JSON.");
+    const std::string broken = json::parse(requests[2].body)["messages"].back()["content"];
+    CHECK(broken.rfind("Your answer has these errors:\n(root): the JSON in the reply is not valid: parse error at line 1, "
+                       "column 19: syntax error",
+                       0) == 0);
+}
+
+TEST_CASE("an md_json re-ask asks for the JSON inside a json code block again, as its first prompt did") {
+    TestServer server;
+    server.enqueue(llama::text_reply("```json\n{\"name\": \"Jason\"}\n```"));
+    server.enqueue(llama::text_reply("```json\n{\"name\": \"Jason\", \"age\": 30}\n```"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::md_json, at(server));
+    CHECK(client.create<UserDetail>(ask()).age == 30);
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    const json first = json::parse(requests[0].body);
+    CHECK(first["messages"].back()["content"] == "Return the JSON object inside a ```json code block.");
+    CHECK(json::parse(requests[1].body)["messages"].back()["content"] ==
+          "Your answer has these errors:\n/age: required field is missing\nAnswer again with the corrected JSON object "
+          "inside a ```json code block.");
+}
+
 // ---- Refused requests and tool streaming ----------------------------------------------------------
 
 TEST_CASE("llama.cpp's 500 server_error is a refused request and is not sent again; 503 unavailable is") {
