@@ -227,3 +227,56 @@ TEST_CASE("create_iterable in tools mode against a server that cannot stream too
     CHECK(server.requests().size() == 2);
 }
 
+// ---- Tool-call replies as each server writes them ---------------------------------------------------
+
+TEST_CASE("a tool call with an empty id (b4748) is re-asked with one made-up id on the call and its result") {
+    TestServer server;
+    server.enqueue(llama::b4748_tool_call("UserDetail", R"({"name": "Jason", "age": "thirty"})"));
+    server.enqueue(llama::b4748_tool_call("UserDetail", R"({"name": "Jason", "age": 30})"));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::tools, at(server));
+    CHECK(client.create<UserDetail>(ask()).age == 30);
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    const json messages = json::parse(requests[1].body)["messages"];
+    REQUIRE(messages.size() == 3);
+    // b4748 reads content as a string or null, and every tool call needs type, function.name and
+    // string arguments (common_chat_msgs_parse_oaicompat).
+    CHECK(messages[1] == json::parse(R"({"role": "assistant", "content": "", "tool_calls": [{"id": "call_1",
+        "type": "function", "function": {"name": "UserDetail", "arguments": "{\"name\": \"Jason\", \"age\": \"thirty\"}"}}]})"));
+    CHECK(messages[2]["role"] == "tool");
+    CHECK(messages[2]["tool_call_id"] == "call_1");
+}
+
+TEST_CASE("a streamed tool call from b10156 (role chunk first, 32-character id, usage chunk) is read and re-asked") {
+    TestServer server;
+    server.enqueue(llama::streamed(llama::b10156_tool_stream("UserDetail", R"({"name": "Jason", "age": "thirty"})")));
+    server.enqueue(llama::streamed(llama::b10156_tool_stream("UserDetail", R"({"name": "Jason", "age": 30})")));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::tools, at(server));
+    std::vector<std::string> names;
+    const auto user = client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); });
+    CHECK(user.age == 30);
+    CHECK(!names.empty());
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    const json messages = json::parse(requests[1].body)["messages"];
+    REQUIRE(messages.size() == 3);
+    CHECK(messages[1]["tool_calls"][0]["id"] == llama::b10156_call_id);
+    CHECK(messages[2]["tool_call_id"] == llama::b10156_call_id);
+}
+
+TEST_CASE("b10156's error event when the model's output fails its tool-call parser is a StreamError saying so") {
+    TestServer server;
+    server.enqueue(llama::streamed(llama::b10156_tool_stream("UserDetail", R"({"name": "Jas)", true)));
+    const instructor::Client client(instructor::provider("llama-cpp"), Mode::tools, at(server));
+    const auto error = thrown<instructor::StreamError>(
+        [&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
+    REQUIRE(error);
+    REQUIRE(error->details());
+    CHECK(error->details()->type == "server_error");
+    CHECK(std::string(error->what()) ==
+          "the stream from llama-cpp reported an error: The model produced output that does not match the expected "
+          "peg-native format");
+    REQUIRE(error->completion().tool_calls.size() == 1);
+    CHECK(error->completion().tool_calls[0].arguments == R"({"name": "Jas)");
+    CHECK(server.requests().size() == 1);
+}

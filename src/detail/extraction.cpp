@@ -176,8 +176,13 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
                const std::vector<FieldError>& errors) {
     const std::string found = listed(errors);
     if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
-        request.messages.push_back(assistant(completion.text, completion.tool_calls));
-        for (const auto& call : completion.tool_calls)
+        // A server that names no call id (llama.cpp's generic format: "") gets one made up, the
+        // same in the echoed call and in its result, so that the result answers a named call.
+        std::vector<ToolCall> calls = completion.tool_calls;
+        for (std::size_t i = 0; i < calls.size(); ++i)
+            if (calls[i].id.empty()) calls[i].id = "call_" + std::to_string(i + 1);
+        request.messages.push_back(assistant(completion.text, calls));
+        for (const auto& call : calls)
             request.messages.push_back(tool_result(
                 call.id, call.name, "Validation errors:\n" + found + "Call the function again with these errors fixed."));
         return;
