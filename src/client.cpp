@@ -25,7 +25,8 @@ detail::ExtractionResult Client::run(Request request, const detail::ParseCallbac
                                   .url = options_.base_url + std::string(provider_->chat_path()),
                                   .api_key = options_.api_key,
                                   .retries = &options_.http_retries,
-                                  .hooks = &options_.hooks};
+                                  .hooks = &options_.hooks,
+                                  .tools_unstreamable = tools_unstreamable_.get()};
     return detail::run_extraction(setup, std::move(request), parse, watcher);
 }
 

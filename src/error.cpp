@@ -37,10 +37,45 @@ std::string describe(const HttpErrorDetails& d) {
 
 HttpError::HttpError(HttpErrorDetails details) : Error(describe(details)), details_(std::move(details)) {}
 
-IncompleteOutputError::IncompleteOutputError(Completion partial)
-    : Error("the reply was cut off by the token limit (finish reason \"length\") after " +
-            std::to_string(partial.usage.completion_tokens) + " tokens; raise max_tokens or ask for less"),
-      completion_(std::move(partial)) {}
+namespace {
+
+std::string describe_context(const HttpErrorDetails& d) {
+    std::string text = describe(d) + "; the prompt (";
+    text += d.prompt_tokens ? std::to_string(*d.prompt_tokens) + " tokens" : std::string("size not given");
+    text += ") does not fit the context window (";
+    text += d.context_window ? std::to_string(*d.context_window) + " tokens" : std::string("size not given");
+    return text + "): shorten the prompt or use a model or server with a larger context";
+}
+
+// Ours only when the request set max_tokens and the completion reached it; an unknown count (no
+// usage) with max_tokens set is taken as ours too, the likelier cause.
+OutputLimit limit_of(const Completion& c, std::optional<int> max_tokens) {
+    if (max_tokens && (c.usage.completion_tokens >= *max_tokens || c.usage.completion_tokens == 0))
+        return OutputLimit::max_tokens;
+    return OutputLimit::context_window;
+}
+
+std::string describe_cut(const Completion& c, std::optional<int> max_tokens, OutputLimit limit) {
+    const std::string counts = "the prompt took " + std::to_string(c.usage.prompt_tokens) + " tokens and the reply " +
+                               std::to_string(c.usage.completion_tokens);
+    if (limit == OutputLimit::max_tokens)
+        return "the reply was cut off by max_tokens (" + std::to_string(*max_tokens) + ", finish reason \"length\"): " +
+               counts + "; raise max_tokens or ask for less";
+    return "the reply was cut off by the context window or the server's own token limit, not by max_tokens (" +
+           (max_tokens ? "set to " + std::to_string(*max_tokens) + ", not reached" : std::string("not set")) +
+           "; finish reason \"length\"): " + counts +
+           "; give the server a larger context window, shorten the prompt, or ask for less";
+}
+
+}  // namespace
+
+ContextLengthError::ContextLengthError(HttpErrorDetails details) : HttpError(details, describe_context(details)) {}
+
+IncompleteOutputError::IncompleteOutputError(Completion partial, std::optional<int> max_tokens)
+    : Error(describe_cut(partial, max_tokens, limit_of(partial, max_tokens))),
+      completion_(std::move(partial)),
+      max_tokens_(max_tokens),
+      limit_(limit_of(completion_, max_tokens)) {}
 
 RefusalError::RefusalError(Completion completion)
     : Error("the model declined to answer: " + completion.refusal.value_or("")),

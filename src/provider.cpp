@@ -36,6 +36,17 @@ void Provider::throw_error(int status, const HttpHeaders& headers, std::string_v
     providers::throw_http_error(providers::decode_error_body(name(), status, headers, body));
 }
 
+bool Provider::retryable(const HttpError& error) const {
+    const auto& d = error.details();
+    if (providers::exceeds_context(d) || refuses_tool_streaming(d)) return false;
+    if (const auto* limited = dynamic_cast<const RateLimitError*>(&error); limited && limited->quota_exhausted())
+        return false;
+    // 498: Groq's flex tier is out of capacity for now.
+    return d.status == 408 || d.status == 409 || d.status == 429 || d.status == 498 || d.status >= 500;
+}
+
+bool Provider::refuses_tool_streaming(const HttpErrorDetails&) const { return false; }
+
 const Provider& provider(std::string_view name) {
     for (const auto& entry : providers::registry())
         if (entry.name == name) return entry.get();

@@ -154,7 +154,7 @@ TEST_CASE("a tools reply without a tool call is re-asked, and JSON in its text i
         CHECK(client.create<UserDetail>(ask("Jason is 30")).name == "Jason");
         CHECK(model.requests[1]["messages"][2]["content"] ==
               "Your answer has these errors:\n(root): no call of the function UserDetail and no JSON in the reply; call "
-              "UserDetail with the extracted data\nAnswer again with only the corrected JSON.");
+              "UserDetail with the extracted data\nCall the function UserDetail with these errors fixed.");
     }
     SECTION("JSON in the text instead of a call: taken as the answer") {
         ScriptedModel model;

@@ -340,10 +340,11 @@ json reask_messages(const Preset& p, Mode mode, const Answer& a) {
     json messages = json::array();
     if (is_tool_mode(mode)) {
         json calls = json::array();
-        for (const auto& call : a.calls)
-            calls.push_back({{"id", call.id},
-                             {"type", "function"},
-                             {"function", {{"name", call.name}, {"arguments", call.arguments}}}});
+        for (const auto& call : a.calls) {
+            json echoed{{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+            if (p.name == "together") echoed["index"] = calls.size();  // its spec requires it
+            calls.push_back(std::move(echoed));
+        }
         messages.push_back({{"role", "assistant"}, {"content", ""}, {"tool_calls", calls}});
         for (const auto& call : a.calls) {
             json result{{"role", "tool"},
@@ -356,9 +357,11 @@ json reask_messages(const Preset& p, Mode mode, const Answer& a) {
         return messages;
     }
     messages.push_back({{"role", "assistant"}, {"content", a.text}});
-    messages.push_back(
-        {{"role", "user"},
-         {"content", "Your answer has these errors:\n" + listed(a.errors) + "Answer again with only the corrected JSON."}});
+    // The re-ask repeats the mode's own instruction: md_json asks for the fence again.
+    const std::string again = mode == Mode::md_json
+                                  ? "Answer again with the corrected JSON object inside a ```json code block."
+                                  : "Answer again with only the corrected JSON.";
+    messages.push_back({{"role", "user"}, {"content", "Your answer has these errors:\n" + listed(a.errors) + again}});
     return messages;
 }
 

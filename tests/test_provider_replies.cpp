@@ -151,6 +151,7 @@ std::string class_name(const instructor::HttpError& error) {
     if (dynamic_cast<const instructor::AuthenticationError*>(&error)) return "AuthenticationError";
     if (dynamic_cast<const instructor::RateLimitError*>(&error)) return "RateLimitError";
     if (dynamic_cast<const instructor::ServerError*>(&error)) return "ServerError";
+    if (dynamic_cast<const instructor::ContextLengthError*>(&error)) return "ContextLengthError";
     return "HttpError";
 }
 

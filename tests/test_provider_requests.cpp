@@ -4,6 +4,7 @@
 
 #include "catch.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -71,6 +72,25 @@ std::filesystem::path golden_path(std::string_view provider, Mode mode, bool str
            (std::string(instructor::to_string(mode)) + (stream ? ".stream.json" : ".json"));
 }
 
+// The second request of a tools-mode call whose first answer failed: the echoed tool call and its
+// result, as run_extraction writes them.
+instructor::Request reask_request(std::string_view provider) {
+    auto request = sample_request(provider, Mode::tools, false);
+    const instructor::ToolCall call{"call_1", "UserDetail", R"({"name":"Jason","age":"25"})"};
+    request.messages.push_back(instructor::assistant("", {call}));
+    request.messages.push_back(instructor::tool_result(
+        "call_1", "UserDetail",
+        "Validation errors:\n/age: expected an integer, got \"25\"\nCall the function again with these errors fixed."));
+    return request;
+}
+
+std::filesystem::path golden_reask_path(std::string_view provider) {
+    return std::filesystem::path(INSTRUCTOR_GOLDEN_DIR) / "requests" / std::string(provider) / "tools.reask.json";
+}
+
+// The golden body at `path` equals `body` (or is rewritten, when updating).
+void check_golden(const std::filesystem::path& path, const ojson& body);
+
 bool updating() {
     const char* flag = std::getenv("INSTRUCTOR_UPDATE_GOLDEN");
     return flag != nullptr && std::string(flag) == "1";
@@ -80,6 +100,21 @@ bool updating() {
 
 using namespace provider_requests_test;
 
+void provider_requests_test::check_golden(const std::filesystem::path& path, const ojson& body) {
+    INFO(path.string());
+    if (updating()) {
+        std::filesystem::create_directories(path.parent_path());
+        std::ofstream(path, std::ios::binary) << body.dump(2) << '\n';
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    std::stringstream text;
+    text << in.rdbuf();
+    INFO("built:\n" << body.dump(2));
+    CHECK(body == ojson::parse(text.str()));
+}
+
 TEST_CASE("every provider and mode it supports builds the checked-in request body, streaming or not") {
     std::set<std::filesystem::path> expected;
     for (const auto name : instructor::provider_names()) {
@@ -88,20 +123,14 @@ TEST_CASE("every provider and mode it supports builds the checked-in request bod
             for (const bool stream : {false, true}) {
                 const auto path = golden_path(name, mode, stream);
                 expected.insert(path);
-                const ojson body = provider.build_body(sample_request(name, mode, stream), mode);
-                INFO(path.string());
-                if (updating()) {
-                    std::filesystem::create_directories(path.parent_path());
-                    std::ofstream(path, std::ios::binary) << body.dump(2) << '\n';
-                    continue;
-                }
-                std::ifstream in(path, std::ios::binary);
-                REQUIRE(in.good());
-                std::stringstream text;
-                text << in.rdbuf();
-                INFO("built:\n" << body.dump(2));
-                CHECK(body == ojson::parse(text.str()));
+                check_golden(path, provider.build_body(sample_request(name, mode, stream), mode));
             }
+        }
+        // The tools re-ask: what each dialect makes of an echoed tool call and its result.
+        const auto& modes = provider.supported_modes();
+        if (std::find(modes.begin(), modes.end(), Mode::tools) != modes.end()) {
+            expected.insert(golden_reask_path(name));
+            check_golden(golden_reask_path(name), provider.build_body(reask_request(name), Mode::tools));
         }
     }
     // No stale golden body for a pair that is no longer supported.

@@ -9,7 +9,9 @@
 //         .max_retries = 2,
 //     });
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <limits>
 #include <optional>
 #include <string>
@@ -138,6 +140,8 @@ private:
     Mode mode_;
     ClientOptions options_;
     Transport transport_;
+    // The server refused to stream tool calls once: ask for them whole from then on.
+    std::shared_ptr<std::atomic<bool>> tools_unstreamable_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 /// A client over an in-process backend (llama.cpp linked in, an SDK, a test double), speaking the

@@ -2,6 +2,7 @@
 // The exceptions instructor throws. Every one derives from instructor::Error (a std::runtime_error),
 // says what happened and where, and never contains an API key.
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -92,6 +93,10 @@ struct HttpErrorDetails {
     std::optional<double> retry_after_seconds;  // from retry-after-ms / retry-after
     std::string failed_generation;  // Groq: the model's output that failed its own validation
     std::string body;               // the reply body as received
+    // When the prompt did not fit (ContextLengthError): its size and the context window, as far as
+    // the provider said them (llama.cpp: n_prompt_tokens, n_ctx; OpenAI: in its message).
+    std::optional<std::int64_t> prompt_tokens;
+    std::optional<std::int64_t> context_window;
 };
 
 /// The provider answered with an HTTP error status.
@@ -101,6 +106,9 @@ public:
 
     [[nodiscard]] const HttpErrorDetails& details() const noexcept { return details_; }
     [[nodiscard]] int status() const noexcept { return details_.status; }
+
+protected:
+    HttpError(HttpErrorDetails details, const std::string& what) : Error(what), details_(std::move(details)) {}
 
 private:
     HttpErrorDetails details_;
@@ -117,6 +125,15 @@ class RateLimitError : public HttpError {
 public:
     using HttpError::HttpError;
     [[nodiscard]] bool quota_exhausted() const noexcept { return details().code == "insufficient_quota"; }
+};
+
+/// The prompt does not fit the model's context window, so nothing was generated (llama.cpp's
+/// 400 "exceed_context_size_error", OpenAI's "context_length_exceeded"). An HttpError, since the
+/// server refused the request before any reply existed; never retried, as the same prompt cannot fit.
+/// details().prompt_tokens and details().context_window hold the two numbers when the server gave them.
+class ContextLengthError : public HttpError {
+public:
+    explicit ContextLengthError(HttpErrorDetails details);
 };
 
 /// 5xx: the provider failed.
@@ -142,15 +159,26 @@ private:
     std::optional<HttpErrorDetails> details_;
 };
 
+/// What cut a reply off.
+enum class OutputLimit {
+    max_tokens,      // the request's max_tokens: the completion reached it
+    context_window,  // the context window (prompt + completion filled it) or the server's own limit
+};
+
 /// The reply was cut off (finish reason "length"): raised at once, no re-ask spent on it. Carries
-/// the partial reply; raise max_tokens or ask for less.
+/// the partial reply; the message gives the prompt and completion tokens and what cut it.
 class IncompleteOutputError : public Error {
 public:
-    explicit IncompleteOutputError(Completion partial);
+    /// `max_tokens`: what the request asked for, if anything; without it the limit was not ours.
+    explicit IncompleteOutputError(Completion partial, std::optional<int> max_tokens = std::nullopt);
     [[nodiscard]] const Completion& completion() const noexcept { return completion_; }
+    [[nodiscard]] OutputLimit limit() const noexcept { return limit_; }
+    [[nodiscard]] std::optional<int> max_tokens() const noexcept { return max_tokens_; }
 
 private:
     Completion completion_;
+    std::optional<int> max_tokens_;
+    OutputLimit limit_;
 };
 
 /// The model declined to answer (OpenAI's `refusal`). Carries its words.

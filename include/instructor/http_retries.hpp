@@ -11,8 +11,10 @@
 namespace instructor {
 
 /// When and how long to wait before sending a request again. Retried: 408, 409, 429 (except
-/// "insufficient_quota", which waiting cannot fix), every 5xx, and connections that failed or broke.
-/// Never retried: other 4xx (a bad request, a bad key, an unknown model), timeouts, cancellation.
+/// "insufficient_quota", which waiting cannot fix), every 5xx the provider does not call a refusal
+/// (Provider::retryable: llama.cpp's 500 server_error is its answer to a request it cannot serve),
+/// and connections that failed or broke. Never retried: other 4xx (a bad request, a bad key, an
+/// unknown model, a prompt larger than the context window), timeouts, cancellation.
 struct HttpRetries {
     int max_retries = 2;                              // sends after the first; 0 turns retries off
     std::chrono::milliseconds initial_delay{500};     // before the first retry

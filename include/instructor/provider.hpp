@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/completion.hpp>
+#include <instructor/error.hpp>
 #include <instructor/mode.hpp>
 #include <instructor/request.hpp>
 #include <instructor/stream_assembly.hpp>
@@ -65,6 +66,16 @@ public:
 
     /// Throws the typed error (HttpError and its kinds) for an error reply.
     [[noreturn]] virtual void throw_error(int status, const HttpHeaders& headers, std::string_view body) const;
+
+    /// Whether sending the same request again may succeed. By default 408, 409, 429 (unless the
+    /// quota is exhausted), 498 and 5xx are; a request refused for its content never is (a prompt
+    /// that does not fit, a refused tool stream), and a dialect may say which of its 5xx replies are
+    /// refusals rather than failures.
+    [[nodiscard]] virtual bool retryable(const HttpError& error) const;
+
+    /// The server refused a streamed request because it cannot stream tool calls (llama.cpp before
+    /// mid-2025: "Cannot use tools with stream"); the same request unstreamed is answered.
+    [[nodiscard]] virtual bool refuses_tool_streaming(const HttpErrorDetails& details) const;
 
 protected:
     /// Why a mode is missing, when there is more to say than "not supported" (Ollama cannot force tools).

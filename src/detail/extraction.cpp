@@ -38,6 +38,65 @@ std::size_t balanced_length(std::string_view text, std::size_t open) {
     return 0;
 }
 
+// What is wrong with the JSON that starts at `open`, in words a model can act on.
+std::string json_problem(std::string_view text, std::size_t open) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = open; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            // Balanced, yet not JSON: nlohmann says where, without its exception prefix.
+            try {
+                const json parsed = json::parse(text.substr(open, i - open + 1));
+                (void)parsed;
+            } catch (const json::parse_error& e) {
+                std::string what = e.what();
+                if (const auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
+                    what.erase(0, end + 2);
+                return "the JSON in the reply is not valid: " + what;
+            }
+            return {};
+        }
+    }
+    const std::string after = " after " + std::to_string(text.size() - open) + " characters";
+    if (in_string) return "the JSON in the reply is incomplete: it ends inside a string" + after;
+    return "the JSON in the reply is incomplete: it ends with " + std::to_string(depth) +
+           (depth == 1 ? " object or array" : " objects or arrays") + " still open" + after;
+}
+
+// The text without <think>...</think> blocks: reasoning models think aloud first.
+std::string visible_text(std::string_view text) {
+    std::string visible;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto open = text.find("<think>", at);
+        visible += text.substr(at, open == std::string_view::npos ? std::string_view::npos : open - at);
+        if (open == std::string_view::npos) break;
+        const auto close = text.find("</think>", open);
+        if (close == std::string_view::npos) break;
+        at = close + 8;
+    }
+    return visible;
+}
+
+// Why the text holds no usable JSON: none at all, or the first one found is cut or broken.
+std::string missing_json(std::string_view reply) {
+    const std::string visible = visible_text(reply);
+    const std::string_view text = visible;
+    const auto open = text.find_first_of("{[");
+    if (open == std::string_view::npos) return "the reply contains no JSON object";
+    std::string problem = json_problem(text, open);
+    return problem.empty() ? std::string("the reply contains no JSON object") : problem;
+}
+
 std::optional<json> first_json_value(std::string_view text) {
     for (std::size_t at = text.find_first_of("{["); at != std::string_view::npos;
          at = text.find_first_of("{[", at + 1)) {
@@ -81,7 +140,7 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
         answer.text = chosen->arguments;
         json arguments = json::parse(chosen->arguments, nullptr, false);
         if (arguments.is_discarded())
-            answer.errors.push_back({"", "the function arguments are not valid JSON"});
+            answer.errors.push_back({"", "the function arguments are not valid JSON: " + missing_json(chosen->arguments)});
         else
             answer.value = std::move(arguments);
         return answer;
@@ -93,24 +152,43 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
         answer.errors.push_back({"", is_tool_mode(mode) ? "no call of the function " + model.name +
                                                               " and no JSON in the reply; call " + model.name +
                                                               " with the extracted data"
-                                                        : std::string("the reply contains no JSON object")});
+                                                        : missing_json(completion.text)});
     }
     return answer;
 }
 
+// How a re-ask ends: the mode's own instruction again, so that the model answers in the same form.
+std::string reask_instruction(Mode mode, const ResponseModel& model) {
+    switch (mode) {
+        case Mode::md_json: return "Answer again with the corrected JSON object inside a ```json code block.";
+        case Mode::json:
+        case Mode::json_schema: return "Answer again with only the corrected JSON.";
+        case Mode::parallel_tools: return "Call the functions again with these errors fixed.";
+        case Mode::tools:
+        case Mode::tools_strict:
+        case Mode::mistral_tools: break;
+    }
+    return "Call the function " + model.name + " with these errors fixed.";
+}
+
 // Appends the assistant's answer and the errors, in the way the mode asks again.
-void add_reask(Request& request, Mode mode, const Completion& completion, const std::vector<FieldError>& errors) {
+void add_reask(Request& request, Mode mode, const ResponseModel& model, const Completion& completion,
+               const std::vector<FieldError>& errors) {
     const std::string found = listed(errors);
     if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
-        request.messages.push_back(assistant(completion.text, completion.tool_calls));
-        for (const auto& call : completion.tool_calls)
+        // A server that names no call id (llama.cpp's generic format: "") gets one made up, the
+        // same in the echoed call and in its result, so that the result answers a named call.
+        std::vector<ToolCall> calls = completion.tool_calls;
+        for (std::size_t i = 0; i < calls.size(); ++i)
+            if (calls[i].id.empty()) calls[i].id = "call_" + std::to_string(i + 1);
+        request.messages.push_back(assistant(completion.text, calls));
+        for (const auto& call : calls)
             request.messages.push_back(tool_result(
                 call.id, call.name, "Validation errors:\n" + found + "Call the function again with these errors fixed."));
         return;
     }
     request.messages.push_back(assistant(completion.text));
-    request.messages.push_back(
-        user("Your answer has these errors:\n" + found + "Answer again with only the corrected JSON."));
+    request.messages.push_back(user("Your answer has these errors:\n" + found + reask_instruction(mode, model)));
 }
 
 // One answer from the provider, in one reply.
@@ -125,16 +203,7 @@ Completion call_provider(const ExtractionSetup& setup, const Request& request, i
 }  // namespace
 
 std::optional<json> extract_json(std::string_view text) {
-    // Reasoning models think aloud first: skip every <think>...</think> block.
-    std::string visible;
-    for (std::size_t at = 0; at < text.size();) {
-        const auto open = text.find("<think>", at);
-        visible += text.substr(at, open == std::string_view::npos ? std::string_view::npos : open - at);
-        if (open == std::string_view::npos) break;
-        const auto close = text.find("</think>", open);
-        if (close == std::string_view::npos) break;
-        at = close + 8;
-    }
+    const std::string visible = visible_text(text);
     const std::string_view rest = visible;
     // A fenced block first (```json or a bare ```), then the first JSON value anywhere.
     if (const auto fence = rest.find("```"); fence != std::string_view::npos) {
@@ -166,7 +235,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
             return result;
         }
         if (completion.refusal) throw RefusalError(completion);
-        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion);
+        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request.max_tokens);
 
         Answer answer = read_answer(completion, setup.mode, model);
         std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
@@ -182,7 +251,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
         }
         const std::string reason = std::to_string(errors.size()) + (errors.size() == 1 ? " validation error" : " validation errors");
         notify(hooks.on_retry, RetryScheduled{.attempt = number, .cause = RetryCause::validation, .delay = {}, .reason = reason});
-        add_reask(request, setup.mode, completion, errors);
+        add_reask(request, setup.mode, model, completion, errors);
     }
 }
 

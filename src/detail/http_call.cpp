@@ -28,14 +28,6 @@ double random_fraction() {
     return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
-bool retryable_status(const HttpError& error) {
-    const int status = error.status();
-    if (const auto* limited = dynamic_cast<const RateLimitError*>(&error); limited && limited->quota_exhausted())
-        return false;
-    // 498: Groq's flex tier is out of capacity for now.
-    return status == 408 || status == 409 || status == 429 || status == 498 || status >= 500;
-}
-
 }  // namespace
 
 void throw_if_cancelled(const std::stop_token& cancel) {
@@ -74,7 +66,7 @@ HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& 
                 setup.provider->throw_error(response.status, response.headers, response.body);
             return response;
         } catch (const HttpError& error) {
-            if (!retryable_status(error)) throw;
+            if (!setup.provider->retryable(error)) throw;
             delay = http_retry_delay(policy, send, error.details().retry_after_seconds, random_fraction());
             if (!delay) throw;
             reason = "HTTP " + std::to_string(error.status());

@@ -26,8 +26,8 @@ void throw_if_cancelled(const std::stop_token& cancel);
 /// The chat request for `request`: the provider's URL, headers (with the key) and body.
 [[nodiscard]] HttpRequest chat_request(const ExtractionSetup& setup, const Request& request);
 
-/// Sends `http` and returns the 2xx reply; sends it again on 408/409/429/5xx and broken
-/// connections as setup.retries allows; throws the provider's typed error otherwise. Once
+/// Sends `http` and returns the 2xx reply; sends it again when the provider says the error reply
+/// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed error otherwise. Once
 /// `*streamed` is true (the caller's on_chunk has handed bytes on), nothing is sent again.
 [[nodiscard]] HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
                                              const bool* streamed = nullptr);

@@ -143,11 +143,10 @@ private:
     }
 }
 
-}  // namespace
-
-Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,
-                           const StreamWatcher& watcher, bool& stopped) {
-    if (watcher.on_attempt) watcher.on_attempt(attempt);
+// One answer, streamed when the request asks for it. A reply that is not a stream (the request
+// did not ask, or the server ignored it) is read whole and its events all fire at the end.
+Completion stream_once(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
+                       bool& stopped) {
     const Provider& provider = *setup.provider;
     const bool tools = is_tool_mode(setup.mode);
     const ResponseModel& model = request.response_models.front();
@@ -237,6 +236,32 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
     if (const auto id = providers::header_value(response.headers, "x-request-id"); !id.empty())
         assembly.set_request_id(id);
     return assembly.take();
+}
+
+// The same request, unstreamed: the whole answer goes to the watcher at once.
+Completion whole_answer(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
+                        bool& stopped) {
+    Request unstreamed = request;
+    unstreamed.stream = false;
+    return stream_once(setup, unstreamed, attempt, watcher, stopped);
+}
+
+}  // namespace
+
+Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,
+                           const StreamWatcher& watcher, bool& stopped) {
+    if (watcher.on_attempt) watcher.on_attempt(attempt);
+    // A server that cannot stream tool calls is asked for them whole, so that the caller still gets
+    // the value through the same callbacks; the client remembers it and stops asking for a stream.
+    std::atomic<bool>* const refused = is_tool_mode(setup.mode) ? setup.tools_unstreamable : nullptr;
+    if (refused != nullptr && refused->load()) return whole_answer(setup, request, attempt, watcher, stopped);
+    try {
+        return stream_once(setup, request, attempt, watcher, stopped);
+    } catch (const HttpError& error) {
+        if (refused == nullptr || !setup.provider->refuses_tool_streaming(error.details())) throw;
+        refused->store(true);
+    }
+    return whole_answer(setup, request, attempt, watcher, stopped);
 }
 
 }  // namespace instructor::detail

@@ -87,6 +87,17 @@ std::string detail_message(const json& detail) {
     return text;
 }
 
+// The whole number right after `prefix` in `text` ("... context length is 8192 tokens"), if any.
+std::optional<std::int64_t> number_after(std::string_view text, std::string_view prefix) {
+    const auto at = text.find(prefix);
+    if (at == std::string_view::npos) return std::nullopt;
+    const char* first = text.data() + at + prefix.size();
+    std::int64_t value{};
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec != std::errc() || end == first) return std::nullopt;
+    return value;
+}
+
 }  // namespace
 
 std::string string_field(const json& object, const char* key) {
@@ -169,6 +180,19 @@ HttpErrorDetails decode_error_body(std::string_view provider, int status, const 
     d.code = field("code");
     d.param = field("param");
     d.failed_generation = field("failed_generation");
+    // llama.cpp states both sizes of a prompt that does not fit; OpenAI writes them in the message.
+    if (const auto n = error->find("n_prompt_tokens"); n != error->end() && n->is_number_integer())
+        d.prompt_tokens = n->get<std::int64_t>();
+    if (const auto n = error->find("n_ctx"); n != error->end() && n->is_number_integer())
+        d.context_window = n->get<std::int64_t>();
+    if (d.code == "context_length_exceeded") {
+        // OpenAI: "maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens";
+        // llama-cpp-python: "Requested tokens (5210) exceed context window of 4096".
+        if (!d.context_window) d.context_window = number_after(d.message, "maximum context length is ");
+        if (!d.context_window) d.context_window = number_after(d.message, "context window of ");
+        if (!d.prompt_tokens) d.prompt_tokens = number_after(d.message, "resulted in ");
+        if (!d.prompt_tokens) d.prompt_tokens = number_after(d.message, "Requested tokens (");
+    }
     if (d.request_id.empty()) d.request_id = string_field(parsed.value("x_groq", json()), "id");
     if (d.request_id.empty()) d.request_id = string_field(parsed, "request_id");  // Mistral: {"message", "request_id"}
     return d;
@@ -183,7 +207,12 @@ void throw_malformed_reply(std::string_view provider, const json& body, std::str
     throw HttpError(std::move(d));
 }
 
+bool exceeds_context(const HttpErrorDetails& details) {
+    return details.type == "exceed_context_size_error" || details.code == "context_length_exceeded";
+}
+
 void throw_http_error(HttpErrorDetails details) {
+    if (exceeds_context(details)) throw ContextLengthError(std::move(details));
     if (details.status == 401 || details.status == 403) throw AuthenticationError(std::move(details));
     if (details.status == 429) throw RateLimitError(std::move(details));
     if (details.status >= 500) throw ServerError(std::move(details));

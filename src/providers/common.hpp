@@ -30,7 +30,11 @@ namespace instructor::providers {
 [[nodiscard]] HttpErrorDetails decode_error_body(std::string_view provider, int status, const HttpHeaders& headers,
                                                  std::string_view body);
 
-/// Throws the error class that fits the status.
+/// The prompt did not fit the context window (llama.cpp's exceed_context_size_error, OpenAI's
+/// context_length_exceeded), whatever the status.
+[[nodiscard]] bool exceeds_context(const HttpErrorDetails& details);
+
+/// Throws the error class that fits: ContextLengthError, else by the status.
 [[noreturn]] void throw_http_error(HttpErrorDetails details);
 
 /// "stop", "eos", "length", "model_length", "tool_calls", "function_call", "content_filter", "error".

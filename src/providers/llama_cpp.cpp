@@ -1,5 +1,8 @@
 // llama.cpp's llama-server: tool_choice only as a string ("required" forces the one tool; the
 // object form is silently read as "auto"); json_schema in OpenAI's nesting, turned into a grammar.
+// Servers before mid-2025 answer every request error (a schema they cannot convert, tools with
+// stream) with 500 server_error, so that reply is a refusal, not a failure worth sending again;
+// 503 unavailable_error (the model still loading) is retried. Those servers cannot stream tools.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -14,6 +17,8 @@ const Provider& llama_cpp() {
         .modes = {Mode::tools, Mode::json, Mode::json_schema, Mode::md_json},
         .forcing = ToolForcing::required,
         .inline_schemas = true,
+        .refused_errors = {{.status = 500, .type = "server_error"}},
+        .tool_stream_refusal = "Cannot use tools with stream",
     });
     return instance;
 }

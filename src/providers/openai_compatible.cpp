@@ -13,6 +13,8 @@ const Provider& openai_compatible() {
         .default_mode = Mode::tools,
         .modes = {Mode::tools, Mode::tools_strict, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
         .json_schema_strict = JsonSchemaStrict::when_strict_schema,
+        // from_openai pointed at a llama.cpp server from before mid-2025 meets this refusal too.
+        .tool_stream_refusal = "Cannot use tools with stream",
     });
     return instance;
 }

@@ -41,10 +41,11 @@ ojson OpenAIDialect::message_json(const Message& message) const {
     ojson m{{"role", std::string(to_string(message.role))}, {"content", openai_content(message)}};
     if (!message.tool_calls.empty()) {
         ojson calls = ojson::array();
-        for (const auto& call : message.tool_calls)
-            calls.push_back({{"id", call.id},
-                             {"type", "function"},
-                             {"function", {{"name", call.name}, {"arguments", call.arguments}}}});
+        for (const auto& call : message.tool_calls) {
+            ojson echoed{{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+            if (settings_.tool_call_index) echoed["index"] = calls.size();
+            calls.push_back(std::move(echoed));
+        }
         m["tool_calls"] = std::move(calls);
     }
     if (message.role == Role::tool) m["tool_call_id"] = message.tool_call_id;
@@ -133,6 +134,17 @@ ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
     }
     merge_extra(body, request.extra);
     return body;
+}
+
+bool OpenAIDialect::retryable(const HttpError& error) const {
+    const auto& d = error.details();
+    for (const auto& refused : settings_.refused_errors)
+        if (d.status == refused.status && d.type == refused.type) return false;
+    return Provider::retryable(error);
+}
+
+bool OpenAIDialect::refuses_tool_streaming(const HttpErrorDetails& details) const {
+    return !settings_.tool_stream_refusal.empty() && details.message == settings_.tool_stream_refusal;
 }
 
 Completion OpenAIDialect::decode_reply(json body, const HttpHeaders& headers) const {

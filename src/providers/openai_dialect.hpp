@@ -32,6 +32,13 @@ enum class JsonSchemaStrict {
     always,              // with the plain schema (Mistral: strict only closes objects there)
 };
 
+/// An error reply that means the server refused the request for its content, though its status
+/// says server failure: sending it again gets the same answer.
+struct RefusedError {
+    int status = 0;
+    std::string_view type;  // the error body's "type"
+};
+
 struct DialectSettings {
     std::string_view name;
     std::string_view base_url;
@@ -46,6 +53,9 @@ struct DialectSettings {
     bool inline_schemas = false;  // grammar-based servers handle $ref badly: send the inlined form
     bool stream_usage = true;     // accepts stream_options.include_usage
     std::string unsupported_tools_reason;  // said when a tool mode is asked for and not supported
+    bool tool_call_index = false;  // echoed tool calls carry their "index" (Together's spec requires it)
+    std::vector<RefusedError> refused_errors;  // 5xx replies that are refusals, never retried
+    std::string_view tool_stream_refusal;      // the error message of a server that cannot stream tools
 };
 
 class OpenAIDialect : public Provider {
@@ -61,6 +71,8 @@ public:
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;
     [[nodiscard]] Completion decode_reply(nlohmann::json body, const HttpHeaders& headers) const override;
     void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const override;
+    [[nodiscard]] bool retryable(const HttpError& error) const override;
+    [[nodiscard]] bool refuses_tool_streaming(const HttpErrorDetails& details) const override;
 
 protected:
     [[nodiscard]] std::string unsupported_reason(Mode mode) const override;

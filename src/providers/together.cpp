@@ -1,6 +1,7 @@
 // Together: OpenAI's shape; json_schema in OpenAI's nesting, as its current spec has it. Its spec
 // types an object tool_choice as a tool *call* (id, arguments...), so the one tool is forced with
-// "required", which the spec and the API both take.
+// "required", which the spec and the API both take. Its spec requires "index" on each tool call
+// an assistant message echoes (a re-ask in tool modes).
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -14,6 +15,7 @@ const Provider& together() {
         .default_mode = Mode::tools,
         .modes = {Mode::tools, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
         .forcing = ToolForcing::required,
+        .tool_call_index = true,
     });
     return instance;
 }

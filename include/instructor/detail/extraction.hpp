@@ -2,6 +2,7 @@
 // The validate-and-retry loop, compiled once: it sees schemas (in the Request) and a parse callback,
 // never the C++ type being extracted.
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ struct ExtractionSetup {
     std::string api_key;  // only ever put into headers
     const HttpRetries* retries = nullptr;  // nullptr: none
     const Hooks* hooks = nullptr;          // nullptr: none
+    // Set once the server has refused to stream tool calls: later tool streams are asked for whole
+    // (shared by copies of the client, which talk to the same server). nullptr: never remembered.
+    std::atomic<bool>* tools_unstreamable = nullptr;
 };
 
 struct ExtractionResult {
