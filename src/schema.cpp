@@ -1,5 +1,7 @@
 #include <instructor/schema.hpp>
 
+#include <instructor/detail/grammar_pattern.hpp>
+
 #include <map>
 #include <set>
 #include <utility>
@@ -75,7 +77,9 @@ private:
                 if (c.min_length) keywords["minLength"] = *c.min_length;
                 if (c.max_length) keywords["maxLength"] = *c.max_length;
             }
-            if (!c.pattern.empty()) keywords["pattern"] = c.pattern;
+            // The inlined form is the grammar servers' form: their converters read a pattern their own way.
+            if (!c.pattern.empty())
+                keywords["pattern"] = form_ == SchemaForm::inlined ? grammar_safe_pattern(c.pattern) : c.pattern;
         } else if (kind == Kind::array) {
             if (c.min_items) keywords["minItems"] = *c.min_items;
             if (c.max_items) keywords["maxItems"] = *c.max_items;

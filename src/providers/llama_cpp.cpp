@@ -3,6 +3,8 @@
 // Servers before mid-2025 answer every request error (a schema they cannot convert, tools with
 // stream) with 500 server_error, so that reply is a refusal, not a failure worth sending again;
 // 503 unavailable_error (the model still loading) is retried. Those servers cannot stream tools.
+// Newer servers let the chat template decide whether several tool calls may follow one another, and
+// a model forced to call tools then calls ours until the token limit: one call is asked for.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -17,6 +19,7 @@ const Provider& llama_cpp() {
         .modes = {Mode::tools, Mode::json, Mode::json_schema, Mode::md_json},
         .forcing = ToolForcing::required,
         .inline_schemas = true,
+        .one_tool_call = true,
         .refused_errors = {{.status = 500, .type = "server_error"}},
         .tool_stream_refusal = "Cannot use tools with stream",
     });

@@ -96,6 +96,7 @@ ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
             const auto& model = single_model(request, name());
             mode_fields["tools"] = ojson::array({tool_json(model, mode == Mode::tools_strict)});
             mode_fields["tool_choice"] = tool_choice(settings_.forcing, model.name);
+            if (settings_.one_tool_call) mode_fields["parallel_tool_calls"] = false;
             break;
         }
         case Mode::parallel_tools: {
