@@ -62,6 +62,9 @@ struct Widths {
     std::int64_t i64;
     std::uint64_t u64;
     float ratio;
+    double precise;
+    instructor::Annotated<std::uint8_t, instructor::maximum(10)> small;
+    instructor::Annotated<float, instructor::minimum(0.5F)> positive;
 };
 
 struct Containers {
@@ -90,7 +93,7 @@ TEST_CASE("properties keep declaration order and only fields without a default a
     CHECK(order == std::vector<std::string>{"name", "age", "home", "visits", "nickname", "emails"});
     CHECK(schema["required"] == json::parse(R"j(["name","home","nickname","emails"])j"));
     CHECK(schema["additionalProperties"] == false);
-    CHECK(schema["properties"]["age"] == json::parse(R"j({"anyOf":[{"type":"integer","minimum":-2147483648,"maximum":2147483647},{"type":"null"}]})j"));
+    CHECK(schema["properties"]["age"] == json::parse(R"j({"anyOf":[{"type":"integer"},{"type":"null"}]})j"));
 }
 
 TEST_CASE("nested structs are named once under $defs, and same-named types in other namespaces get distinct names") {
@@ -113,7 +116,7 @@ TEST_CASE("the strict form requires every property, makes optional ones nullable
     const auto& strict = instructor::json_schema<Person>(SchemaForm::openai_strict);
     CHECK(strict["required"] == json::parse(R"j(["name","age","home","visits","nickname","emails"])j"));
     CHECK(strict["properties"]["visits"] ==
-          json::parse(R"j({"type":"integer","description":"(default 1)","minimum":-2147483648,"maximum":2147483647})j"));
+          json::parse(R"j({"type":"integer","description":"(default 1)"})j"));
     CHECK(strict["properties"]["nickname"] == json::parse(R"j({"type":"string","description":"(2 to 40 characters)"})j"));
     CHECK(strict["properties"]["emails"] ==
           json::parse(R"j({"type":"array","items":{"type":"string"},"description":"(unique items)"})j"));
@@ -142,14 +145,19 @@ TEST_CASE("the inlined form has no $ref anywhere") {
         "weight_grams"));
 }
 
-TEST_CASE("integer and float fields carry their type's range when it is narrower than JSON's") {
-    const auto& p = instructor::json_schema<Widths>()["properties"];
-    CHECK(p["i8"] == json::parse(R"j({"type":"integer","minimum":-128,"maximum":127})j"));
-    CHECK(p["u16"] == json::parse(R"j({"type":"integer","minimum":0,"maximum":65535})j"));
+TEST_CASE("numeric fields state no range of their C++ type except minimum 0 for unsigned integers") {
+    const auto form = GENERATE(SchemaForm::plain, SchemaForm::openai_strict, SchemaForm::inlined);
+    const auto& p = instructor::json_schema<Widths>(form)["properties"];
+    CHECK(p["i8"] == json::parse(R"j({"type":"integer"})j"));
+    CHECK(p["u16"] == json::parse(R"j({"type":"integer","minimum":0})j"));
+    CHECK(p["i32"] == json::parse(R"j({"type":"integer"})j"));
+    CHECK(p["u32"] == json::parse(R"j({"type":"integer","minimum":0})j"));
     CHECK(p["i64"] == json::parse(R"j({"type":"integer"})j"));
     CHECK(p["u64"] == json::parse(R"j({"type":"integer","minimum":0})j"));
-    CHECK(p["ratio"] ==
-          json::parse(R"j({"type":"number","minimum":-3.4028234663852886e+38,"maximum":3.4028234663852886e+38})j"));
+    CHECK(p["ratio"] == json::parse(R"j({"type":"number"})j"));
+    CHECK(p["precise"] == json::parse(R"j({"type":"number"})j"));
+    CHECK(p["small"] == json::parse(R"j({"type":"integer","minimum":0,"maximum":10})j"));
+    CHECK(p["positive"] == json::parse(R"j({"type":"number","minimum":0.5})j"));
 }
 
 TEST_CASE("containers, free-form values and variants map to their JSON Schema keywords") {
@@ -159,7 +167,7 @@ TEST_CASE("containers, free-form values and variants map to their JSON Schema ke
     CHECK(p["labels"] == json::parse(R"j({"type":"array","items":{"type":"string"},"uniqueItems":true})j"));
     CHECK(p["prices"] == json::parse(R"j({"type":"object","additionalProperties":{"type":"number"}})j"));
     CHECK(p["anything"] == json::object());
-    CHECK(p["id"] == json::parse(R"j({"anyOf":[{"type":"null"},{"type":"integer","minimum":-2147483648,"maximum":2147483647},{"type":"string"}]})j"));
+    CHECK(p["id"] == json::parse(R"j({"anyOf":[{"type":"null"},{"type":"integer"},{"type":"string"}]})j"));
 }
 
 TEST_CASE("the strict form refuses maps and free-form values, naming where they are") {

@@ -54,7 +54,10 @@ bool read_floating(const nlohmann::json& j, T& out, ReadContext& ctx, const Cons
         return false;
     }
     const nlohmann::json value(*number);
-    if (!number_satisfies(node.constraints, value) || (use && !number_satisfies(*use, value))) {
+    // The type's own range (a float's) is not in the schema, so it is checked here.
+    const bool beyond_type = (node.type_minimum && compare_numbers(value, *node.type_minimum) < 0) ||
+                             (node.type_maximum && compare_numbers(value, *node.type_maximum) > 0);
+    if (beyond_type || (use && !number_satisfies(*use, value))) {
         fail_expected(ctx, node, use, j, &value);
         return false;
     }

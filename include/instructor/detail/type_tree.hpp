@@ -60,8 +60,10 @@ struct TypeNode {
     std::vector<FieldNode> fields;           // object
     std::vector<NodeRef> alternatives;       // variant
     std::vector<std::string> enumerators;    // enumeration
-    bool single_precision = false;           // number: a float, whose range is narrower than JSON's
-    std::optional<nlohmann::json> type_minimum, type_maximum;  // integer: the C++ type's own range
+    // integer, float: the C++ type's own range. The parser enforces it; the schema does not state it
+    // (only what the user declared, plus `minimum: 0` for unsigned types), because servers' grammar
+    // converters choke on or mistranslate such bounds and they cost prompt tokens for nothing.
+    std::optional<nlohmann::json> type_minimum, type_maximum;
 };
 
 template <class T>
@@ -194,17 +196,6 @@ std::vector<FieldNode> struct_fields(std::index_sequence<I...>) {
 }
 
 template <class T>
-void set_integer_range(Constraints& c) {
-    // Only a range narrower than 64 bits is worth showing; unsigned 64-bit still says "not negative".
-    if constexpr (sizeof(T) < 8) {
-        c.minimum = nlohmann::json(static_cast<std::int64_t>(std::numeric_limits<T>::min()));
-        c.maximum = nlohmann::json(static_cast<std::int64_t>(std::numeric_limits<T>::max()));
-    } else if constexpr (std::is_unsigned_v<T>) {
-        c.minimum = nlohmann::json(0);
-    }
-}
-
-template <class T>
 TypeNode build_node() {
     TypeNode n;
     if constexpr (annotated_type<T>) {
@@ -221,15 +212,14 @@ TypeNode build_node() {
         n.kind = Kind::boolean;
     } else if constexpr (integer_type<T>) {
         n.kind = Kind::integer;
-        set_integer_range<T>(n.constraints);
+        if constexpr (std::is_unsigned_v<T>) n.constraints.minimum = nlohmann::json(0);  // "not negative" helps
         n.type_minimum = nlohmann::json(std::numeric_limits<T>::min());
         n.type_maximum = nlohmann::json(std::numeric_limits<T>::max());
     } else if constexpr (number_type<T>) {
         n.kind = Kind::number;
-        if constexpr (sizeof(T) < sizeof(double)) {  // a float: JSON numbers reach further, so say where it ends
-            n.single_precision = true;
-            n.constraints.minimum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::lowest()));
-            n.constraints.maximum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::max()));
+        if constexpr (sizeof(T) < sizeof(double)) {  // a float: JSON numbers reach further
+            n.type_minimum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::lowest()));
+            n.type_maximum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::max()));
         }
     } else if constexpr (string_type<T>) {
         n.kind = Kind::string;
