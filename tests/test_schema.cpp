@@ -14,6 +14,8 @@
 
 #include <instructor/instructor.hpp>
 
+#include "schema_validator.hpp"
+
 namespace schema_test {
 
 using instructor::Annotated;
@@ -56,9 +58,16 @@ struct Comment {
     std::vector<Comment> replies;
 };
 
+struct Thread {
+    std::string title;
+    Comment first;
+};
+
 struct Widths {
     std::int8_t i8;
     std::uint16_t u16;
+    int i32;
+    std::uint32_t u32;
     std::int64_t i64;
     std::uint64_t u64;
     float ratio;
@@ -124,17 +133,35 @@ TEST_CASE("the strict form requires every property, makes optional ones nullable
     CHECK(strict.dump().find("minLength") == std::string::npos);
 }
 
-TEST_CASE("a recursive struct refers to itself, and the inlined form refuses it with a clear error") {
-    CHECK(instructor::json_schema<Comment>()["properties"]["replies"] ==
-          json::parse(R"j({"type":"array","items":{"$ref":"#"}})j"));
-    try {
-        (void)instructor::json_schema<Comment>(SchemaForm::inlined);
-        FAIL("the inlined form of a recursive type must throw");
-    } catch (const instructor::SchemaError& e) {
-        CHECK(std::string(e.what()) ==
-              "Comment contains itself (at /replies/items), which the inlined schema form cannot express: use "
-              "SchemaForm::plain, which refers to it by $ref");
-    }
+TEST_CASE("a struct that contains itself refers to its $defs entry, never to the root \"#\", in every form") {
+    const auto form = GENERATE(SchemaForm::plain, SchemaForm::openai_strict);
+    const auto& schema = instructor::json_schema<Comment>(form);
+    CHECK(schema["properties"]["replies"] == json::parse(R"j({"type":"array","items":{"$ref":"#/$defs/Comment"}})j"));
+    // The root's body is both the schema itself and its $defs entry.
+    CHECK(schema["$defs"].size() == 1);
+    json body = schema;
+    body.erase("$defs");
+    CHECK(schema["$defs"]["Comment"] == body);
+    CHECK(schema.dump().find(R"("$ref":"#")") == std::string::npos);
+}
+
+TEST_CASE("the inlined form writes a recursive struct in place and refers only to the type inside itself") {
+    const auto& schema = instructor::json_schema<Comment>(SchemaForm::inlined);
+    CHECK(schema == json::parse(R"j({"type":"object",
+        "properties":{"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/$defs/Comment"}}},
+        "required":["text","replies"],"additionalProperties":false,
+        "$defs":{"Comment":{"type":"object",
+            "properties":{"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/$defs/Comment"}}},
+            "required":["text","replies"],"additionalProperties":false}}})j"));
+    // A non-recursive struct around it is still written in place.
+    const auto& thread = instructor::json_schema<Thread>(SchemaForm::inlined);
+    CHECK(thread["properties"]["first"]["type"] == "object");
+    CHECK(thread["properties"]["first"]["properties"]["replies"]["items"] == json::parse(R"j({"$ref":"#/$defs/Comment"})j"));
+    CHECK(thread["$defs"].size() == 1);
+    CHECK(test_support::schema_allows(nlohmann::json(thread), nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
+        {"text":"b","replies":[]}]}})j")));
+    CHECK_FALSE(test_support::schema_allows(nlohmann::json(thread), nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
+        {"text":1,"replies":[]}]}})j")));
 }
 
 TEST_CASE("the inlined form has no $ref anywhere") {
