@@ -169,6 +169,12 @@ void run_validator_into(const T& value, ReadContext& ctx) {
 template <class T, std::size_t... I>
 bool read_struct(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use,
                  std::index_sequence<I...>) {
+    static_assert(validator_is_callable<T>,
+                  "instructor: this struct's `validate` is never called, because its signature is not one a "
+                  "validator has. Write a const member function taking no arguments, or a free function "
+                  "validate(const T&), returning std::vector<instructor::FieldError>, std::vector<std::string>, "
+                  "std::string or std::optional<std::string> (empty means valid), e.g. "
+                  "`std::optional<std::string> validate() const`");
     const TypeNode& node = node_of<T>();
     if (!j.is_object()) {
         fail_expected(ctx, node, use, j);
