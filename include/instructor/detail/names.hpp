@@ -85,8 +85,9 @@ consteval auto member_name_storage() {
 #pragma clang diagnostic ignored "-Wundefined-var-template"  // fake_object is never defined, on purpose
 #endif
 template <class T, std::size_t I>
-inline constexpr auto field_name_storage =
-    member_name_storage<pointer_box{&boost::pfr::get<I>(fake_object<T>.value)}>();
+inline constexpr auto field_pointer = pointer_box{&boost::pfr::get<I>(fake_object<T>.value)};
+template <class T, std::size_t I>
+inline constexpr auto field_name_storage = member_name_storage<field_pointer<T, I>>();
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif

@@ -142,18 +142,20 @@ bool read_map(const nlohmann::json& j, T& out, ReadContext& ctx, const Constrain
 template <class T, std::size_t I>
 void read_field(const nlohmann::json& object, T& out, ReadContext& ctx, const TypeNode& node) {
     using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<I>(out))>;
-    const FieldNode& field = node.fields[I];
-    auto& target = boost::pfr::get<I>(out);
-    PathGuard at(ctx.path(), field.name);
-    const auto found = object.find(field.name);
-    if (found != object.end()) {
-        read_value(*found, target, ctx, field.constraints.empty() ? nullptr : &field.constraints);
-    } else if (field.constraints.default_value) {
-        read_value(*field.constraints.default_value, target, ctx, nullptr);
-    } else if constexpr (has_default_annotation_v<FieldType> || is_nullable_v<FieldType>) {
-        target = FieldType{};
-    } else {
-        ctx.fail("required field is missing");
+    if constexpr (is_supported_type<FieldType>()) {  // else node_of<T> has said which field, once
+        const FieldNode& field = node.fields[I];
+        auto& target = boost::pfr::get<I>(out);
+        PathGuard at(ctx.path(), field.name);
+        const auto found = object.find(field.name);
+        if (found != object.end()) {
+            read_value(*found, target, ctx, field.constraints.empty() ? nullptr : &field.constraints);
+        } else if (field.constraints.default_value) {
+            read_value(*field.constraints.default_value, target, ctx, nullptr);
+        } else if constexpr (has_default_annotation_v<FieldType> || is_nullable_v<FieldType>) {
+            target = FieldType{};
+        } else {
+            ctx.fail("required field is missing");
+        }
     }
 }
 

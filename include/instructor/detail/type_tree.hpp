@@ -11,6 +11,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <boost/pfr.hpp>
@@ -178,6 +179,42 @@ Constraints meta_field_constraints() {
     return c;
 }
 
+// ---- supported types ---------------------------------------------------------------------------
+
+/// Whether T can be described and read, looking through containers to their elements. A nested
+/// struct counts as supported here: its own fields are checked where its node is built.
+template <class T>
+consteval bool is_supported_type() {
+    if constexpr (annotated_type<T> || optional_type<T> || sequence_type<T> || set_type<T>)
+        return is_supported_type<typename T::value_type>();
+    else if constexpr (pointer_type<T>)
+        return is_supported_type<typename T::element_type>();
+    else if constexpr (map_type<T>)
+        return is_supported_type<typename T::mapped_type>();
+    else if constexpr (variant_type<T>)
+        return []<class... A>(std::type_identity<std::variant<A...>>) {
+            return (is_supported_type<A>() && ...);
+        }(std::type_identity<T>{});
+    else
+        return json_type<T> || null_type<T> || boolean_type<T> || integer_type<T> || number_type<T> ||
+               string_type<T> || enum_type<T> || struct_type<T>;
+}
+
+// Checked once per field, so that the compiler's error names the struct, the field and its type:
+// they are this template's arguments, printed with the message. Field is a pointer to the field
+// (of a never-defined object), which both GCC and clang print with the field's name, e.g.
+// "&fake_object.value.stops" or "...value.app::Shipment::stops".
+template <class Struct, auto Field, class FieldType>
+struct field_type_check {
+    static_assert(is_supported_type<FieldType>(),
+                  "instructor: unsupported field type (the struct, the field and its type are the template "
+                  "arguments of field_type_check). Supported: bool, integers, float, double, std::string, "
+                  "enums, std::optional, std::unique_ptr, std::shared_ptr, std::variant, std::vector, std::array, "
+                  "std::set, std::map/unordered_map<std::string, T>, nlohmann::json, aggregate structs, "
+                  "Annotated<T, ...>");
+    static constexpr bool value = is_supported_type<FieldType>();
+};
+
 // ---- building nodes ----------------------------------------------------------------------------
 
 template <class T, std::size_t... I>
@@ -186,10 +223,13 @@ std::vector<FieldNode> struct_fields(std::index_sequence<I...>) {
     fields.reserve(sizeof...(I));
     [[maybe_unused]] auto add = [&]<std::size_t Index>(std::integral_constant<std::size_t, Index>) {
         using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<Index>(std::declval<T&>()))>;
-        FieldNode f{std::string(field_name<T, Index>()), &node_of<FieldType>, meta_field_constraints<T, Index>()};
-        const bool has_default = f.constraints.default_value.has_value() || has_default_annotation_v<FieldType>;
-        f.required = !is_nullable_v<FieldType> && !has_default;
-        fields.push_back(std::move(f));
+        // An unsupported type stops here, with its struct and field named, and is not built further.
+        if constexpr (field_type_check<T, field_pointer<T, Index>, FieldType>::value) {
+            FieldNode f{std::string(field_name<T, Index>()), &node_of<FieldType>, meta_field_constraints<T, Index>()};
+            const bool has_default = f.constraints.default_value.has_value() || has_default_annotation_v<FieldType>;
+            f.required = !is_nullable_v<FieldType> && !has_default;
+            fields.push_back(std::move(f));
+        }
     };
     (add(std::integral_constant<std::size_t, I>{}), ...);
     return fields;
