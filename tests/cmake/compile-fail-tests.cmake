@@ -11,8 +11,19 @@ set(_cf_includes
   "$<TARGET_PROPERTY:nlohmann_json::nlohmann_json,INTERFACE_INCLUDE_DIRECTORIES>"
   "$<TARGET_PROPERTY:Boost::headers,INTERFACE_INCLUDE_DIRECTORIES>"
   "$<TARGET_PROPERTY:CURL::libcurl,INTERFACE_INCLUDE_DIRECTORIES>")
+# The compiler's own directories stay out: `-I/usr/include` would break libstdc++'s #include_next.
+set(_cf_implicit "")
+foreach(_cf_dir IN LISTS CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+  string(REGEX REPLACE "([][+.*()^$?|\\])" "\\\\\\1" _cf_dir "${_cf_dir}")
+  list(APPEND _cf_implicit "${_cf_dir}")
+endforeach()
+list(JOIN _cf_implicit "|" _cf_implicit)
+set(_cf_includes "$<REMOVE_DUPLICATES:${_cf_includes}>")
+if(_cf_implicit)
+  set(_cf_includes "$<FILTER:${_cf_includes},EXCLUDE,^(${_cf_implicit})$>")
+endif()
 file(GENERATE OUTPUT "${_cf_flags_file}" CONTENT
-  "set(COMPILE_FAIL_FLAGS -std=c++20 \"-I$<JOIN:$<REMOVE_DUPLICATES:${_cf_includes}>,\" \"-I>\")\n")
+  "set(COMPILE_FAIL_FLAGS -std=c++20 \"-I$<JOIN:${_cf_includes},\" \"-I>\")\n")
 
 file(GLOB _cf_sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/*.cpp")
 foreach(_cf_source IN LISTS _cf_sources)
