@@ -2,6 +2,7 @@
 
 #include <instructor/detail/grammar_pattern.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -28,6 +29,7 @@ public:
             // Rendering a definition may discover more; the list grows while we walk it.
             for (std::size_t i = 0; i < def_order_.size(); ++i) {
                 const TypeNode& node = *def_order_[i];
+                inline_stack_.assign(1, &node);  // inlined form: inside its definition, the type is a $ref
                 defs[def_names_.at(&node)] = object_body(node, nullptr);
             }
             schema["$defs"] = std::move(defs);
@@ -143,13 +145,19 @@ private:
         return s;
     }
 
+    // A reference is always to "#/$defs/Name", never "#": servers' grammar converters (llama.cpp)
+    // resolve only the former. A reference to the root therefore puts the root's body in $defs too.
+    ojson reference(const TypeNode& node, const Constraints* use) {
+        ojson s = {{"$ref", "#/$defs/" + def_name(node)}};
+        if (use && !use->empty()) finish(s, {}, Kind::object, *use);
+        return s;
+    }
+
     ojson render_object(const TypeNode& node, const Constraints* use) {
         if (form_ == SchemaForm::inlined) {
-            for (const TypeNode* open : inline_stack_)
-                if (open == &node)
-                    throw SchemaError(node.name + " contains itself (at " + where() +
-                                      "), which the inlined schema form cannot express: use SchemaForm::plain, "
-                                      "which refers to it by $ref");
+            // Everything is written in place, except a type inside itself: that needs a $ref.
+            if (std::find(inline_stack_.begin(), inline_stack_.end(), &node) != inline_stack_.end())
+                return reference(node, use);
             inline_stack_.push_back(&node);
             ojson s = object_body(node, use);
             inline_stack_.pop_back();
@@ -157,9 +165,7 @@ private:
         }
         const bool has_use = use && !use->empty();
         if (strict() && has_use && &node != &root_) return object_body(node, use);  // strict rejects $ref with siblings
-        ojson s = {{"$ref", &node == &root_ ? std::string("#") : "#/$defs/" + def_name(node)}};
-        if (has_use) finish(s, {}, Kind::object, *use);
-        return s;
+        return reference(node, use);
     }
 
     ojson render(const TypeNode& node, const Constraints* use) {

@@ -14,6 +14,8 @@
 
 #include <instructor/instructor.hpp>
 
+#include "schema_validator.hpp"
+
 namespace schema_test {
 
 using instructor::Annotated;
@@ -56,12 +58,22 @@ struct Comment {
     std::vector<Comment> replies;
 };
 
+struct Thread {
+    std::string title;
+    Comment first;
+};
+
 struct Widths {
     std::int8_t i8;
     std::uint16_t u16;
+    int i32;
+    std::uint32_t u32;
     std::int64_t i64;
     std::uint64_t u64;
     float ratio;
+    double precise;
+    instructor::Annotated<std::uint8_t, instructor::maximum(10)> small;
+    instructor::Annotated<float, instructor::minimum(0.5F)> positive;
 };
 
 struct Containers {
@@ -90,7 +102,7 @@ TEST_CASE("properties keep declaration order and only fields without a default a
     CHECK(order == std::vector<std::string>{"name", "age", "home", "visits", "nickname", "emails"});
     CHECK(schema["required"] == json::parse(R"j(["name","home","nickname","emails"])j"));
     CHECK(schema["additionalProperties"] == false);
-    CHECK(schema["properties"]["age"] == json::parse(R"j({"anyOf":[{"type":"integer","minimum":-2147483648,"maximum":2147483647},{"type":"null"}]})j"));
+    CHECK(schema["properties"]["age"] == json::parse(R"j({"anyOf":[{"type":"integer"},{"type":"null"}]})j"));
 }
 
 TEST_CASE("nested structs are named once under $defs, and same-named types in other namespaces get distinct names") {
@@ -113,7 +125,7 @@ TEST_CASE("the strict form requires every property, makes optional ones nullable
     const auto& strict = instructor::json_schema<Person>(SchemaForm::openai_strict);
     CHECK(strict["required"] == json::parse(R"j(["name","age","home","visits","nickname","emails"])j"));
     CHECK(strict["properties"]["visits"] ==
-          json::parse(R"j({"type":"integer","description":"(default 1)","minimum":-2147483648,"maximum":2147483647})j"));
+          json::parse(R"j({"type":"integer","description":"(default 1)"})j"));
     CHECK(strict["properties"]["nickname"] == json::parse(R"j({"type":"string","description":"(2 to 40 characters)"})j"));
     CHECK(strict["properties"]["emails"] ==
           json::parse(R"j({"type":"array","items":{"type":"string"},"description":"(unique items)"})j"));
@@ -121,17 +133,35 @@ TEST_CASE("the strict form requires every property, makes optional ones nullable
     CHECK(strict.dump().find("minLength") == std::string::npos);
 }
 
-TEST_CASE("a recursive struct refers to itself, and the inlined form refuses it with a clear error") {
-    CHECK(instructor::json_schema<Comment>()["properties"]["replies"] ==
-          json::parse(R"j({"type":"array","items":{"$ref":"#"}})j"));
-    try {
-        (void)instructor::json_schema<Comment>(SchemaForm::inlined);
-        FAIL("the inlined form of a recursive type must throw");
-    } catch (const instructor::SchemaError& e) {
-        CHECK(std::string(e.what()) ==
-              "Comment contains itself (at /replies/items), which the inlined schema form cannot express: use "
-              "SchemaForm::plain, which refers to it by $ref");
-    }
+TEST_CASE("a struct that contains itself refers to its $defs entry, never to the root \"#\", in every form") {
+    const auto form = GENERATE(SchemaForm::plain, SchemaForm::openai_strict);
+    const auto& schema = instructor::json_schema<Comment>(form);
+    CHECK(schema["properties"]["replies"] == json::parse(R"j({"type":"array","items":{"$ref":"#/$defs/Comment"}})j"));
+    // The root's body is both the schema itself and its $defs entry.
+    CHECK(schema["$defs"].size() == 1);
+    json body = schema;
+    body.erase("$defs");
+    CHECK(schema["$defs"]["Comment"] == body);
+    CHECK(schema.dump().find(R"("$ref":"#")") == std::string::npos);
+}
+
+TEST_CASE("the inlined form writes a recursive struct in place and refers only to the type inside itself") {
+    const auto& schema = instructor::json_schema<Comment>(SchemaForm::inlined);
+    CHECK(schema == json::parse(R"j({"type":"object",
+        "properties":{"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/$defs/Comment"}}},
+        "required":["text","replies"],"additionalProperties":false,
+        "$defs":{"Comment":{"type":"object",
+            "properties":{"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/$defs/Comment"}}},
+            "required":["text","replies"],"additionalProperties":false}}})j"));
+    // A non-recursive struct around it is still written in place.
+    const auto& thread = instructor::json_schema<Thread>(SchemaForm::inlined);
+    CHECK(thread["properties"]["first"]["type"] == "object");
+    CHECK(thread["properties"]["first"]["properties"]["replies"]["items"] == json::parse(R"j({"$ref":"#/$defs/Comment"})j"));
+    CHECK(thread["$defs"].size() == 1);
+    CHECK(test_support::schema_allows(nlohmann::json(thread), nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
+        {"text":"b","replies":[]}]}})j")));
+    CHECK_FALSE(test_support::schema_allows(nlohmann::json(thread), nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
+        {"text":1,"replies":[]}]}})j")));
 }
 
 TEST_CASE("the inlined form has no $ref anywhere") {
@@ -142,14 +172,19 @@ TEST_CASE("the inlined form has no $ref anywhere") {
         "weight_grams"));
 }
 
-TEST_CASE("integer and float fields carry their type's range when it is narrower than JSON's") {
-    const auto& p = instructor::json_schema<Widths>()["properties"];
-    CHECK(p["i8"] == json::parse(R"j({"type":"integer","minimum":-128,"maximum":127})j"));
-    CHECK(p["u16"] == json::parse(R"j({"type":"integer","minimum":0,"maximum":65535})j"));
+TEST_CASE("numeric fields state no range of their C++ type except minimum 0 for unsigned integers") {
+    const auto form = GENERATE(SchemaForm::plain, SchemaForm::openai_strict, SchemaForm::inlined);
+    const auto& p = instructor::json_schema<Widths>(form)["properties"];
+    CHECK(p["i8"] == json::parse(R"j({"type":"integer"})j"));
+    CHECK(p["u16"] == json::parse(R"j({"type":"integer","minimum":0})j"));
+    CHECK(p["i32"] == json::parse(R"j({"type":"integer"})j"));
+    CHECK(p["u32"] == json::parse(R"j({"type":"integer","minimum":0})j"));
     CHECK(p["i64"] == json::parse(R"j({"type":"integer"})j"));
     CHECK(p["u64"] == json::parse(R"j({"type":"integer","minimum":0})j"));
-    CHECK(p["ratio"] ==
-          json::parse(R"j({"type":"number","minimum":-3.4028234663852886e+38,"maximum":3.4028234663852886e+38})j"));
+    CHECK(p["ratio"] == json::parse(R"j({"type":"number"})j"));
+    CHECK(p["precise"] == json::parse(R"j({"type":"number"})j"));
+    CHECK(p["small"] == json::parse(R"j({"type":"integer","minimum":0,"maximum":10})j"));
+    CHECK(p["positive"] == json::parse(R"j({"type":"number","minimum":0.5})j"));
 }
 
 TEST_CASE("containers, free-form values and variants map to their JSON Schema keywords") {
@@ -159,7 +194,7 @@ TEST_CASE("containers, free-form values and variants map to their JSON Schema ke
     CHECK(p["labels"] == json::parse(R"j({"type":"array","items":{"type":"string"},"uniqueItems":true})j"));
     CHECK(p["prices"] == json::parse(R"j({"type":"object","additionalProperties":{"type":"number"}})j"));
     CHECK(p["anything"] == json::object());
-    CHECK(p["id"] == json::parse(R"j({"anyOf":[{"type":"null"},{"type":"integer","minimum":-2147483648,"maximum":2147483647},{"type":"string"}]})j"));
+    CHECK(p["id"] == json::parse(R"j({"anyOf":[{"type":"null"},{"type":"integer"},{"type":"string"}]})j"));
 }
 
 TEST_CASE("the strict form refuses maps and free-form values, naming where they are") {

@@ -29,6 +29,27 @@ using test_support::parse_errors;
 const ParseOptions strict{.strict = true};
 
 
+// ---- what counts as a validator -------------------------------------------------------------------------
+
+struct Checklist {  // a field that happens to be named `validate` is a field, not a validator
+    bool validate;
+};
+
+struct NoValidator {
+    int n;
+};
+
+// A `validate` with any other signature (bool validate() const, a non-const member, a free function
+// returning bool) does not compile: see tests/compile_fail/validator_*.cpp.
+static_assert(instructor::detail::validator_is_callable<NoValidator>);
+static_assert(instructor::detail::validator_is_callable<Checklist>);
+static_assert(!instructor::detail::has_validator<Checklist>);
+
+TEST_CASE("a data member named validate is read as a field, not taken for a validator") {
+    CHECK(instructor::from_json<Checklist>(R"({"validate": true})").validate);
+    CHECK(instructor::json_schema<Checklist>()["properties"].contains("validate"));
+}
+
 // ---- member validators, one per return type ----------------------------------------------------------
 
 struct Meeting {  // std::vector<FieldError>, pointers relative to the object

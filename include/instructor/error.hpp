@@ -47,8 +47,8 @@ private:
     std::string raw_;
 };
 
-/// A type cannot be expressed in the requested schema form (a recursive type in the inlined form,
-/// a map in OpenAI strict form, ...). This is a programming error: the message says what to change.
+/// A type cannot be expressed in the requested schema form (a map or nlohmann::json in OpenAI
+/// strict form, ...). This is a programming error: the message says what to change.
 class SchemaError : public Error {
 public:
     using Error::Error;

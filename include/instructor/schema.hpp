@@ -24,7 +24,8 @@ enum class SchemaForm {
     /// every object closed, no keyword strict mode rejects (those constraints move into the
     /// description and are still enforced by the parser). Maps and nlohmann::json cannot be expressed.
     openai_strict,
-    /// No `$ref` at all, for llama.cpp grammars and Ollama's `format`. Recursive types cannot be expressed.
+    /// Every nested struct written in place, for llama.cpp grammars and Ollama's `format`: no `$ref`,
+    /// except where a type contains itself, which refers to its `$defs` entry ("#/$defs/Name").
     inlined,
 };
 

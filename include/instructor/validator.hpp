@@ -25,6 +25,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <instructor/error.hpp>
@@ -47,6 +48,39 @@ concept has_free_validator = requires(const T& value) {
 
 template <class T>
 concept has_validator = has_member_validator<T> || has_free_validator<T>;
+
+// A member named `validate` of any kind (any signature, overloaded, a data member) is found by
+// making the name ambiguous: if T declares it, `validate` in a class derived from T and from
+// validate_probe names two members and cannot be used.
+struct validate_probe {
+    void validate();
+};
+template <class T>
+struct validate_name_detector : T, validate_probe {};
+
+template <class T>
+concept declares_member_validate = std::is_class_v<T> && (std::is_final_v<T> ? requires { &T::validate; }
+                                                                           : !requires {
+                                                                                 &validate_name_detector<T>::validate;
+                                                                             });
+
+// A data member named `validate` is a field like any other (a JSON property), not a hook.
+template <class T>
+concept validate_is_field = requires { &T::validate; } && std::is_member_object_pointer_v<decltype(&T::validate)>;
+
+// A free `validate` that ADL finds for T but that cannot be called on a const T, or returns
+// something else.
+template <class T>
+concept declares_free_validate = requires(T& value) { validate(value); } || requires(const T& value) {
+    validate(value);
+};
+
+/// True when everything named `validate` for T is a validator the library runs. Anything else
+/// would compile and never run, so read_struct refuses it.
+template <class T>
+inline constexpr bool validator_is_callable =
+    (!declares_member_validate<T> || validate_is_field<T> || has_member_validator<T>) &&
+    (!declares_free_validate<T> || has_free_validator<T> || has_member_validator<T>);
 
 template <class T>
 auto run_validator(const T& value) {

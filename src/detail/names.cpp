@@ -94,39 +94,10 @@ std::string identifier_from_type_name(std::string_view raw) {
 }
 
 std::vector<std::string> enumerator_names_from_signature(std::string_view signature, std::size_t count) {
-    // GCC: "... [with auto ...Values = {Color::red, (Color)1, ns::p_a}]"; clang: "[Values = <Color::red, (Color)1>]".
     std::vector<std::string> names;
     names.reserve(count);
-    auto open = signature.find("Values = ");
-    if (open == std::string_view::npos) return std::vector<std::string>(count);
-    open = signature.find_first_of("{<", open);
-    std::size_t i = open + 1;
-    while (names.size() < count && i < signature.size()) {
-        while (i < signature.size() && signature[i] == ' ') ++i;
-        // One entry runs to the next ',' (or the closing bracket) outside any nesting.
-        int depth = 0;
-        const std::size_t begin = i;
-        for (; i < signature.size(); ++i) {
-            const char c = signature[i];
-            if (c == '(' || c == '<' || c == '[' || c == '{') ++depth;
-            if (c == ')' || c == '>' || c == ']' || c == '}') {
-                if (depth == 0) break;
-                --depth;
-            }
-            if (c == ',' && depth == 0) break;
-        }
-        std::string_view entry = signature.substr(begin, i - begin);
-        ++i;  // past ',' or the closing bracket
-        // A value that is not an enumerator prints as a cast, "(Type)3", or as a bare number.
-        if (entry.empty() || entry.front() == '(' || entry.front() == '-' ||
-            std::isdigit(static_cast<unsigned char>(entry.front())) != 0) {
-            names.emplace_back();
-            continue;
-        }
-        if (const auto colons = entry.rfind("::"); colons != std::string_view::npos) entry.remove_prefix(colons + 2);
-        names.emplace_back(entry);
-    }
-    names.resize(count);
+    EnumValueList list(signature);
+    for (std::size_t i = 0; i < count; ++i) names.emplace_back(list.next_name());
     return names;
 }
 

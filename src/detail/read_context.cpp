@@ -89,7 +89,7 @@ std::string phrase(const TypeNode& node, const Constraints* use, const json& got
         }
         case Kind::number: {
             const bool beyond_type =
-                parsed && node.single_precision && outside(*parsed, node.constraints.minimum, node.constraints.maximum);
+                parsed && outside(*parsed, node.type_minimum, node.type_maximum);
             return "a number" + bounds_phrase(bounds_of(use)) + (beyond_type ? " within the range of a float" : "");
         }
         case Kind::string: {

@@ -85,8 +85,9 @@ consteval auto member_name_storage() {
 #pragma clang diagnostic ignored "-Wundefined-var-template"  // fake_object is never defined, on purpose
 #endif
 template <class T, std::size_t I>
-inline constexpr auto field_name_storage =
-    member_name_storage<pointer_box{&boost::pfr::get<I>(fake_object<T>.value)}>();
+inline constexpr auto field_pointer = pointer_box{&boost::pfr::get<I>(fake_object<T>.value)};
+template <class T, std::size_t I>
+inline constexpr auto field_name_storage = member_name_storage<field_pointer<T, I>>();
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif
@@ -177,6 +178,55 @@ consteval auto pretty_name_of_values() {
     return std::string_view{INSTRUCTOR_PRETTY_FUNCTION};
 }
 
+// The printed value list of pretty_name_of_values, read entry by entry. constexpr (not in src/),
+// so that an enum with no name to find is refused at compile time.
+// GCC: "... [with auto ...Values = {Color::red, (Color)1, ns::p_a}]"; clang: "[Values = <Color::red, (Color)1>]".
+class EnumValueList {
+public:
+    constexpr explicit EnumValueList(std::string_view signature) : text_(signature) {
+        at_ = text_.find("Values = ");
+        if (at_ != std::string_view::npos) at_ = text_.find_first_of("{<", at_);
+        at_ = at_ == std::string_view::npos ? text_.size() : at_ + 1;
+    }
+
+    /// The next value's enumerator name without its qualification, or "" when that value is not
+    /// an enumerator (printed as a cast, "(Type)3", or as a bare number) or the list has ended.
+    constexpr std::string_view next_name() {
+        while (at_ < text_.size() && text_[at_] == ' ') ++at_;
+        // One entry runs to the next ',' (or the closing bracket) outside any nesting.
+        int depth = 0;
+        const std::size_t begin = at_;
+        for (; at_ < text_.size(); ++at_) {
+            const char c = text_[at_];
+            if (c == '(' || c == '<' || c == '[' || c == '{') ++depth;
+            if (c == ')' || c == '>' || c == ']' || c == '}') {
+                if (depth == 0) break;
+                --depth;
+            }
+            if (c == ',' && depth == 0) break;
+        }
+        std::string_view entry = text_.substr(begin, at_ - begin);
+        if (at_ < text_.size()) ++at_;  // past ',' or the closing bracket
+        if (entry.empty() || entry.front() == '(' || entry.front() == '-' || (entry.front() >= '0' && entry.front() <= '9'))
+            return {};
+        if (const auto colons = entry.rfind("::"); colons != std::string_view::npos) entry.remove_prefix(colons + 2);
+        return entry;
+    }
+
+private:
+    std::string_view text_;
+    std::size_t at_ = 0;
+};
+
+/// How many of the `count` printed values are enumerators.
+constexpr std::size_t count_enumerator_names(std::string_view signature, std::size_t count) {
+    EnumValueList list(signature);
+    std::size_t named = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        if (!list.next_name().empty()) ++named;
+    return named;
+}
+
 /// Splits the printed value list of pretty_name_of_values into one name per value, "" where the
 /// value is not an enumerator (printed as a cast such as "(Color)3").
 std::vector<std::string> enumerator_names_from_signature(std::string_view signature, std::size_t count);
@@ -197,9 +247,24 @@ consteval std::pair<long long, long long> enum_scan_range() {
 }
 
 template <class E, long long Low, long long... I>
-std::vector<std::string> scan_enum_names(std::integer_sequence<long long, I...>) {
-    return enumerator_names_from_signature(pretty_name_of_values<static_cast<E>(Low + I)...>(), sizeof...(I));
+consteval std::string_view scanned_values_signature(std::integer_sequence<long long, I...>) {
+    return pretty_name_of_values<static_cast<E>(Low + I)...>();
 }
+
+// Refuses an enum of which no value in the scanned range [Low, High] has a name: it would be
+// written and read as nothing at all ("expected one of , got ..."). The enum and the range are
+// this template's arguments, which the compiler prints with the message.
+template <class E, long long Low, long long High, std::size_t NamesFound>
+struct enum_scan_check {
+    static_assert(NamesFound > 0,
+                  "instructor: no enumerator of this enum has a value in the scanned range (the enum and the "
+                  "range are the template arguments of enum_scan_check; by default [-128, 127], or [0, 255] for "
+                  "an unsigned underlying type), so it has no names to write or read. Specialise "
+                  "instructor::meta<E> with `static constexpr long long enum_min = ..., enum_max = ...;` covering "
+                  "its values (at most 4096 values), or list them: `static constexpr std::pair<E, const char*> "
+                  "enumerators[] = {{E::a, \"a\"}, ...};`");
+    static constexpr bool value = NamesFound > 0;
+};
 
 /// Every enumerator of E with its name, in value order (or meta<E>::enumerators' order).
 template <class E>
@@ -212,11 +277,16 @@ const std::vector<std::pair<E, std::string>>& enum_entries() {
             constexpr auto range = enum_scan_range<E>();
             static_assert(range.second >= range.first && range.second - range.first < 4096,
                           "enum scan range too wide: give meta<E>::enumerators instead");
-            const auto names = scan_enum_names<E, range.first>(
-                std::make_integer_sequence<long long, range.second - range.first + 1>{});
-            for (std::size_t i = 0; i < names.size(); ++i)
-                if (!names[i].empty())
-                    result.emplace_back(static_cast<E>(range.first + static_cast<long long>(i)), names[i]);
+            constexpr std::size_t count = range.second - range.first + 1;
+            constexpr std::string_view signature =
+                scanned_values_signature<E, range.first>(std::make_integer_sequence<long long, count>{});
+            if constexpr (enum_scan_check<E, range.first, range.second,
+                                          count_enumerator_names(signature, count)>::value) {
+                const auto names = enumerator_names_from_signature(signature, count);
+                for (std::size_t i = 0; i < names.size(); ++i)
+                    if (!names[i].empty())
+                        result.emplace_back(static_cast<E>(range.first + static_cast<long long>(i)), names[i]);
+            }
         }
         return result;
     }();

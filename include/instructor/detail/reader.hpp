@@ -54,7 +54,10 @@ bool read_floating(const nlohmann::json& j, T& out, ReadContext& ctx, const Cons
         return false;
     }
     const nlohmann::json value(*number);
-    if (!number_satisfies(node.constraints, value) || (use && !number_satisfies(*use, value))) {
+    // The type's own range (a float's) is not in the schema, so it is checked here.
+    const bool beyond_type = (node.type_minimum && compare_numbers(value, *node.type_minimum) < 0) ||
+                             (node.type_maximum && compare_numbers(value, *node.type_maximum) > 0);
+    if (beyond_type || (use && !number_satisfies(*use, value))) {
         fail_expected(ctx, node, use, j, &value);
         return false;
     }
@@ -139,18 +142,20 @@ bool read_map(const nlohmann::json& j, T& out, ReadContext& ctx, const Constrain
 template <class T, std::size_t I>
 void read_field(const nlohmann::json& object, T& out, ReadContext& ctx, const TypeNode& node) {
     using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<I>(out))>;
-    const FieldNode& field = node.fields[I];
-    auto& target = boost::pfr::get<I>(out);
-    PathGuard at(ctx.path(), field.name);
-    const auto found = object.find(field.name);
-    if (found != object.end()) {
-        read_value(*found, target, ctx, field.constraints.empty() ? nullptr : &field.constraints);
-    } else if (field.constraints.default_value) {
-        read_value(*field.constraints.default_value, target, ctx, nullptr);
-    } else if constexpr (has_default_annotation_v<FieldType> || is_nullable_v<FieldType>) {
-        target = FieldType{};
-    } else {
-        ctx.fail("required field is missing");
+    if constexpr (is_supported_type<FieldType>()) {  // else node_of<T> has said which field, once
+        const FieldNode& field = node.fields[I];
+        auto& target = boost::pfr::get<I>(out);
+        PathGuard at(ctx.path(), field.name);
+        const auto found = object.find(field.name);
+        if (found != object.end()) {
+            read_value(*found, target, ctx, field.constraints.empty() ? nullptr : &field.constraints);
+        } else if (field.constraints.default_value) {
+            read_value(*field.constraints.default_value, target, ctx, nullptr);
+        } else if constexpr (has_default_annotation_v<FieldType> || is_nullable_v<FieldType>) {
+            target = FieldType{};
+        } else {
+            ctx.fail("required field is missing");
+        }
     }
 }
 
@@ -166,6 +171,12 @@ void run_validator_into(const T& value, ReadContext& ctx) {
 template <class T, std::size_t... I>
 bool read_struct(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use,
                  std::index_sequence<I...>) {
+    static_assert(validator_is_callable<T>,
+                  "instructor: this struct's `validate` is never called, because its signature is not one a "
+                  "validator has. Write a const member function taking no arguments, or a free function "
+                  "validate(const T&), returning std::vector<instructor::FieldError>, std::vector<std::string>, "
+                  "std::string or std::optional<std::string> (empty means valid), e.g. "
+                  "`std::optional<std::string> validate() const`");
     const TypeNode& node = node_of<T>();
     if (!j.is_object()) {
         fail_expected(ctx, node, use, j);

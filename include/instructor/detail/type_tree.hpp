@@ -11,6 +11,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <boost/pfr.hpp>
@@ -60,8 +61,10 @@ struct TypeNode {
     std::vector<FieldNode> fields;           // object
     std::vector<NodeRef> alternatives;       // variant
     std::vector<std::string> enumerators;    // enumeration
-    bool single_precision = false;           // number: a float, whose range is narrower than JSON's
-    std::optional<nlohmann::json> type_minimum, type_maximum;  // integer: the C++ type's own range
+    // integer, float: the C++ type's own range. The parser enforces it; the schema does not state it
+    // (only what the user declared, plus `minimum: 0` for unsigned types), because servers' grammar
+    // converters choke on or mistranslate such bounds and they cost prompt tokens for nothing.
+    std::optional<nlohmann::json> type_minimum, type_maximum;
 };
 
 template <class T>
@@ -176,6 +179,42 @@ Constraints meta_field_constraints() {
     return c;
 }
 
+// ---- supported types ---------------------------------------------------------------------------
+
+/// Whether T can be described and read, looking through containers to their elements. A nested
+/// struct counts as supported here: its own fields are checked where its node is built.
+template <class T>
+consteval bool is_supported_type() {
+    if constexpr (annotated_type<T> || optional_type<T> || sequence_type<T> || set_type<T>)
+        return is_supported_type<typename T::value_type>();
+    else if constexpr (pointer_type<T>)
+        return is_supported_type<typename T::element_type>();
+    else if constexpr (map_type<T>)
+        return is_supported_type<typename T::mapped_type>();
+    else if constexpr (variant_type<T>)
+        return []<class... A>(std::type_identity<std::variant<A...>>) {
+            return (is_supported_type<A>() && ...);
+        }(std::type_identity<T>{});
+    else
+        return json_type<T> || null_type<T> || boolean_type<T> || integer_type<T> || number_type<T> ||
+               string_type<T> || enum_type<T> || struct_type<T>;
+}
+
+// Checked once per field, so that the compiler's error names the struct, the field and its type:
+// they are this template's arguments, printed with the message. Field is a pointer to the field
+// (of a never-defined object), which both GCC and clang print with the field's name, e.g.
+// "&fake_object.value.stops" or "...value.app::Shipment::stops".
+template <class Struct, auto Field, class FieldType>
+struct field_type_check {
+    static_assert(is_supported_type<FieldType>(),
+                  "instructor: unsupported field type (the struct, the field and its type are the template "
+                  "arguments of field_type_check). Supported: bool, integers, float, double, std::string, "
+                  "enums, std::optional, std::unique_ptr, std::shared_ptr, std::variant, std::vector, std::array, "
+                  "std::set, std::map/unordered_map<std::string, T>, nlohmann::json, aggregate structs, "
+                  "Annotated<T, ...>");
+    static constexpr bool value = is_supported_type<FieldType>();
+};
+
 // ---- building nodes ----------------------------------------------------------------------------
 
 template <class T, std::size_t... I>
@@ -184,24 +223,16 @@ std::vector<FieldNode> struct_fields(std::index_sequence<I...>) {
     fields.reserve(sizeof...(I));
     [[maybe_unused]] auto add = [&]<std::size_t Index>(std::integral_constant<std::size_t, Index>) {
         using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<Index>(std::declval<T&>()))>;
-        FieldNode f{std::string(field_name<T, Index>()), &node_of<FieldType>, meta_field_constraints<T, Index>()};
-        const bool has_default = f.constraints.default_value.has_value() || has_default_annotation_v<FieldType>;
-        f.required = !is_nullable_v<FieldType> && !has_default;
-        fields.push_back(std::move(f));
+        // An unsupported type stops here, with its struct and field named, and is not built further.
+        if constexpr (field_type_check<T, field_pointer<T, Index>, FieldType>::value) {
+            FieldNode f{std::string(field_name<T, Index>()), &node_of<FieldType>, meta_field_constraints<T, Index>()};
+            const bool has_default = f.constraints.default_value.has_value() || has_default_annotation_v<FieldType>;
+            f.required = !is_nullable_v<FieldType> && !has_default;
+            fields.push_back(std::move(f));
+        }
     };
     (add(std::integral_constant<std::size_t, I>{}), ...);
     return fields;
-}
-
-template <class T>
-void set_integer_range(Constraints& c) {
-    // Only a range narrower than 64 bits is worth showing; unsigned 64-bit still says "not negative".
-    if constexpr (sizeof(T) < 8) {
-        c.minimum = nlohmann::json(static_cast<std::int64_t>(std::numeric_limits<T>::min()));
-        c.maximum = nlohmann::json(static_cast<std::int64_t>(std::numeric_limits<T>::max()));
-    } else if constexpr (std::is_unsigned_v<T>) {
-        c.minimum = nlohmann::json(0);
-    }
 }
 
 template <class T>
@@ -221,15 +252,14 @@ TypeNode build_node() {
         n.kind = Kind::boolean;
     } else if constexpr (integer_type<T>) {
         n.kind = Kind::integer;
-        set_integer_range<T>(n.constraints);
+        if constexpr (std::is_unsigned_v<T>) n.constraints.minimum = nlohmann::json(0);  // "not negative" helps
         n.type_minimum = nlohmann::json(std::numeric_limits<T>::min());
         n.type_maximum = nlohmann::json(std::numeric_limits<T>::max());
     } else if constexpr (number_type<T>) {
         n.kind = Kind::number;
-        if constexpr (sizeof(T) < sizeof(double)) {  // a float: JSON numbers reach further, so say where it ends
-            n.single_precision = true;
-            n.constraints.minimum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::lowest()));
-            n.constraints.maximum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::max()));
+        if constexpr (sizeof(T) < sizeof(double)) {  // a float: JSON numbers reach further
+            n.type_minimum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::lowest()));
+            n.type_maximum = nlohmann::json(static_cast<double>(std::numeric_limits<T>::max()));
         }
     } else if constexpr (string_type<T>) {
         n.kind = Kind::string;
