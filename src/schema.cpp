@@ -232,6 +232,11 @@ private:
         }
         // Keywords follow the type, and arrays keep "items" before their size limits.
         finish(s, {}, node.kind, effective);
+        // {"description": ...} means any value, but converters before mid-2025 (llama.cpp's, and the
+        // copies in other servers) accept only a bare {} as that: the grammar form lists the types.
+        if (node.kind == Kind::any && form_ == SchemaForm::inlined && !s.empty())
+            s["anyOf"] = ojson::array({{{"type", "object"}, {"additionalProperties", ojson::object()}}, {{"type", "array"}}, {{"type", "string"}},
+                                       {{"type", "number"}}, {{"type", "boolean"}}, {{"type", "null"}}});
         return s;
     }
 
