@@ -38,7 +38,7 @@
 
 #include "corpus/corpus_types.hpp"
 
-#include <instructor/detail/grammar_pattern.hpp>
+#include "grammar_spelling.hpp"
 #include "schema_validator.hpp"
 
 #ifndef INSTRUCTOR_GOLDEN_DIR
@@ -1927,37 +1927,13 @@ TEST_CASE("corpus schemas follow the rules of their form") {
     }
 }
 
-// A schema as the inlined form spells it for grammar-based servers: every "pattern" anchored and
-// JSON-safe, and a free value with a description or default as a list of every type.
-json grammar_spelling(json schema) {
-    if (!schema.is_object()) return schema;
-    const bool free_value = !schema.empty() && !schema.contains("type") && !schema.contains("anyOf") &&
-                            !schema.contains("$ref") && !schema.contains("enum");
-    if (free_value)
-        schema["anyOf"] = json::array({{{"type", "object"}, {"additionalProperties", json::object()}}, {{"type", "array"}},
-                                       {{"type", "string"}}, {{"type", "number"}}, {{"type", "boolean"}},
-                                       {{"type", "null"}}});
-    for (auto& [key, value] : schema.items()) {
-        if (key == "pattern" && value.is_string()) {
-            value = instructor::detail::grammar_safe_pattern(value.get<std::string>());
-        } else if (key == "properties" || key == "$defs") {
-            for (auto& member : value) member = grammar_spelling(std::move(member));
-        } else if (key == "anyOf") {
-            for (auto& alternative : value) alternative = grammar_spelling(std::move(alternative));
-        } else if (key == "items" || key == "additionalProperties") {
-            value = grammar_spelling(std::move(value));
-        }
-    }
-    return schema;
-}
-
 TEST_CASE("the inlined schema of a non-recursive corpus type is its plain schema with every $ref expanded "
           "and every pattern spelled for grammars") {
     for (const auto& type : corpus_types()) {
         if (type.recursive) continue;
         const json plain = type.schema(SchemaForm::plain);
         const json inlined = type.schema(SchemaForm::inlined);
-        const json expanded = grammar_spelling(expand_refs(plain, plain));
+        const json expanded = test_support::grammar_spelling(expand_refs(plain, plain));
         INFO(type.name << "\ninlined:\n" << inlined.dump(2) << "\nplain, expanded:\n" << expanded.dump(2));
         CHECK(inlined == expanded);
     }
