@@ -14,7 +14,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -373,12 +372,12 @@ struct Tally {
 // reply may break them; the parser still rejects them. Keep README's "Local models" list in step.
 bool server_does_not_enforce(const std::string& message) {
     if (message.find("unique item") != std::string::npos) return true;  // uniqueItems: neither converter
-    if (message.find("a number") != std::string::npos) {
-        if (is_old()) return true;  // bounds on "number" are ignored before mid-2025
-        // Later servers enforce minimum and maximum on numbers, but not the exclusive bounds.
-        static const std::regex exclusive("(greater|less) than (?!or equal)");
-        return std::regex_search(message, exclusive);
-    }
+    if (message.find("a number") != std::string::npos) return true;     // bounds on "number": integers only
+    // A C++ type's own range is not in the schema (only what the user declared is), so the grammar
+    // lets a model write 2^40 into a uint32_t; the parser says the range.
+    if (message.find("expected an integer") != std::string::npos)
+        for (const char* limit : {"127", "255", "32767", "65535", "2147483647", "4294967295"})
+            if (message.find(std::string(" and ") + limit + ",") != std::string::npos) return true;
     return false;
 }
 
