@@ -47,8 +47,7 @@ private:
     }
 
     [[noreturn]] void cannot(const std::string& what, const std::string& advice) const {
-        const char* form_name = strict() ? "the OpenAI strict" : "the inlined";
-        throw SchemaError(what + " at " + where() + " cannot be expressed in " + form_name + " schema form: " + advice);
+        throw SchemaError(what + " at " + where() + " cannot be expressed in the OpenAI strict schema form: " + advice);
     }
 
     // description, value keywords and default, in that order, after the type part already in `s`.

@@ -2,6 +2,7 @@
 // Feb 2025; b10156, Jul 2026), through the libcurl transport and the loopback test server.
 
 #include "catch.hpp"
+#include "thrown.hpp"
 
 #include <chrono>
 #include <optional>
@@ -12,6 +13,8 @@
 
 #include "llama_cpp_replies.hpp"
 #include "test_server.hpp"
+
+using test_support::thrown;
 
 namespace llama_cpp_test {
 
@@ -37,16 +40,6 @@ instructor::ClientOptions at(const TestServer& server) {
 instructor::Request ask(std::optional<int> max_tokens = std::nullopt) {
     return {.model = "stories260K", .messages = {instructor::user("Jason is 30")}, .max_retries = 1,
             .max_tokens = max_tokens};
-}
-
-template <class E, class F>
-std::optional<E> thrown(F&& call) {
-    try {
-        call();
-    } catch (const E& error) {
-        return error;
-    }
-    return std::nullopt;
 }
 
 }  // namespace llama_cpp_test

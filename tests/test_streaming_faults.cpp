@@ -5,6 +5,7 @@
 // server, except where a test says otherwise.
 
 #include "catch.hpp"
+#include "thrown.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -20,6 +21,8 @@
 
 #include "provider_streams.hpp"
 #include "test_server.hpp"
+
+using test_support::thrown;
 
 namespace stream_faults_test {
 
@@ -62,19 +65,6 @@ instructor::ClientOptions at(const TestServer& server, const std::string& path =
 }
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
-
-// Runs `call` and returns the E it throws; fails the test when it returns normally. Any other
-// exception goes on to Catch, which reports it.
-template <class E, class F>
-std::optional<E> thrown(F&& call) {
-    try {
-        call();
-    } catch (const E& error) {
-        return error;
-    }
-    FAIL_CHECK("no exception was thrown");
-    return std::nullopt;
-}
 
 const std::string jason = R"({"name": "Jason", "age": 30})";
 const std::string report_json =

@@ -31,9 +31,8 @@ struct ResponseModel {
     std::string description;  // the tool description
     Schema schema;            // plain draft 2020-12
     Schema strict_schema;     // OpenAI strict form; null when the type has none
-    Schema inlined_schema;    // no $ref; null when the type has none
+    Schema inlined_schema;    // no $ref but for recursion, patterns spelled for grammars; null: use `schema`
     std::string strict_unavailable;   // why there is no strict form
-    std::string inlined_unavailable;  // why there is no inlined form
 };
 
 struct Request {

@@ -79,11 +79,7 @@ ResponseModel build_response_model() {
     } catch (const SchemaError& e) {
         model.strict_unavailable = e.what();
     }
-    try {
-        model.inlined_schema = forever(json_schema<Wire>(SchemaForm::inlined));
-    } catch (const SchemaError& e) {
-        model.inlined_unavailable = e.what();
-    }
+    model.inlined_schema = forever(json_schema<Wire>(SchemaForm::inlined));  // every type has one
     return model;
 }
 

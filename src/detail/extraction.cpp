@@ -16,59 +16,56 @@ std::string listed(const std::vector<FieldError>& errors) {
     return text;
 }
 
-// Where `text` holds a complete JSON value starting at `open`, its length; otherwise 0.
-std::size_t balanced_length(std::string_view text, std::size_t open) {
-    int depth = 0;
+// How far the JSON value that starts at `open` gets: its length when its brackets close (0 when
+// they never do), and where the text left it otherwise.
+struct ValueScan {
+    std::size_t length = 0;
+    int open_brackets = 0;
     bool in_string = false;
+};
+
+ValueScan scan_value(std::string_view text, std::size_t open) {
+    ValueScan scan;
     for (std::size_t i = open; i < text.size(); ++i) {
         const char c = text[i];
-        if (in_string) {
+        if (scan.in_string) {
             if (c == '\\')
                 ++i;
             else if (c == '"')
-                in_string = false;
+                scan.in_string = false;
         } else if (c == '"') {
-            in_string = true;
+            scan.in_string = true;
         } else if (c == '{' || c == '[') {
-            ++depth;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0) return i - open + 1;
+            ++scan.open_brackets;
+        } else if ((c == '}' || c == ']') && --scan.open_brackets == 0) {
+            scan.length = i - open + 1;
+            return scan;
         }
     }
-    return 0;
+    return scan;
 }
+
+std::size_t balanced_length(std::string_view text, std::size_t open) { return scan_value(text, open).length; }
 
 // What is wrong with the JSON that starts at `open`, in words a model can act on.
 std::string json_problem(std::string_view text, std::size_t open) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = open; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            ++depth;
-        } else if ((c == '}' || c == ']') && --depth == 0) {
-            // Balanced, yet not JSON: nlohmann says where, without its exception prefix.
-            try {
-                const json parsed = json::parse(text.substr(open, i - open + 1));
-                (void)parsed;
-            } catch (const json::parse_error& e) {
-                std::string what = e.what();
-                if (const auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
-                    what.erase(0, end + 2);
-                return "the JSON in the reply is not valid: " + what;
-            }
-            return {};
+    const ValueScan scan = scan_value(text, open);
+    if (scan.length != 0) {
+        // Balanced, yet not JSON: nlohmann says where, without its exception prefix.
+        try {
+            const json parsed = json::parse(text.substr(open, scan.length));
+            (void)parsed;
+        } catch (const json::parse_error& e) {
+            std::string what = e.what();
+            if (const auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
+                what.erase(0, end + 2);
+            return "the JSON in the reply is not valid: " + what;
         }
+        return {};
     }
+    const int depth = scan.open_brackets;
     const std::string after = " after " + std::to_string(text.size() - open) + " characters";
-    if (in_string) return "the JSON in the reply is incomplete: it ends inside a string" + after;
+    if (scan.in_string) return "the JSON in the reply is incomplete: it ends inside a string" + after;
     return "the JSON in the reply is incomplete: it ends with " + std::to_string(depth) +
            (depth == 1 ? " object or array" : " objects or arrays") + " still open" + after;
 }

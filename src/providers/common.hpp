@@ -58,7 +58,7 @@ void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::or
 [[nodiscard]] const ResponseModel& single_model(const Request& request, std::string_view provider);
 /// The strict schema, or a ConfigurationError saying why the type has none.
 [[nodiscard]] const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model);
-/// The inlined schema when the type has one, else the plain one (recursive types keep their $refs).
+/// The inlined schema, or the plain one for a ResponseModel built by hand without it.
 [[nodiscard]] const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model);
 
 /// Runs a reply decoder; a reply that is JSON but not in the provider's shape (a choice that is not
