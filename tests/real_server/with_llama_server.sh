@@ -39,8 +39,9 @@ fi
 model=$shared/models/stories260K.gguf
 [[ -f $model ]] || { echo "SKIPPED: no model at $model"; exit 77; }
 
-# The start commands of shared/llama.cpp/README.md. -n bounds a reply whose request does not.
-common=(-m "$model" --host 127.0.0.1 -c 4096 -np 1 -t 1 --alias stories260K -n 512)
+# The start commands of shared/llama.cpp/README.md. -n bounds a reply whose request does not, and
+# --seed makes a request that names no seed (extract) sample the same way on every run.
+common=(-m "$model" --host 127.0.0.1 -c 4096 -np 1 -t 1 --alias stories260K -n 512 --seed 7)
 case $version in
   b4748) args=(--jinja --chat-template chatml) ;;
   b10156) args=(--chat-template-file
