@@ -84,10 +84,11 @@ consteval auto member_name_storage() {
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wundefined-var-template"  // fake_object is never defined, on purpose
 #endif
+// The pointer is spelled in place, never kept in a variable: a Debug build emits such a variable for
+// a local or unnamed-namespace struct, and with it a reference to the never-defined fake_object.
 template <class T, std::size_t I>
-inline constexpr auto field_pointer = pointer_box{&boost::pfr::get<I>(fake_object<T>.value)};
-template <class T, std::size_t I>
-inline constexpr auto field_name_storage = member_name_storage<field_pointer<T, I>>();
+inline constexpr auto field_name_storage =
+    member_name_storage<pointer_box{&boost::pfr::get<I>(fake_object<T>.value)}>();
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif

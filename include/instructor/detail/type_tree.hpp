@@ -215,6 +215,12 @@ struct field_type_check {
     static constexpr bool value = is_supported_type<FieldType>();
 };
 
+// The field's pointer is spelled in place (see field_name_storage in names.hpp for why).
+template <class T, std::size_t I, class FieldType>
+consteval bool field_type_supported() {
+    return field_type_check<T, pointer_box{&boost::pfr::get<I>(fake_object<T>.value)}, FieldType>::value;
+}
+
 // ---- building nodes ----------------------------------------------------------------------------
 
 template <class T, std::size_t... I>
@@ -224,7 +230,7 @@ std::vector<FieldNode> struct_fields(std::index_sequence<I...>) {
     [[maybe_unused]] auto add = [&]<std::size_t Index>(std::integral_constant<std::size_t, Index>) {
         using FieldType = std::remove_cvref_t<decltype(boost::pfr::get<Index>(std::declval<T&>()))>;
         // An unsupported type stops here, with its struct and field named, and is not built further.
-        if constexpr (field_type_check<T, field_pointer<T, Index>, FieldType>::value) {
+        if constexpr (field_type_supported<T, Index, FieldType>()) {
             FieldNode f{std::string(field_name<T, Index>()), &node_of<FieldType>, meta_field_constraints<T, Index>()};
             const bool has_default = f.constraints.default_value.has_value() || has_default_annotation_v<FieldType>;
             f.required = !is_nullable_v<FieldType> && !has_default;
