@@ -216,10 +216,17 @@ struct field_type_check {
 };
 
 // The field's pointer is spelled in place (see field_name_storage in names.hpp for why).
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-var-template"  // fake_object is never defined, on purpose
+#endif
 template <class T, std::size_t I, class FieldType>
 consteval bool field_type_supported() {
     return field_type_check<T, pointer_box{&boost::pfr::get<I>(fake_object<T>.value)}, FieldType>::value;
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 // ---- building nodes ----------------------------------------------------------------------------
 
