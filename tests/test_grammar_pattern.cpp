@@ -6,7 +6,7 @@
 #include <regex>
 #include <string>
 
-#include <instructor/detail/grammar_pattern.hpp>
+#include <instructor/detail/reflect/grammar_pattern.hpp>
 
 using instructor::detail::grammar_safe_pattern;
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include <instructor/detail/json_writer.hpp>
+#include <instructor/detail/json/json_writer.hpp>
 
 using ojson = nlohmann::ordered_json;
 

@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <instructor/detail/extraction.hpp>
-#include <instructor/detail/partial_json.hpp>
+#include <instructor/detail/client/extraction.hpp>
+#include <instructor/detail/stream/partial_json.hpp>
 
 namespace partial_json_test {
 

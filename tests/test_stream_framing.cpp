@@ -1,4 +1,4 @@
-// Stream framing (include/instructor/detail/stream_framing.hpp): SSE and NDJSON decoding of real
+// Stream framing (include/instructor/detail/stream/stream_framing.hpp): SSE and NDJSON decoding of real
 // provider streams, and the same events whatever the pieces the body arrives in.
 
 #include "catch.hpp"
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include <instructor/detail/stream_framing.hpp>
+#include <instructor/detail/stream/stream_framing.hpp>
 
 namespace stream_framing_test {
 

@@ -17,8 +17,8 @@
 #include <type_traits>
 #include <utility>
 
-#include <instructor/detail/constraints.hpp>
-#include <instructor/detail/fixed_string.hpp>
+#include <instructor/detail/reflect/constraints.hpp>
+#include <instructor/detail/reflect/fixed_string.hpp>
 
 namespace instructor {
 

@@ -21,8 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <instructor/detail/extraction.hpp>
-#include <instructor/detail/partial_assign.hpp>
+#include <instructor/detail/client/extraction.hpp>
+#include <instructor/detail/parse/partial_assign.hpp>
 #include <instructor/from_json.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>

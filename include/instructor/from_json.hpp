@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <instructor/detail/reader.hpp>
+#include <instructor/detail/parse/reader.hpp>
 #include <instructor/error.hpp>
 #include <instructor/result.hpp>
 

@@ -12,7 +12,7 @@
 //     };
 //
 // For enums, `enumerators` replaces the names read from the enumerator identifiers, and
-// `enum_min` / `enum_max` widen the scanned range (see enum_names in detail/names.hpp):
+// `enum_min` / `enum_max` widen the scanned range (see enum_names in detail/reflect/names.hpp):
 //
 //     template <>
 //     struct instructor::meta<Status> {

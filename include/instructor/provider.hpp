@@ -18,10 +18,9 @@
 #include <instructor/mode.hpp>
 #include <instructor/request.hpp>
 #include <instructor/stream_assembly.hpp>
+#include <instructor/transport.hpp>
 
 namespace instructor {
-
-using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 /// How a streamed reply is cut into events.
 enum class StreamFraming {

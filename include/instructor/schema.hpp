@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <instructor/detail/type_tree.hpp>
+#include <instructor/detail/reflect/type_tree.hpp>
 #include <instructor/error.hpp>
 #include <instructor/to_json.hpp>
 

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <instructor/detail/writer.hpp>
+#include <instructor/detail/reflect/writer.hpp>
 
 namespace instructor {
 

@@ -8,10 +8,16 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
-
-#include <instructor/provider.hpp>
+#include <utility>
+#include <vector>
 
 namespace instructor {
+
+/// Header names and values, in the order sent or received.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of the first header named `name` (compared case-insensitively, as HTTP does), or "".
+[[nodiscard]] std::string header_value(const HttpHeaders& headers, std::string_view name);
 
 /// Receives a streamed reply's body as it arrives, in pieces cut anywhere. Return false to stop
 /// the transfer (the transport then returns normally, with what arrived so far).

@@ -14,12 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 std::string text_of(const json& value) {
     if (value.is_string()) return value.get<std::string>();
     if (value.is_null()) return {};
@@ -110,12 +104,6 @@ std::int64_t count_field(const json& object, const char* key, std::int64_t other
     if (!object.is_object()) return otherwise;
     const auto found = object.find(key);
     return found != object.end() && found->is_number() ? found->get<std::int64_t>() : otherwise;
-}
-
-std::string header_value(const HttpHeaders& headers, std::string_view name) {
-    for (const auto& [key, value] : headers)
-        if (equal_ignoring_case(key, name)) return value;
-    return {};
 }
 
 std::optional<double> retry_after_seconds(const HttpHeaders& headers) {

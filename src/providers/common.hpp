@@ -19,9 +19,6 @@ namespace instructor::providers {
 /// object[key] when it is a number, else `otherwise`: servers send "prompt_tokens": null too.
 [[nodiscard]] std::int64_t count_field(const nlohmann::json& object, const char* key, std::int64_t otherwise = 0);
 
-/// A header's value (names compare case-insensitively), or "".
-[[nodiscard]] std::string header_value(const HttpHeaders& headers, std::string_view name);
-
 /// Seconds to wait, from retry-after-ms or retry-after (seconds or an HTTP date).
 [[nodiscard]] std::optional<double> retry_after_seconds(const HttpHeaders& headers);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The inlined schema form's spelling for grammar-based servers, stated independently of src/schema.cpp
+// The inlined schema form's spelling for grammar-based servers, stated independently of src/reflect/schema.cpp
 // so tests can compare: applied to a plain schema (its $refs expanded or not), it gives what a
 // llama.cpp converter of any age accepts.
 
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <instructor/detail/grammar_pattern.hpp>
+#include <instructor/detail/reflect/grammar_pattern.hpp>
 
 namespace test_support {
 

@@ -1,0 +1,64 @@
+#pragma once
+// The validate-and-retry loop, compiled once: it sees schemas (in the Request) and a parse callback,
+// never the C++ type being extracted.
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <instructor/completion.hpp>
+#include <instructor/detail/stream/partial_json.hpp>
+#include <instructor/error.hpp>
+#include <instructor/hooks.hpp>
+#include <instructor/http_retries.hpp>
+#include <instructor/provider.hpp>
+#include <instructor/request.hpp>
+#include <instructor/transport.hpp>
+
+namespace instructor::detail {
+
+/// Reads the model's answer into the caller's value; returns what is wrong with it (empty = done).
+/// In parallel_tools mode the answer is an array of {"name": tool, "arguments": value}.
+using ParseCallback = std::function<std::vector<FieldError>(const nlohmann::json& answer)>;
+
+struct ExtractionSetup {
+    const Provider* provider = nullptr;
+    Mode mode = Mode::tools;
+    const Transport* transport = nullptr;
+    std::string url;      // base URL + chat path
+    std::string api_key;  // only ever put into headers
+    const HttpRetries* retries = nullptr;  // nullptr: none
+    const Hooks* hooks = nullptr;          // nullptr: none
+    // Set once the server has refused to stream tool calls: later tool streams are asked for whole
+    // (shared by copies of the client, which talk to the same server). nullptr: never remembered.
+    std::atomic<bool>* tools_unstreamable = nullptr;
+};
+
+struct ExtractionResult {
+    std::vector<Completion> completions;  // one per attempt
+    Usage usage;                          // summed over every attempt
+    bool stopped = false;                 // a stream watcher stopped the stream: nothing was parsed
+};
+
+/// Watches streamed answers (create_partial, create_iterable): the JSON of each answer, event by
+/// event, as it arrives.
+struct StreamWatcher {
+    std::function<void(int attempt)> on_attempt;  // a stream (the first, or a re-ask) begins
+    PartialEventSink on_event;                    // return false to stop the stream
+};
+
+/// Asks, checks with `parse`, and re-asks until the answer is valid or the re-asks run out. With a
+/// watcher, every answer is streamed and its JSON events are handed to the watcher as they arrive.
+ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
+                                const StreamWatcher* watcher = nullptr);
+
+/// The first JSON value in a model's text: inside a ```json fence, or among prose, after any
+/// <think>...</think> block. nullopt when there is none.
+[[nodiscard]] std::optional<nlohmann::json> extract_json(std::string_view text);
+
+}  // namespace instructor::detail

@@ -1,0 +1,255 @@
+#include <instructor/detail/client/extraction.hpp>
+
+#include "http_call.hpp"
+#include "streaming.hpp"
+
+#include <utility>
+
+namespace instructor::detail {
+namespace {
+
+using json = nlohmann::json;
+
+std::string listed(const std::vector<FieldError>& errors) {
+    std::string text;
+    for (const auto& error : errors) text += to_string(error) + "\n";
+    return text;
+}
+
+// How far the JSON value that starts at `open` gets: its length when its brackets close (0 when
+// they never do), and where the text left it otherwise.
+struct ValueScan {
+    std::size_t length = 0;
+    int open_brackets = 0;
+    bool in_string = false;
+};
+
+ValueScan scan_value(std::string_view text, std::size_t open) {
+    ValueScan scan;
+    for (std::size_t i = open; i < text.size(); ++i) {
+        const char c = text[i];
+        if (scan.in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                scan.in_string = false;
+        } else if (c == '"') {
+            scan.in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++scan.open_brackets;
+        } else if ((c == '}' || c == ']') && --scan.open_brackets == 0) {
+            scan.length = i - open + 1;
+            return scan;
+        }
+    }
+    return scan;
+}
+
+std::size_t balanced_length(std::string_view text, std::size_t open) { return scan_value(text, open).length; }
+
+// What is wrong with the JSON that starts at `open`, in words a model can act on.
+std::string json_problem(std::string_view text, std::size_t open) {
+    const ValueScan scan = scan_value(text, open);
+    if (scan.length != 0) {
+        // Balanced, yet not JSON: nlohmann says where, without its exception prefix.
+        try {
+            const json parsed = json::parse(text.substr(open, scan.length));
+            (void)parsed;
+        } catch (const json::parse_error& e) {
+            std::string what = e.what();
+            if (const auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
+                what.erase(0, end + 2);
+            return "the JSON in the reply is not valid: " + what;
+        }
+        return {};
+    }
+    const int depth = scan.open_brackets;
+    const std::string after = " after " + std::to_string(text.size() - open) + " characters";
+    if (scan.in_string) return "the JSON in the reply is incomplete: it ends inside a string" + after;
+    return "the JSON in the reply is incomplete: it ends with " + std::to_string(depth) +
+           (depth == 1 ? " object or array" : " objects or arrays") + " still open" + after;
+}
+
+// The text without <think>...</think> blocks: reasoning models think aloud first.
+std::string visible_text(std::string_view text) {
+    std::string visible;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto open = text.find("<think>", at);
+        visible += text.substr(at, open == std::string_view::npos ? std::string_view::npos : open - at);
+        if (open == std::string_view::npos) break;
+        const auto close = text.find("</think>", open);
+        if (close == std::string_view::npos) break;
+        at = close + 8;
+    }
+    return visible;
+}
+
+// Why the text holds no usable JSON: none at all, or the first one found is cut or broken.
+std::string missing_json(std::string_view reply) {
+    const std::string visible = visible_text(reply);
+    const std::string_view text = visible;
+    const auto open = text.find_first_of("{[");
+    if (open == std::string_view::npos) return "the reply contains no JSON object";
+    std::string problem = json_problem(text, open);
+    return problem.empty() ? std::string("the reply contains no JSON object") : problem;
+}
+
+std::optional<json> first_json_value(std::string_view text) {
+    for (std::size_t at = text.find_first_of("{["); at != std::string_view::npos;
+         at = text.find_first_of("{[", at + 1)) {
+        if (const auto length = balanced_length(text, at); length != 0) {
+            json value = json::parse(text.substr(at, length), nullptr, false);
+            if (!value.is_discarded()) return value;
+        }
+    }
+    return std::nullopt;
+}
+
+// What the model answered, as JSON, and the text it came from; or the error to re-ask with.
+struct Answer {
+    std::optional<json> value;
+    std::string text;
+    std::vector<FieldError> errors;
+};
+
+Answer read_answer(const Completion& completion, Mode mode, const ResponseModel& model) {
+    Answer answer;
+    if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
+        if (mode == Mode::parallel_tools) {
+            json calls = json::array();
+            for (const auto& call : completion.tool_calls) {
+                json arguments = json::parse(call.arguments, nullptr, false);
+                if (arguments.is_discarded()) {
+                    answer.errors.push_back({"/" + std::to_string(calls.size()),
+                                             "the arguments of " + call.name + " are not valid JSON"});
+                    arguments = nullptr;
+                }
+                calls.push_back({{"name", call.name}, {"arguments", std::move(arguments)}});
+            }
+            answer.text = calls.dump();
+            if (answer.errors.empty()) answer.value = std::move(calls);
+            return answer;
+        }
+        // The call to our tool (local models sometimes add others); else the first one.
+        const ToolCall* chosen = &completion.tool_calls.front();
+        for (const auto& call : completion.tool_calls)
+            if (call.name == model.name) chosen = &call;
+        answer.text = chosen->arguments;
+        json arguments = json::parse(chosen->arguments, nullptr, false);
+        if (arguments.is_discarded())
+            answer.errors.push_back({"", "the function arguments are not valid JSON: " + missing_json(chosen->arguments)});
+        else
+            answer.value = std::move(arguments);
+        return answer;
+    }
+    // JSON modes, and tool modes whose model answered in text instead of calling the tool.
+    answer.text = completion.text;
+    answer.value = extract_json(completion.text);
+    if (!answer.value) {
+        answer.errors.push_back({"", is_tool_mode(mode) ? "no call of the function " + model.name +
+                                                              " and no JSON in the reply; call " + model.name +
+                                                              " with the extracted data"
+                                                        : missing_json(completion.text)});
+    }
+    return answer;
+}
+
+// How a re-ask ends: the mode's own instruction again, so that the model answers in the same form.
+std::string reask_instruction(Mode mode, const ResponseModel& model) {
+    switch (mode) {
+        case Mode::md_json: return "Answer again with the corrected JSON object inside a ```json code block.";
+        case Mode::json:
+        case Mode::json_schema: return "Answer again with only the corrected JSON.";
+        case Mode::parallel_tools: return "Call the functions again with these errors fixed.";
+        case Mode::tools:
+        case Mode::tools_strict:
+        case Mode::mistral_tools: break;
+    }
+    return "Call the function " + model.name + " with these errors fixed.";
+}
+
+// Appends the assistant's answer and the errors, in the way the mode asks again.
+void add_reask(Request& request, Mode mode, const ResponseModel& model, const Completion& completion,
+               const std::vector<FieldError>& errors) {
+    const std::string found = listed(errors);
+    if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
+        // A server that names no call id (llama.cpp's generic format: "") gets one made up, the
+        // same in the echoed call and in its result, so that the result answers a named call.
+        std::vector<ToolCall> calls = completion.tool_calls;
+        for (std::size_t i = 0; i < calls.size(); ++i)
+            if (calls[i].id.empty()) calls[i].id = "call_" + std::to_string(i + 1);
+        request.messages.push_back(assistant(completion.text, calls));
+        for (const auto& call : calls)
+            request.messages.push_back(tool_result(
+                call.id, call.name, "Validation errors:\n" + found + "Call the function again with these errors fixed."));
+        return;
+    }
+    request.messages.push_back(assistant(completion.text));
+    request.messages.push_back(user("Your answer has these errors:\n" + found + reask_instruction(mode, model)));
+}
+
+// One answer from the provider, in one reply.
+Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
+    const Provider& provider = *setup.provider;
+    const HttpResponse response = send_with_retries(setup, chat_request(setup, request), attempt);
+    json body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
+    return provider.decode_reply(std::move(body), response.headers);
+}
+
+}  // namespace
+
+std::optional<json> extract_json(std::string_view text) {
+    const std::string visible = visible_text(text);
+    const std::string_view rest = visible;
+    // A fenced block first (```json or a bare ```), then the first JSON value anywhere.
+    if (const auto fence = rest.find("```"); fence != std::string_view::npos) {
+        auto start = rest.find('\n', fence);
+        const auto end = start == std::string_view::npos ? start : rest.find("```", start);
+        if (start != std::string_view::npos && end != std::string_view::npos)
+            if (auto value = first_json_value(rest.substr(start, end - start))) return value;
+    }
+    return first_json_value(rest);
+}
+
+ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
+                                const StreamWatcher* watcher) {
+    ExtractionResult result;
+    std::vector<Attempt> attempts;
+    const ResponseModel& model = request.response_models.front();
+    const int max_retries = request.max_retries.value_or(0);
+    const Hooks& hooks = hooks_of(setup);
+    if (watcher != nullptr) request.stream = true;
+    for (int number = 1;; ++number) {
+        bool stopped = false;
+        result.completions.push_back(watcher != nullptr ? stream_provider(setup, request, number, *watcher, stopped)
+                                                        : call_provider(setup, request, number));
+        const Completion& completion = result.completions.back();
+        notify(hooks.on_completion, CompletionReceived{.attempt = number, .completion = completion});
+        result.usage += completion.usage;
+        if (stopped) {  // the caller has what it wanted
+            result.stopped = true;
+            return result;
+        }
+        if (completion.refusal) throw RefusalError(completion);
+        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request.max_tokens);
+
+        Answer answer = read_answer(completion, setup.mode, model);
+        std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
+        if (errors.empty()) return result;
+        notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});
+
+        // Only a failed attempt is kept, with the conversation as it was sent (before the re-ask).
+        attempts.push_back(Attempt{.number = number, .messages = request.messages, .completion = completion,
+                                   .output = std::move(answer.text), .errors = errors});
+        if (number > max_retries) {
+            notify(hooks.on_last_attempt, LastAttempt{.attempt = number, .errors = attempts.back().errors});
+            throw RetryError(std::move(attempts), result.usage);
+        }
+        const std::string reason = std::to_string(errors.size()) + (errors.size() == 1 ? " validation error" : " validation errors");
+        notify(hooks.on_retry, RetryScheduled{.attempt = number, .cause = RetryCause::validation, .delay = {}, .reason = reason});
+        add_reask(request, setup.mode, model, completion, errors);
+    }
+}
+
+}  // namespace instructor::detail

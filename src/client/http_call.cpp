@@ -1,0 +1,85 @@
+#include "http_call.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <instructor/detail/json/json_writer.hpp>
+
+namespace instructor::detail {
+namespace {
+
+// Sleeps for `delay`, waking early (with a CancelledError) when the call is cancelled.
+void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel) {
+    if (delay.count() > 0) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, cancel, delay, [] { return false; });
+    }
+    throw_if_cancelled(cancel);
+}
+
+double random_fraction() {
+    thread_local std::minstd_rand engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+}  // namespace
+
+void throw_if_cancelled(const std::stop_token& cancel) {
+    if (cancel.stop_requested()) throw CancelledError("the call was cancelled");
+}
+
+const Hooks& hooks_of(const ExtractionSetup& setup) noexcept {
+    static const Hooks none;
+    return setup.hooks != nullptr ? *setup.hooks : none;
+}
+
+HttpRequest chat_request(const ExtractionSetup& setup, const Request& request) {
+    const Provider& provider = *setup.provider;
+    return HttpRequest{.url = setup.url,
+                       .headers = provider.headers(setup.api_key),
+                       .body = write_json(provider.build_body(request, setup.mode)),
+                       .on_chunk = {},
+                       .cancel = request.cancel};
+}
+
+HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
+                               const bool* streamed) {
+    static const HttpRetries no_retries{.max_retries = 0};
+    const HttpRetries& policy = setup.retries != nullptr ? *setup.retries : no_retries;
+    const Hooks& hooks = hooks_of(setup);
+    for (int send = 1;; ++send) {
+        throw_if_cancelled(http.cancel);
+        notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
+        std::optional<std::chrono::milliseconds> delay;
+        std::string reason;
+        try {
+            HttpResponse response = (*setup.transport)(http);
+            notify(hooks.on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
+                                                 .headers = response.headers, .body = response.body});
+            if (response.status < 200 || response.status >= 300)
+                setup.provider->throw_error(response.status, response.headers, response.body);
+            return response;
+        } catch (const HttpError& error) {
+            if (!setup.provider->retryable(error)) throw;
+            delay = http_retry_delay(policy, send, error.details().retry_after_seconds, random_fraction());
+            if (!delay) throw;
+            reason = "HTTP " + std::to_string(error.status());
+        } catch (const TransportError& error) {
+            if (!error.retryable() || (streamed != nullptr && *streamed)) throw;
+            delay = http_retry_delay(policy, send, std::nullopt, random_fraction());
+            if (!delay) throw;
+            reason = error.what();
+        }
+        notify(hooks.on_retry,
+               RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
+        wait_for(*delay, http.cancel);
+    }
+}
+
+}  // namespace instructor::detail

@@ -1,0 +1,35 @@
+#pragma once
+// Sending one request to the provider: hooks around it, and HTTP retries while the failure is one
+// that waiting can fix. Shared by the plain and the streaming calls.
+
+#include <stop_token>
+
+#include <instructor/detail/client/extraction.hpp>
+
+namespace instructor::detail {
+
+template <class Hook, class Event>
+void notify(const Hook& hook, const Event& event) noexcept {
+    if (!hook) return;
+    try {
+        hook(event);
+    } catch (...) {
+        // A hook watches the call; its failure must not become the call's failure.
+    }
+}
+
+void throw_if_cancelled(const std::stop_token& cancel);
+
+/// The hooks of `setup`, or a set of empty ones.
+[[nodiscard]] const Hooks& hooks_of(const ExtractionSetup& setup) noexcept;
+
+/// The chat request for `request`: the provider's URL, headers (with the key) and body.
+[[nodiscard]] HttpRequest chat_request(const ExtractionSetup& setup, const Request& request);
+
+/// Sends `http` and returns the 2xx reply; sends it again when the provider says the error reply
+/// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed error otherwise. Once
+/// `*streamed` is true (the caller's on_chunk has handed bytes on), nothing is sent again.
+[[nodiscard]] HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
+                                             const bool* streamed = nullptr);
+
+}  // namespace instructor::detail

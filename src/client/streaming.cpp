@@ -1,0 +1,266 @@
+#include "streaming.hpp"
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <instructor/detail/stream/stream_framing.hpp>
+
+#include "http_call.hpp"
+
+namespace instructor::detail {
+namespace {
+
+using json = nlohmann::json;
+
+// What a stream's bytes become: frames, then provider events folded into the assembly. The
+// assembly's listeners pass the answer on to the JSON parser.
+class FrameReader {
+public:
+    FrameReader(const Provider& provider, StreamAssembly& assembly)
+        : provider_(provider), assembly_(assembly), ndjson_framing_(provider.stream_framing() == StreamFraming::ndjson) {}
+
+    void feed(std::string_view bytes) {
+        // Until a first event arrives, keep the bytes: a server that does not stream (or refuses
+        // with one JSON document) sends a body that has no frames at all.
+        if (events_ == 0 && head_.size() < kHeadLimit) head_.append(bytes.substr(0, kHeadLimit - head_.size()));
+        if (ndjson_framing_)
+            ndjson_.feed(bytes, [this](std::string_view line) { event(line, {}); });
+        else
+            sse_.feed(bytes, [this](const SseEvent& e) { event(e.data, e.event); });
+    }
+
+    void finish() {
+        if (ndjson_framing_)
+            ndjson_.finish([this](std::string_view line) { event(line, {}); });
+        else
+            sse_.finish([this](const SseEvent& e) { event(e.data, e.event); });
+    }
+
+    // SSE ends with [DONE]; NDJSON with a line marked done.
+    [[nodiscard]] bool ended() const {
+        return ndjson_framing_ ? assembly_.finished() : sse_.done();
+    }
+    /// The body so far, when no event has been found in it.
+    [[nodiscard]] std::optional<std::string_view> unframed() const {
+        if (events_ != 0 || head_.empty()) return std::nullopt;
+        return std::string_view(head_);
+    }
+    [[nodiscard]] std::string_view end_marker() const {
+        return ndjson_framing_ ? R"(a line with "done": true)" : "data: [DONE]";
+    }
+
+private:
+    void event(std::string_view payload, std::string_view name) {
+        if (events_++ == 0) head_.clear();
+        if (name == "error") provider_.throw_error(200, {}, payload);
+        const json parsed = json::parse(payload, nullptr, false);
+        if (parsed.is_discarded()) {
+            const std::string shown(payload.substr(0, 200));
+            throw StreamError("the stream from " + std::string(provider_.name()) + " carried an event that is not JSON: " +
+                                  shown,
+                              assembly_.take());
+        }
+        provider_.decode_stream_event(parsed, assembly_);
+    }
+
+    const Provider& provider_;
+    StreamAssembly& assembly_;
+    const bool ndjson_framing_;  // else SSE
+    SseDecoder sse_;
+    NdjsonDecoder ndjson_;
+    static constexpr std::size_t kHeadLimit = 1u << 20;
+    std::size_t events_ = 0;
+    std::string head_;
+};
+
+// Feeds the answer's JSON to the parser: the text in JSON modes (through the locator, which skips
+// fences, prose and <think> blocks), the arguments of our tool call in tool modes.
+class AnswerFeed {
+public:
+    AnswerFeed(const StreamWatcher& watcher, std::string tool_name)
+        : parser_([this](const PartialEvent& e) {
+              try {
+                  stopped_ = watcher_.on_event && !watcher_.on_event(e);
+              } catch (...) {
+                  // The caller's callback failed: its exception ends the call as it is, not as a
+                  // stream error (it may well be an instructor error of a nested call).
+                  callback_failure_ = std::current_exception();
+                  stopped_ = true;
+              }
+              return !stopped_;
+          }),
+          locator_(parser_),
+          watcher_(watcher),
+          tool_name_(std::move(tool_name)) {}
+
+    AnswerFeed(const AnswerFeed&) = delete;
+    AnswerFeed& operator=(const AnswerFeed&) = delete;
+
+    void text(std::string_view delta) {
+        if (stopped_ || locator_.failed()) return;
+        locator_.feed(delta);
+    }
+
+    void arguments(const Completion& so_far, std::size_t call, std::string_view delta) {
+        if (stopped_ || failed_) return;
+        if (!call_ && so_far.tool_calls[call].name == tool_name_) call_ = call;
+        if (call_ != call) return;
+        try {
+            parser_.feed(delta);
+        } catch (const PartialJsonError&) {
+            failed_ = true;  // not JSON after all: the whole-answer check at the end says why
+        }
+    }
+
+    [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+    void rethrow_callback_failure() const {
+        if (callback_failure_) std::rethrow_exception(callback_failure_);
+    }
+
+private:
+    PartialJsonParser parser_;
+    JsonTextLocator locator_;
+    const StreamWatcher& watcher_;
+    std::string tool_name_;
+    std::optional<std::size_t> call_;
+    std::exception_ptr callback_failure_;
+    bool stopped_ = false;
+    bool failed_ = false;
+};
+
+// An error event inside the stream becomes a StreamError that keeps what arrived.
+[[noreturn]] void rethrow_as_stream_error(std::exception_ptr failure, const Provider& provider,
+                                          StreamAssembly& assembly) {
+    try {
+        std::rethrow_exception(std::move(failure));
+    } catch (const HttpError& error) {
+        throw StreamError("the stream from " + std::string(provider.name()) + " reported an error: " +
+                              error.details().message,
+                          assembly.take(), error.details());
+    }
+}
+
+// One answer, streamed when the request asks for it. A reply that is not a stream (the request
+// did not ask, or the server ignored it) is read whole and its events all fire at the end.
+Completion stream_once(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
+                       bool& stopped) {
+    const Provider& provider = *setup.provider;
+    const bool tools = is_tool_mode(setup.mode);
+    const ResponseModel& model = request.response_models.front();
+
+    StreamAssembly assembly;
+    AnswerFeed answer(watcher, model.name);
+    if (tools)
+        assembly.on_arguments([&](std::size_t call, std::string_view delta) {
+            answer.arguments(assembly.completion(), call, delta);
+        });
+    else
+        assembly.on_text([&](std::string_view delta) { answer.text(delta); });
+    FrameReader frames(provider, assembly);
+
+    // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
+    std::exception_ptr failure;
+    bool streamed = false;
+    HttpRequest http = chat_request(setup, request);
+    http.on_chunk = [&](std::string_view bytes) {
+        streamed = true;
+        try {
+            frames.feed(bytes);
+        } catch (...) {
+            failure = std::current_exception();
+            return false;
+        }
+        return !answer.stopped();
+    };
+    HttpResponse response;
+    try {
+        response = send_with_retries(setup, http, attempt, &streamed);
+    } catch (const TransportError& error) {
+        answer.rethrow_callback_failure();
+        if (failure) rethrow_as_stream_error(failure, provider, assembly);
+        if (!streamed) throw;
+        throw StreamError(std::string("the stream broke off: ") + error.what(), assembly.take());
+    }
+    answer.rethrow_callback_failure();
+    if (failure) rethrow_as_stream_error(failure, provider, assembly);
+    stopped = answer.stopped();
+    if (stopped) return assembly.take();
+
+    // A body the transport did not stream (an in-process backend) goes through the same frames.
+    if (!streamed && !response.body.empty()) {
+        try {
+            frames.feed(response.body);
+        } catch (const HttpError&) {
+            answer.rethrow_callback_failure();
+            rethrow_as_stream_error(std::current_exception(), provider, assembly);
+        }
+    }
+    try {
+        frames.finish();
+    } catch (const HttpError&) {
+        answer.rethrow_callback_failure();
+        rethrow_as_stream_error(std::current_exception(), provider, assembly);
+    }
+    answer.rethrow_callback_failure();
+    stopped = answer.stopped();
+    if (stopped) return assembly.take();
+
+    if (!frames.ended()) {
+        if (const auto body = frames.unframed()) {
+            // No frames at all: the server answered without streaming. A whole answer is read as
+            // one (its events all fire now); an error document is the provider's error.
+            json document = json::parse(*body, nullptr, false);
+            const bool answer_document =
+                document.is_object() && (document.contains("choices") || document.contains("message"));
+            if (answer_document) {
+                Completion completion = provider.decode_reply(std::move(document), response.headers);
+                if (tools) {
+                    for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
+                        answer.arguments(completion, i, completion.tool_calls[i].arguments);
+                } else {
+                    answer.text(completion.text);
+                }
+                answer.rethrow_callback_failure();
+                stopped = answer.stopped();
+                return completion;
+            }
+            if (document.is_object()) provider.throw_error(200, response.headers, *body);
+        }
+        throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +
+                              std::string(frames.end_marker()) + " arrived",
+                          assembly.take());
+    }
+    if (const auto id = header_value(response.headers, "x-request-id"); !id.empty())
+        assembly.set_request_id(id);
+    return assembly.take();
+}
+
+// The same request, unstreamed: the whole answer goes to the watcher at once.
+Completion whole_answer(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
+                        bool& stopped) {
+    Request unstreamed = request;
+    unstreamed.stream = false;
+    return stream_once(setup, unstreamed, attempt, watcher, stopped);
+}
+
+}  // namespace
+
+Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,
+                           const StreamWatcher& watcher, bool& stopped) {
+    if (watcher.on_attempt) watcher.on_attempt(attempt);
+    // A server that cannot stream tool calls is asked for them whole, so that the caller still gets
+    // the value through the same callbacks; the client remembers it and stops asking for a stream.
+    std::atomic<bool>* const refused = is_tool_mode(setup.mode) ? setup.tools_unstreamable : nullptr;
+    if (refused != nullptr && refused->load()) return whole_answer(setup, request, attempt, watcher, stopped);
+    try {
+        return stream_once(setup, request, attempt, watcher, stopped);
+    } catch (const HttpError& error) {
+        if (refused == nullptr || !setup.provider->refuses_tool_streaming(error.details())) throw;
+        refused->store(true);
+    }
+    return whole_answer(setup, request, attempt, watcher, stopped);
+}
+
+}  // namespace instructor::detail

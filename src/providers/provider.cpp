@@ -1,0 +1,64 @@
+#include <instructor/provider.hpp>
+
+#include <algorithm>
+
+#include <instructor/error.hpp>
+
+#include "common.hpp"
+#include "registry.hpp"
+
+namespace instructor {
+
+void Provider::check_mode(Mode mode) const {
+    const auto& modes = supported_modes();
+    if (std::find(modes.begin(), modes.end(), mode) != modes.end()) return;
+    std::string supported;
+    for (const Mode m : modes) supported += (supported.empty() ? "" : ", ") + std::string(to_string(m));
+    throw ConfigurationError(std::string(name()) + " does not support mode " + std::string(to_string(mode)) +
+                             unsupported_reason(mode) + "; it supports: " + supported);
+}
+
+std::string Provider::unsupported_reason(Mode) const {
+    return {};
+}
+
+void Provider::decode_stream_event(const nlohmann::json&, StreamAssembly&) const {
+    throw ConfigurationError(std::string(name()) + " cannot stream replies");
+}
+
+HttpHeaders Provider::headers(std::string_view api_key) const {
+    HttpHeaders result{{"Content-Type", "application/json"}};
+    if (!api_key.empty()) result.emplace_back("Authorization", "Bearer " + std::string(api_key));
+    return result;
+}
+
+void Provider::throw_error(int status, const HttpHeaders& headers, std::string_view body) const {
+    providers::throw_http_error(providers::decode_error_body(name(), status, headers, body));
+}
+
+bool Provider::retryable(const HttpError& error) const {
+    const auto& d = error.details();
+    if (providers::exceeds_context(d) || refuses_tool_streaming(d)) return false;
+    if (const auto* limited = dynamic_cast<const RateLimitError*>(&error); limited && limited->quota_exhausted())
+        return false;
+    // 498: Groq's flex tier is out of capacity for now.
+    return d.status == 408 || d.status == 409 || d.status == 429 || d.status == 498 || d.status >= 500;
+}
+
+bool Provider::refuses_tool_streaming(const HttpErrorDetails&) const { return false; }
+
+const Provider& provider(std::string_view name) {
+    for (const auto& entry : providers::registry())
+        if (entry.name == name) return entry.get();
+    std::string known;
+    for (const auto& entry : providers::registry()) known += (known.empty() ? "" : ", ") + std::string(entry.name);
+    throw ConfigurationError("unknown provider \"" + std::string(name) + "\"; the known ones are: " + known);
+}
+
+std::vector<std::string_view> provider_names() {
+    std::vector<std::string_view> names;
+    for (const auto& entry : providers::registry()) names.push_back(entry.name);
+    return names;
+}
+
+}  // namespace instructor

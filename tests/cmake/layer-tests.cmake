@@ -1,0 +1,17 @@
+# Includes run down the layers only (check-layers.cmake), and the check can fail: each planted
+# include below must be reported, by file and by rule.
+set(check_layers ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/check-layers.cmake)
+
+add_test(NAME layers.includes_run_down_the_layers COMMAND ${check_layers})
+
+add_test(NAME layers.an_upward_include_is_reported
+  COMMAND ${CMAKE_COMMAND} "-DPLANT=src/stream/stream_framing.cpp|#include <instructor/client.hpp>"
+          -DROOT=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/check-layers.cmake)
+set_tests_properties(layers.an_upward_include_is_reported PROPERTIES
+  PASS_REGULAR_EXPRESSION "src/stream/stream_framing.cpp: includes instructor/client.hpp of the client layer; the stream layer may include only stream, core")
+
+add_test(NAME layers.a_private_header_of_another_layer_is_reported
+  COMMAND ${CMAKE_COMMAND} "-DPLANT=src/client/streaming.cpp|#include \"../providers/common.hpp\""
+          -DROOT=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/check-layers.cmake)
+set_tests_properties(layers.a_private_header_of_another_layer_is_reported PROPERTIES
+  PASS_REGULAR_EXPRESSION "src/client/streaming.cpp: includes \\.\\./providers/common\\.hpp, a header private to the providers layer")
