@@ -219,13 +219,13 @@ TEST_CASE("transport failures are TransportErrors naming the host, never the key
         TestServer server;
         server.enqueue({.body = text_reply(std::string(5000, ' ') + R"({"name":"Jason","age":30})")});
         auto options = at(server, "/v1");
-        options.curl.max_reply_bytes = 1000;
+        options.limits.max_bytes = 1000;
         const auto client = instructor::from_openai(options, Mode::json);
         try {
             (void)client.create<UserDetail>(ask("x"));
             FAIL("an oversized reply must throw");
-        } catch (const instructor::TransportError& e) {
-            CHECK(std::string(e.what()).find("larger than the 1000-byte limit") != std::string::npos);
+        } catch (const instructor::LimitError& e) {
+            CHECK(std::string(e.what()).find("larger than Limits::max_bytes (1000 bytes)") != std::string::npos);
         }
     }
     SECTION("a connection closed in the middle of the body") {

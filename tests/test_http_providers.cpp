@@ -735,7 +735,7 @@ TEST_CASE("an HTML error page with status 502 is a ServerError that carries the 
     }
 }
 
-TEST_CASE("a reply of exactly max_reply_bytes is read, and a larger one is a TransportError naming the limit",
+TEST_CASE("a reply of exactly Limits::max_bytes is read, and a larger one is a LimitError naming the limit",
           "[http-providers]") {
     constexpr std::size_t limit = 1u << 20u;
     const auto padded = [](std::size_t size) {  // a valid reply, padded with trailing blanks to `size` bytes
@@ -749,7 +749,7 @@ TEST_CASE("a reply of exactly max_reply_bytes is read, and a larger one is a Tra
     server.enqueue({.body = padded(16 * limit)});
     const auto& compatible = preset("openai-compatible");
     instructor::ClientOptions options;
-    options.curl.max_reply_bytes = limit;
+    options.limits.max_bytes = limit;
     const auto client = client_for(server, compatible, Mode::json, {}, options);
 
     check_user(client.create<UserDetail>(golden_request(compatible, Mode::json)));
@@ -758,9 +758,11 @@ TEST_CASE("a reply of exactly max_reply_bytes is read, and a larger one is a Tra
         try {
             (void)client.create<UserDetail>(golden_request(compatible, Mode::json));
             FAIL("a reply over the limit must throw");
-        } catch (const instructor::TransportError& e) {
-            CHECK(std::string(e.what()) ==
-                  failed_request_to(server) + "the reply is larger than the " + std::to_string(limit) + "-byte limit");
+        } catch (const instructor::LimitError& e) {
+            CHECK(e.limit() == "max_bytes");
+            CHECK(e.bound() == limit);
+            CHECK(contains(e.what(), "is larger than Limits::max_bytes (" + std::to_string(limit) + " bytes)"));
+            CHECK(contains(e.what(), "ClientOptions::limits.max_bytes"));
         }
     }
 }

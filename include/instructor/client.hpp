@@ -26,6 +26,7 @@
 #include <instructor/from_json.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>
+#include <instructor/limits.hpp>
 #include <instructor/partial.hpp>
 #include <instructor/provider.hpp>
 #include <instructor/request.hpp>
@@ -42,7 +43,8 @@ struct ClientOptions {
     std::string model;               // used when a request names none
     std::optional<int> max_retries;  // used when a request sets none; 2 when neither does
     std::optional<double> temperature;
-    ParseOptions parse;              // lax by default
+    ParseOptions parse;              // lax by default (its limits are not used: set `limits`)
+    Limits limits;                   // bounds on every reply, event and answer read (depth, bytes)
     HttpRetries http_retries;        // 408/409/429/5xx and broken connections; {.max_retries = 0}: off
     Hooks hooks;                     // watch requests, replies, parse errors and retries
     Transport transport;             // empty: libcurl, with the settings below

@@ -2,6 +2,7 @@
 // The exceptions instructor throws. Every one derives from instructor::Error (a std::runtime_error),
 // says what happened and where, and never contains an API key.
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -79,6 +80,28 @@ private:
 class CancelledError : public Error {
 public:
     using Error::Error;
+};
+
+/// Input from outside went beyond a bound of Limits: JSON nested deeper than max_depth, or a body,
+/// stream or answer larger than max_bytes. Nothing more of it is read. Never retried or re-asked:
+/// the same input would fail the same way. Raise the bound (ClientOptions::limits, or
+/// ParseOptions::limits for from_json) only for input you trust.
+class LimitError : public Error {
+public:
+    LimitError(const std::string& what, std::string limit, std::size_t bound, std::string excerpt = {})
+        : Error(what), limit_(std::move(limit)), bound_(bound), excerpt_(std::move(excerpt)) {}
+
+    /// Which bound: "max_depth" or "max_bytes".
+    [[nodiscard]] const std::string& limit() const noexcept { return limit_; }
+    /// Its value when it was exceeded.
+    [[nodiscard]] std::size_t bound() const noexcept { return bound_; }
+    /// The start of the input (at most a few KiB), to see what it was.
+    [[nodiscard]] const std::string& excerpt() const noexcept { return excerpt_; }
+
+private:
+    std::string limit_;
+    std::size_t bound_ = 0;
+    std::string excerpt_;
 };
 
 /// What a provider said when it refused a request. Never holds an API key.

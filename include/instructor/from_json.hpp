@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <instructor/detail/json/json_reader.hpp>
+#include <instructor/detail/json/text_excerpt.hpp>
 #include <instructor/detail/parse/reader.hpp>
 #include <instructor/error.hpp>
 #include <instructor/result.hpp>
@@ -22,17 +24,24 @@ namespace instructor {
 /// Reads T from a JSON value; the non-throwing form.
 template <class T>
 [[nodiscard]] Result<T> try_from_json(const nlohmann::json& json, const ParseOptions& options = {}) {
+    if (detail::nests_deeper_than(json, options.limits.max_depth))
+        return Result<T>(detail::too_deep_error(options.limits, detail::json_excerpt(json)));
     std::vector<FieldError> errors;
     detail::ReadContext ctx(options, errors);
     T value{};
     if (detail::read_value(json, value, ctx, nullptr)) return Result<T>(std::move(value));
-    return Result<T>(ValidationError(std::move(errors), json.dump()));
+    return Result<T>(ValidationError(std::move(errors), detail::json_excerpt(json, options.limits.max_bytes)));
 }
 
 /// Reads T from JSON text; malformed JSON is a ValidationError too (pointer "", the parser's message).
 template <class T>
 [[nodiscard]] Result<T> try_from_json(std::string_view text, const ParseOptions& options = {}) {
-    auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    nlohmann::json json;
+    try {
+        json = detail::read_json(text, options.limits, "the JSON text");
+    } catch (const LimitError& e) {
+        return Result<T>(ValidationError({{"", e.what()}}, e.excerpt()));
+    }
     if (json.is_discarded()) return Result<T>(detail::malformed_json_error(text));
     std::vector<FieldError> errors;
     detail::ReadContext ctx(options, errors);

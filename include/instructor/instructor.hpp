@@ -9,6 +9,7 @@
 #include <instructor/from_json.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>
+#include <instructor/limits.hpp>
 #include <instructor/message.hpp>
 #include <instructor/meta.hpp>
 #include <instructor/mode.hpp>

@@ -63,6 +63,12 @@ public:
     /// `into`. An error event throws the typed error. The default refuses: the provider cannot stream.
     virtual void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const;
 
+    /// A shortcut for the events that make up most of a stream: folds the event straight from its
+    /// text and returns true, or returns false having changed nothing, and the event is then parsed
+    /// and given to decode_stream_event. Both ways must fold an event alike. The default takes no
+    /// shortcut.
+    [[nodiscard]] virtual bool decode_stream_text(std::string_view event, StreamAssembly& into) const;
+
     /// Throws the typed error (HttpError and its kinds) for an error reply.
     [[noreturn]] virtual void throw_error(int status, const HttpHeaders& headers, std::string_view body) const;
 

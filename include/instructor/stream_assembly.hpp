@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -43,7 +44,9 @@ public:
 
 private:
     Completion completion_;
-    std::vector<std::size_t> index_of_call_;  // stream index -> position in completion_.tool_calls
+    std::unordered_map<std::size_t, std::size_t> position_of_index_;  // stream index -> in completion_.tool_calls
+    std::size_t last_index_ = 0;
+    std::size_t last_position_ = 0;
     TextListener on_text_;
     ArgumentsListener on_arguments_;
     bool done_ = false;

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <instructor/limits.hpp>
 #include <vector>
 
 namespace instructor {
@@ -54,7 +56,8 @@ struct CurlOptions {
     std::chrono::milliseconds total_timeout{0};  // 0: no overall deadline
     std::string ca_file;                          // CURLOPT_CAINFO
     std::string ca_path;                          // CURLOPT_CAPATH
-    std::size_t max_reply_bytes = 64u << 20u;     // a larger reply is a TransportError
+    /// A larger reply (or stream) is a LimitError. A client sets it from ClientOptions::limits.
+    std::size_t max_reply_bytes = Limits{}.max_bytes;
     std::string user_agent = "instructor-cpp/0.1.0";
 };
 

@@ -7,6 +7,13 @@ namespace instructor {
 Client::Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport)
     : provider_(&provider), mode_(mode), options_(std::move(options)), transport_(std::move(transport)) {
     provider_->check_mode(mode_);
+    // One set of bounds for everything the client reads, the answer's parse included.
+    if (options_.parse.limits != Limits{} && options_.parse.limits != options_.limits)
+        throw ConfigurationError("a client reads within ClientOptions::limits: set those, not ClientOptions::parse.limits");
+    options_.parse.limits = options_.limits;
+    if (options_.curl.max_reply_bytes != Limits{}.max_bytes && options_.curl.max_reply_bytes != options_.limits.max_bytes)
+        throw ConfigurationError("a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
+    options_.curl.max_reply_bytes = options_.limits.max_bytes;
     if (options_.base_url.empty()) options_.base_url = provider_->default_base_url();
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
     if (!transport_) transport_ = options_.transport ? options_.transport : curl_transport(options_.curl);
@@ -26,7 +33,8 @@ detail::ExtractionResult Client::run(Request request, const detail::ParseCallbac
                                   .api_key = options_.api_key,
                                   .retries = &options_.http_retries,
                                   .hooks = &options_.hooks,
-                                  .tools_unstreamable = tools_unstreamable_.get()};
+                                  .tools_unstreamable = tools_unstreamable_.get(),
+                                  .limits = &options_.limits};
     return detail::run_extraction(setup, std::move(request), parse, watcher);
 }
 

@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include <instructor/detail/json/json_reader.hpp>
+
 namespace instructor::detail {
 namespace {
 
@@ -44,8 +46,6 @@ ValueScan scan_value(std::string_view text, std::size_t open) {
     }
     return scan;
 }
-
-std::size_t balanced_length(std::string_view text, std::size_t open) { return scan_value(text, open).length; }
 
 // What is wrong with the JSON that starts at `open`, in words a model can act on.
 std::string json_problem(std::string_view text, std::size_t open) {
@@ -94,13 +94,20 @@ std::string missing_json(std::string_view reply) {
     return problem.empty() ? std::string("the reply contains no JSON object") : problem;
 }
 
-std::optional<json> first_json_value(std::string_view text) {
+std::optional<json> first_json_value(std::string_view text, const Limits& limits) {
+    // Each bracket is a candidate start, scanned to its closing bracket. Text whose brackets never
+    // close would make that quadratic: the scanning stops once it has read the text a few times over.
+    std::size_t budget = 4 * text.size() + 4096;
     for (std::size_t at = text.find_first_of("{["); at != std::string_view::npos;
          at = text.find_first_of("{[", at + 1)) {
-        if (const auto length = balanced_length(text, at); length != 0) {
-            json value = json::parse(text.substr(at, length), nullptr, false);
+        const ValueScan scan = scan_value(text, at);
+        const std::size_t scanned = scan.length != 0 ? scan.length : text.size() - at;
+        if (scan.length != 0) {
+            json value = read_json(text.substr(at, scan.length), limits, "the JSON in the model's answer");
             if (!value.is_discarded()) return value;
         }
+        if (scanned >= budget) break;
+        budget -= scanned;
     }
     return std::nullopt;
 }
@@ -112,13 +119,13 @@ struct Answer {
     std::vector<FieldError> errors;
 };
 
-Answer read_answer(const Completion& completion, Mode mode, const ResponseModel& model) {
+Answer read_answer(const Completion& completion, Mode mode, const ResponseModel& model, const Limits& limits) {
     Answer answer;
     if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
         if (mode == Mode::parallel_tools) {
             json calls = json::array();
             for (const auto& call : completion.tool_calls) {
-                json arguments = json::parse(call.arguments, nullptr, false);
+                json arguments = read_json(call.arguments, limits, "the arguments of " + call.name);
                 if (arguments.is_discarded()) {
                     answer.errors.push_back({"/" + std::to_string(calls.size()),
                                              "the arguments of " + call.name + " are not valid JSON"});
@@ -135,7 +142,7 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
         for (const auto& call : completion.tool_calls)
             if (call.name == model.name) chosen = &call;
         answer.text = chosen->arguments;
-        json arguments = json::parse(chosen->arguments, nullptr, false);
+        json arguments = read_json(chosen->arguments, limits, "the arguments of " + chosen->name);
         if (arguments.is_discarded())
             answer.errors.push_back({"", "the function arguments are not valid JSON: " + missing_json(chosen->arguments)});
         else
@@ -144,7 +151,7 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
     }
     // JSON modes, and tool modes whose model answered in text instead of calling the tool.
     answer.text = completion.text;
-    answer.value = extract_json(completion.text);
+    answer.value = extract_json(completion.text, limits);
     if (!answer.value) {
         answer.errors.push_back({"", is_tool_mode(mode) ? "no call of the function " + model.name +
                                                               " and no JSON in the reply; call " + model.name +
@@ -192,14 +199,14 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
 Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
     const Provider& provider = *setup.provider;
     const HttpResponse response = send_with_retries(setup, chat_request(setup, request), attempt);
-    json body = json::parse(response.body, nullptr, false);
+    json body = read_json(response.body, limits_of(setup), "the reply from " + std::string(provider.name()));
     if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
     return provider.decode_reply(std::move(body), response.headers);
 }
 
 }  // namespace
 
-std::optional<json> extract_json(std::string_view text) {
+std::optional<json> extract_json(std::string_view text, const Limits& limits) {
     const std::string visible = visible_text(text);
     const std::string_view rest = visible;
     // A fenced block first (```json or a bare ```), then the first JSON value anywhere.
@@ -207,9 +214,9 @@ std::optional<json> extract_json(std::string_view text) {
         auto start = rest.find('\n', fence);
         const auto end = start == std::string_view::npos ? start : rest.find("```", start);
         if (start != std::string_view::npos && end != std::string_view::npos)
-            if (auto value = first_json_value(rest.substr(start, end - start))) return value;
+            if (auto value = first_json_value(rest.substr(start, end - start), limits)) return value;
     }
-    return first_json_value(rest);
+    return first_json_value(rest, limits);
 }
 
 ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
@@ -234,7 +241,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
         if (completion.refusal) throw RefusalError(completion);
         if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request.max_tokens);
 
-        Answer answer = read_answer(completion, setup.mode, model);
+        Answer answer = read_answer(completion, setup.mode, model, limits_of(setup));
         std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
         if (errors.empty()) return result;
         notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include <instructor/detail/json/json_reader.hpp>
 #include <instructor/detail/json/json_writer.hpp>
 
 namespace instructor::detail {
@@ -60,6 +61,10 @@ HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& 
         std::string reason;
         try {
             HttpResponse response = (*setup.transport)(http);
+            // libcurl stops at the bound itself; a transport of the user's may not.
+            if (const Limits& limits = limits_of(setup); response.body.size() > limits.max_bytes)
+                throw_too_large(response.body, response.body.size(), limits,
+                                "the reply from " + std::string(setup.provider->name()));
             notify(hooks.on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
                                                  .headers = response.headers, .body = response.body});
             if (response.status < 200 || response.status >= 300)

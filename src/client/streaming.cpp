@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include <instructor/detail/json/json_reader.hpp>
 #include <instructor/detail/stream/stream_framing.hpp>
 
 #include "http_call.hpp"
@@ -18,10 +19,17 @@ using json = nlohmann::json;
 // assembly's listeners pass the answer on to the JSON parser.
 class FrameReader {
 public:
-    FrameReader(const Provider& provider, StreamAssembly& assembly)
-        : provider_(provider), assembly_(assembly), ndjson_framing_(provider.stream_framing() == StreamFraming::ndjson) {}
+    FrameReader(const Provider& provider, StreamAssembly& assembly, const Limits& limits)
+        : provider_(provider),
+          assembly_(assembly),
+          limits_(limits),
+          ndjson_framing_(provider.stream_framing() == StreamFraming::ndjson),
+          event_what_("an event of the stream from " + std::string(provider.name())) {}
 
     void feed(std::string_view bytes) {
+        // libcurl stops at the bound itself; a transport of the user's may not.
+        if ((bytes_ += bytes.size()) > limits_.max_bytes)
+            throw_too_large(head_, bytes_, limits_, "the stream from " + std::string(provider_.name()));
         // Until a first event arrives, keep the bytes: a server that does not stream (or refuses
         // with one JSON document) sends a body that has no frames at all.
         if (events_ == 0 && head_.size() < kHeadLimit) head_.append(bytes.substr(0, kHeadLimit - head_.size()));
@@ -55,7 +63,8 @@ private:
     void event(std::string_view payload, std::string_view name) {
         if (events_++ == 0) head_.clear();
         if (name == "error") provider_.throw_error(200, {}, payload);
-        const json parsed = json::parse(payload, nullptr, false);
+        if (provider_.decode_stream_text(payload, assembly_)) return;
+        const json parsed = read_json(payload, limits_, event_what_);
         if (parsed.is_discarded()) {
             const std::string shown(payload.substr(0, 200));
             throw StreamError("the stream from " + std::string(provider_.name()) + " carried an event that is not JSON: " +
@@ -67,7 +76,10 @@ private:
 
     const Provider& provider_;
     StreamAssembly& assembly_;
+    const Limits& limits_;
     const bool ndjson_framing_;  // else SSE
+    std::size_t bytes_ = 0;
+    std::string event_what_;
     SseDecoder sse_;
     NdjsonDecoder ndjson_;
     static constexpr std::size_t kHeadLimit = 1u << 20;
@@ -79,7 +91,7 @@ private:
 // fences, prose and <think> blocks), the arguments of our tool call in tool modes.
 class AnswerFeed {
 public:
-    AnswerFeed(const StreamWatcher& watcher, std::string tool_name)
+    AnswerFeed(const StreamWatcher& watcher, std::string tool_name, std::size_t max_depth)
         : parser_([this](const PartialEvent& e) {
               try {
                   stopped_ = watcher_.on_event && !watcher_.on_event(e);
@@ -90,7 +102,7 @@ public:
                   stopped_ = true;
               }
               return !stopped_;
-          }),
+          }, max_depth),
           locator_(parser_),
           watcher_(watcher),
           tool_name_(std::move(tool_name)) {}
@@ -151,14 +163,14 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
     const ResponseModel& model = request.response_models.front();
 
     StreamAssembly assembly;
-    AnswerFeed answer(watcher, model.name);
+    AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth);
     if (tools)
         assembly.on_arguments([&](std::size_t call, std::string_view delta) {
             answer.arguments(assembly.completion(), call, delta);
         });
     else
         assembly.on_text([&](std::string_view delta) { answer.text(delta); });
-    FrameReader frames(provider, assembly);
+    FrameReader frames(provider, assembly, limits_of(setup));
 
     // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
     std::exception_ptr failure;
@@ -211,7 +223,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
         if (const auto body = frames.unframed()) {
             // No frames at all: the server answered without streaming. A whole answer is read as
             // one (its events all fire now); an error document is the provider's error.
-            json document = json::parse(*body, nullptr, false);
+            json document = read_json(*body, limits_of(setup), "the reply from " + std::string(provider.name()));
             const bool answer_document =
                 document.is_object() && (document.contains("choices") || document.contains("message"));
             if (answer_document) {

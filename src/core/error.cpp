@@ -25,10 +25,20 @@ ValidationError::ValidationError(std::vector<FieldError> errors, std::string raw
 
 namespace {
 
+// A server's message goes into what() cut to a readable length (whole characters); all of it stays
+// in details().message and the body in details().body.
+std::string clipped(const std::string& message) {
+    constexpr std::size_t limit = 500;
+    if (message.size() <= limit) return message;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0U) == 0x80U) --cut;
+    return message.substr(0, cut) + "... (" + std::to_string(message.size()) + " bytes in all)";
+}
+
 std::string describe(const HttpErrorDetails& d) {
     std::string text = d.provider + " answered HTTP " + std::to_string(d.status);
     if (!d.code.empty() && d.code != std::to_string(d.status)) text += " (" + d.code + ")";
-    text += ": " + (d.message.empty() ? std::string("no message") : d.message);
+    text += ": " + (d.message.empty() ? std::string("no message") : clipped(d.message));
     if (!d.request_id.empty()) text += " [request " + d.request_id + "]";
     return text;
 }

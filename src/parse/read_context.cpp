@@ -179,6 +179,12 @@ PathGuard::PathGuard(std::string& path, std::size_t index) : path_(path), mark_(
     path_ += std::to_string(index);
 }
 
+ValidationError too_deep_error(const Limits& limits, std::string excerpt) {
+    return ValidationError({{"", "the value nests deeper than Limits::max_depth (" + std::to_string(limits.max_depth) +
+                                     " levels); raise ParseOptions::limits.max_depth only for input you trust"}},
+                           std::move(excerpt));
+}
+
 ValidationError malformed_json_error(std::string_view text) {
     std::string message = "invalid JSON";
     try {

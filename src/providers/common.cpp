@@ -209,13 +209,26 @@ void throw_http_error(HttpErrorDetails details) {
 
 FinishReason finish_reason_from(const json& value) {
     if (!value.is_string()) return FinishReason::unknown;
-    const auto& reason = value.get_ref<const std::string&>();
+    return finish_reason_from(std::string_view(value.get_ref<const std::string&>()));
+}
+
+FinishReason finish_reason_from(std::string_view reason) {
     if (reason == "stop" || reason == "eos" || reason == "end_turn") return FinishReason::stop;
     if (reason == "length" || reason == "model_length" || reason == "max_tokens") return FinishReason::length;
     if (reason == "tool_calls" || reason == "function_call") return FinishReason::tool_calls;
     if (reason == "content_filter") return FinishReason::content_filter;
     if (reason == "error") return FinishReason::error;
     return FinishReason::unknown;
+}
+
+Usage usage_from(const json& usage) {
+    Usage u;
+    u.prompt_tokens = count_field(usage, "prompt_tokens");
+    u.completion_tokens = count_field(usage, "completion_tokens");
+    u.total_tokens = count_field(usage, "total_tokens", u.prompt_tokens + u.completion_tokens);
+    u.cached_tokens = count_field(usage.value("prompt_tokens_details", json()), "cached_tokens");
+    u.reasoning_tokens = count_field(usage.value("completion_tokens_details", json()), "reasoning_tokens");
+    return u;
 }
 
 std::string arguments_text(const json& arguments) {

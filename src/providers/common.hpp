@@ -36,6 +36,10 @@ namespace instructor::providers {
 
 /// "stop", "eos", "length", "model_length", "tool_calls", "function_call", "content_filter", "error".
 [[nodiscard]] FinishReason finish_reason_from(const nlohmann::json& value);
+[[nodiscard]] FinishReason finish_reason_from(std::string_view reason);
+
+/// Token counts from an OpenAI-family "usage" object.
+[[nodiscard]] Usage usage_from(const nlohmann::json& usage);
 
 /// Tool arguments as JSON text, whether the provider sent a string or an object.
 [[nodiscard]] std::string arguments_text(const nlohmann::json& arguments);

@@ -154,20 +154,6 @@ Completion OpenAIDialect::decode_reply(json body, const HttpHeaders& headers) co
     return c;
 }
 
-namespace {
-
-Usage usage_from(const json& usage) {
-    Usage u;
-    u.prompt_tokens = count_field(usage, "prompt_tokens");
-    u.completion_tokens = count_field(usage, "completion_tokens");
-    u.total_tokens = count_field(usage, "total_tokens", u.prompt_tokens + u.completion_tokens);
-    u.cached_tokens = count_field(usage.value("prompt_tokens_details", json()), "cached_tokens");
-    u.reasoning_tokens = count_field(usage.value("completion_tokens_details", json()), "reasoning_tokens");
-    return u;
-}
-
-}  // namespace
-
 void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into) const {
     // An error can arrive inside a 200 stream in several shapes (wire-formats 0.1).
     if (const auto error = event.find("error"); error != event.end() && !error->is_null() && *error != false)

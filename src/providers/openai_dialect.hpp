@@ -72,6 +72,9 @@ public:
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;
     [[nodiscard]] Completion decode_reply(nlohmann::json body, const HttpHeaders& headers) const override;
     void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const override;
+    /// The common chunks (text, tool call fragments, finish, usage) read without a DOM; anything
+    /// else (errors, Groq's x_groq, Mistral's content parts) goes to decode_stream_event.
+    [[nodiscard]] bool decode_stream_text(std::string_view event, StreamAssembly& into) const override;
     [[nodiscard]] bool retryable(const HttpError& error) const override;
     [[nodiscard]] bool refuses_tool_streaming(const HttpErrorDetails& details) const override;
 

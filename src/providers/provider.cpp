@@ -22,6 +22,8 @@ std::string Provider::unsupported_reason(Mode) const {
     return {};
 }
 
+bool Provider::decode_stream_text(std::string_view, StreamAssembly&) const { return false; }
+
 void Provider::decode_stream_event(const nlohmann::json&, StreamAssembly&) const {
     throw ConfigurationError(std::string(name()) + " cannot stream replies");
 }

@@ -106,8 +106,9 @@ std::string to_pointer(const JsonPath& path) {
     return out;
 }
 
-PartialJsonParser::PartialJsonParser(PartialEventSink sink)
+PartialJsonParser::PartialJsonParser(PartialEventSink sink, std::size_t max_depth)
     : sink_(std::move(sink)),
+      max_depth_(max_depth),
       root_(std::make_unique<json>()),
       state_(State::value),
       number_state_(NumberState::integer) {}
@@ -250,6 +251,10 @@ void PartialJsonParser::begin_value(unsigned char c, std::size_t at) {
             key_.clear();
         }
     }
+    if ((c == '{' || c == '[') && open_.size() >= max_depth_)
+        fail_at("the JSON nests deeper than Limits::max_depth (" + std::to_string(max_depth_) + " levels) at byte offset " +
+                    std::to_string(at),
+                at);
     switch (c) {
         case '{':
             open_.push_back(&place(json::object()));

@@ -1,6 +1,5 @@
 #include <instructor/stream_assembly.hpp>
 
-#include <limits>
 
 namespace instructor {
 
@@ -17,13 +16,15 @@ void StreamAssembly::add_refusal(std::string_view delta) {
 
 void StreamAssembly::add_tool_call(std::size_t index, std::string_view id, std::string_view name,
                                    std::string_view arguments) {
-    constexpr auto none = std::numeric_limits<std::size_t>::max();
-    if (index >= index_of_call_.size()) index_of_call_.resize(index + 1, none);
-    if (index_of_call_[index] == none) {
-        index_of_call_[index] = completion_.tool_calls.size();
-        completion_.tool_calls.emplace_back();
+    // Indexes come from the server: any number, not only 0, 1, 2... Fragments of one call come
+    // together, so the last call looked up is tried first.
+    if (index != last_index_ || completion_.tool_calls.empty()) {
+        const auto [found, added] = position_of_index_.try_emplace(index, completion_.tool_calls.size());
+        if (added) completion_.tool_calls.emplace_back();
+        last_index_ = index;
+        last_position_ = found->second;
     }
-    const std::size_t position = index_of_call_[index];
+    const std::size_t position = last_position_;
     ToolCall& call = completion_.tool_calls[position];
     if (!id.empty()) call.id = id;
     if (!name.empty()) call.name += name;  // some servers split a long name too

@@ -165,12 +165,15 @@ public:
 
         const CURLcode code = curl_easy_perform(h);
         if (code == CURLE_ABORTED_BY_CALLBACK) throw CancelledError("request to " + host_of(request.url) + " cancelled");
+        if (reply.too_large)
+            throw LimitError("the reply from " + host_of(request.url) + " is larger than Limits::max_bytes (" +
+                                 std::to_string(options_.max_reply_bytes) +
+                                 " bytes); raise ClientOptions::limits.max_bytes only for a server you trust",
+                             "max_bytes", options_.max_reply_bytes);
         if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && reply.stopped)) {
             // Neither the URL's credentials nor any header go into the message: only where and what.
-            std::string what = reply.too_large ? "the reply is larger than the " +
-                                                     std::to_string(options_.max_reply_bytes) + "-byte limit"
-                                               : std::string(curl_easy_strerror(code));
-            if (!reply.too_large && error[0] != '\0') what += std::string(" (") + error.data() + ")";
+            std::string what = curl_easy_strerror(code);
+            if (error[0] != '\0') what += std::string(" (") + error.data() + ")";
             throw TransportError("request to " + host_of(request.url) + " failed: " + what, connection_failure(code));
         }
         long status = 0;

@@ -16,6 +16,7 @@
 #include <instructor/error.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>
+#include <instructor/limits.hpp>
 #include <instructor/provider.hpp>
 #include <instructor/request.hpp>
 #include <instructor/transport.hpp>
@@ -37,7 +38,14 @@ struct ExtractionSetup {
     // Set once the server has refused to stream tool calls: later tool streams are asked for whole
     // (shared by copies of the client, which talk to the same server). nullptr: never remembered.
     std::atomic<bool>* tools_unstreamable = nullptr;
+    const Limits* limits = nullptr;  // nullptr: the defaults
 };
+
+/// The setup's limits, or the defaults.
+[[nodiscard]] inline const Limits& limits_of(const ExtractionSetup& setup) {
+    static const Limits defaults;
+    return setup.limits != nullptr ? *setup.limits : defaults;
+}
 
 struct ExtractionResult {
     std::vector<Completion> completions;  // one per attempt
@@ -58,7 +66,8 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
                                 const StreamWatcher* watcher = nullptr);
 
 /// The first JSON value in a model's text: inside a ```json fence, or among prose, after any
-/// <think>...</think> block. nullopt when there is none.
-[[nodiscard]] std::optional<nlohmann::json> extract_json(std::string_view text);
+/// <think>...</think> block. nullopt when there is none. A value beyond `limits` is a LimitError.
+/// Linear in the text's length, however many brackets never close.
+[[nodiscard]] std::optional<nlohmann::json> extract_json(std::string_view text, const Limits& limits = {});
 
 }  // namespace instructor::detail

@@ -3,6 +3,7 @@
 // the cost of an event is the depth of its path (plus the size of a value that just completed),
 // never the size of the whole object.
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -48,9 +49,11 @@ void assign_partial(T& out, const PartialEvent& event, std::size_t step, ReadCon
         } else if constexpr (annotated_type<T>) {
             assign_partial(out.get(), event, step, ctx, use);
         } else if constexpr (string_type<T>) {
-            // The string so far extends what `out` holds: append only the new part.
+            // The string so far extends what `out` holds: append only the new part. Comparing only
+            // the end of what `out` holds keeps a long string streamed in tiny pieces linear.
             const auto& so_far = event.value.template get_ref<const std::string&>();
-            if (so_far.size() >= out.size() && so_far.compare(0, out.size(), out) == 0)
+            const std::size_t tail = std::min<std::size_t>(out.size(), 16);
+            if (so_far.size() >= out.size() && so_far.compare(out.size() - tail, tail, out, out.size() - tail, tail) == 0)
                 out.append(so_far, out.size());
             else
                 out = so_far;

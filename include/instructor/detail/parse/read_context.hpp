@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/error.hpp>
+#include <instructor/limits.hpp>
 #include <instructor/detail/reflect/type_tree.hpp>
 
 namespace instructor {
@@ -22,6 +23,9 @@ struct ParseOptions {
     /// any letter case, std::set drops repeats, unknown keys are ignored.
     /// true: exactly what the plain JSON Schema allows, and nothing more.
     bool strict = false;
+    /// Bounds on the input: deeper nesting or (for text) more bytes is a ValidationError naming the
+    /// bound. A client reads with its ClientOptions::limits instead.
+    Limits limits;
 };
 
 namespace detail {
@@ -63,6 +67,8 @@ private:
 
 /// Invalid JSON text: one error at "" with the parser's message; keeps the text.
 [[nodiscard]] ValidationError malformed_json_error(std::string_view text);
+/// A value nested deeper than limits.max_depth: one error at "" naming the bound; keeps `excerpt`.
+[[nodiscard]] ValidationError too_deep_error(const Limits& limits, std::string excerpt);
 
 /// Reports "expected <what node and use allow>, got <value>" at the current path. `parsed` is the
 /// number read from `got`, when there was one: a type's own range is mentioned only when it broke that.

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/error.hpp>
+#include <instructor/limits.hpp>
 
 namespace instructor::detail {
 
@@ -70,7 +71,8 @@ using PartialEventSink = std::function<bool(const PartialEvent&)>;
 
 class PartialJsonParser {
 public:
-    explicit PartialJsonParser(PartialEventSink sink = {});
+    /// Containers nested deeper than `max_depth` are an error (PartialJsonError), like bad JSON.
+    explicit PartialJsonParser(PartialEventSink sink = {}, std::size_t max_depth = Limits{}.max_depth);
     PartialJsonParser(PartialJsonParser&&) noexcept;
     PartialJsonParser& operator=(PartialJsonParser&&) noexcept;
     PartialJsonParser(const PartialJsonParser&) = delete;
@@ -125,6 +127,7 @@ private:
     [[nodiscard]] std::string where() const;
 
     PartialEventSink sink_;
+    std::size_t max_depth_;
     std::unique_ptr<nlohmann::json> root_;  // on the heap, so that moving the parser keeps pointers valid
     std::vector<nlohmann::json*> open_;     // the open containers, innermost last
     JsonPath path_;                         // the open containers' steps, then the current value's

@@ -1,0 +1,293 @@
+// The OpenAI dialect's stream events read straight from their text. A stream is mostly chunks of a
+// few characters each (OpenAI sends one per token), and a DOM per chunk costs more than all the
+// rest of the client's work on it. The chunk is read in one pass with JsonCursor, checked whole
+// (it must be valid JSON, as the DOM path requires), and only then folded, in the order
+// decode_stream_event folds it. Whatever is unusual (an error, Groq's x_groq, Mistral's content
+// parts, arguments sent as an object, a repeated key) is left to decode_stream_event.
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <instructor/detail/json/json_reader.hpp>
+
+#include "common.hpp"
+#include "openai_dialect.hpp"
+
+namespace instructor::providers {
+namespace {
+
+using detail::JsonCursor;
+using Kind = JsonCursor::Kind;
+
+// A string read from the event: a view of the event's text when it had no escapes, else a copy
+// (the cursor reuses its buffer for the next escaped string).
+class Text {
+public:
+    void keep(std::string_view value, std::string_view event) {
+        if (value.data() >= event.data() && value.data() + value.size() <= event.data() + event.size()) {
+            view_ = value;
+        } else {
+            copy_.assign(value);
+            view_ = copy_;
+        }
+        set_ = true;
+    }
+    [[nodiscard]] bool set() const noexcept { return set_; }
+    [[nodiscard]] std::string_view view() const noexcept { return view_; }
+
+private:
+    std::string_view view_;
+    std::string copy_;
+    bool set_ = false;
+};
+
+struct CallFragment {
+    std::optional<std::size_t> index;
+    Text id, name, arguments;
+};
+
+struct Chunk {
+    std::string_view usage;  // the usage object's text, when there is one
+    Text id, model;
+    Text content, refusal;
+    std::array<CallFragment, 4> calls;
+    std::size_t call_count = 0;
+    std::optional<FinishReason> finish;
+};
+
+// Each key we read may appear once: a repeated one is left to the DOM, where the last one wins.
+class Seen {
+public:
+    [[nodiscard]] bool first(unsigned bit) noexcept {
+        const bool fresh = (bits_ & (1U << bit)) == 0;
+        bits_ |= 1U << bit;
+        return fresh;
+    }
+
+private:
+    unsigned bits_ = 0;
+};
+
+// A tool call index as nlohmann reads it: a non-negative integer that fits 64 bits is one; any
+// other number is not, and the call's position stands in.
+std::optional<std::size_t> index_of(std::string_view number) {
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (ec != std::errc() || end != number.data() + number.size() || number.front() == '-') return std::nullopt;
+    return static_cast<std::size_t>(value);
+}
+
+class ChunkReader {
+public:
+    ChunkReader(std::string_view event, const Completion& so_far) : event_(event), cursor_(event, 16), so_far_(so_far) {}
+
+    // False when the event is not one to fold here (or not JSON at all).
+    bool read(Chunk& chunk) {
+        std::string_view key;
+        if (!cursor_.begin_object()) return false;
+        Seen seen;
+        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
+            if (key == "error" || key == "x_groq") return false;
+            if (key == "object") {
+                if (!seen.first(0)) return false;
+                std::string_view object;
+                if (cursor_.peek() == Kind::string) {
+                    if (!cursor_.string(object) || object == "error") return false;
+                } else if (!cursor_.skip()) {
+                    return false;
+                }
+            } else if (key == "usage") {
+                if (!seen.first(1)) return false;
+                std::string_view span;
+                const bool object = cursor_.peek() == Kind::object;
+                if (!cursor_.skip_span(span)) return false;
+                if (object) chunk.usage = span;
+            } else if (key == "id") {
+                if (!seen.first(2) || !optional_string(chunk.id, so_far_.request_id.empty())) return false;
+            } else if (key == "model") {
+                if (!seen.first(3) || !optional_string(chunk.model, so_far_.model.empty())) return false;
+            } else if (key == "choices") {
+                if (!seen.first(4) || !choices(chunk)) return false;
+            } else if (!cursor_.skip()) {
+                return false;
+            }
+        }
+        return !cursor_.failed() && cursor_.at_end();
+    }
+
+private:
+    // A string member read when `wanted` (and when it is a string); anything else is skipped.
+    bool optional_string(Text& into, bool wanted) {
+        if (wanted && cursor_.peek() == Kind::string) {
+            std::string_view value;
+            if (!cursor_.string(value)) return false;
+            into.keep(value, event_);
+            return true;
+        }
+        return cursor_.skip();
+    }
+
+    bool choices(Chunk& chunk) {
+        if (cursor_.peek() != Kind::array) return cursor_.skip();
+        if (!cursor_.begin_array()) return false;
+        for (bool more = cursor_.first_element(), first = true; more; more = cursor_.next_element(), first = false) {
+            if (!first || cursor_.peek() != Kind::object) {
+                if (!cursor_.skip()) return false;
+                continue;
+            }
+            if (!choice(chunk)) return false;
+        }
+        return !cursor_.failed();
+    }
+
+    bool choice(Chunk& chunk) {
+        std::string_view key;
+        if (!cursor_.begin_object()) return false;
+        Seen seen;
+        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
+            if (key == "delta") {
+                if (!seen.first(0)) return false;
+                if (cursor_.peek() == Kind::object) {
+                    if (!delta(chunk)) return false;
+                } else if (!cursor_.skip()) {
+                    return false;
+                }
+            } else if (key == "finish_reason") {
+                if (!seen.first(1)) return false;
+                const Kind kind = cursor_.peek();
+                if (kind == Kind::null) {
+                    if (!cursor_.null()) return false;
+                } else if (kind == Kind::string) {
+                    std::string_view reason;
+                    if (!cursor_.string(reason) || reason == "error") return false;
+                    chunk.finish = finish_reason_from(reason);
+                } else {
+                    if (!cursor_.skip()) return false;
+                    chunk.finish = FinishReason::unknown;
+                }
+            } else if (!cursor_.skip()) {
+                return false;
+            }
+        }
+        return !cursor_.failed();
+    }
+
+    bool delta(Chunk& chunk) {
+        std::string_view key;
+        if (!cursor_.begin_object()) return false;
+        Seen seen;
+        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
+            if (key == "content") {
+                if (!seen.first(0) || cursor_.peek() == Kind::array) return false;  // content parts: the DOM's
+                if (!optional_string(chunk.content, true)) return false;
+            } else if (key == "refusal") {
+                if (!seen.first(1) || !optional_string(chunk.refusal, true)) return false;
+            } else if (key == "tool_calls") {
+                if (!seen.first(2)) return false;
+                if (cursor_.peek() == Kind::array) {
+                    if (!tool_calls(chunk)) return false;
+                } else if (!cursor_.skip()) {
+                    return false;
+                }
+            } else if (!cursor_.skip()) {
+                return false;
+            }
+        }
+        return !cursor_.failed();
+    }
+
+    bool tool_calls(Chunk& chunk) {
+        if (!cursor_.begin_array()) return false;
+        for (bool more = cursor_.first_element(); more; more = cursor_.next_element()) {
+            if (chunk.call_count == chunk.calls.size() || cursor_.peek() != Kind::object) return false;
+            if (!tool_call(chunk.calls[chunk.call_count++])) return false;
+        }
+        return !cursor_.failed();
+    }
+
+    bool tool_call(CallFragment& call) {
+        std::string_view key;
+        if (!cursor_.begin_object()) return false;
+        Seen seen;
+        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
+            if (key == "index") {
+                if (!seen.first(0)) return false;
+                std::string_view number;
+                if (cursor_.peek() == Kind::number) {
+                    if (!cursor_.number(number)) return false;
+                    call.index = index_of(number);
+                } else if (!cursor_.skip()) {
+                    return false;
+                }
+            } else if (key == "id") {
+                if (!seen.first(1) || !optional_string(call.id, true)) return false;
+            } else if (key == "function") {
+                if (!seen.first(2)) return false;
+                if (cursor_.peek() == Kind::object) {
+                    if (!function(call)) return false;
+                } else if (!cursor_.skip()) {
+                    return false;
+                }
+            } else if (!cursor_.skip()) {
+                return false;
+            }
+        }
+        return !cursor_.failed();
+    }
+
+    bool function(CallFragment& call) {
+        std::string_view key;
+        if (!cursor_.begin_object()) return false;
+        Seen seen;
+        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
+            if (key == "name") {
+                if (!seen.first(0) || !optional_string(call.name, true)) return false;
+            } else if (key == "arguments") {
+                if (!seen.first(1)) return false;
+                const Kind kind = cursor_.peek();
+                if (kind == Kind::string) {
+                    if (!optional_string(call.arguments, true)) return false;
+                } else if (kind == Kind::null) {
+                    if (!cursor_.null()) return false;
+                } else {
+                    return false;  // arguments as an object: the DOM writes them out
+                }
+            } else if (!cursor_.skip()) {
+                return false;
+            }
+        }
+        return !cursor_.failed();
+    }
+
+    std::string_view event_;
+    JsonCursor cursor_;
+    const Completion& so_far_;
+};
+
+}  // namespace
+
+bool OpenAIDialect::decode_stream_text(std::string_view event, StreamAssembly& into) const {
+    Chunk chunk;
+    if (!ChunkReader(event, into.completion()).read(chunk)) return false;
+    // Folded in decode_stream_event's order.
+    if (!chunk.usage.empty()) {
+        const nlohmann::json usage = detail::read_json(chunk.usage, {}, "the usage of a stream event");
+        into.set_usage(usage_from(usage));
+    }
+    if (chunk.id.set()) into.set_request_id(std::string(chunk.id.view()));
+    if (chunk.model.set()) into.set_model(std::string(chunk.model.view()));
+    if (chunk.content.set()) into.add_text(chunk.content.view());
+    if (chunk.refusal.set()) into.add_refusal(chunk.refusal.view());
+    for (std::size_t i = 0; i < chunk.call_count; ++i) {
+        const CallFragment& call = chunk.calls[i];
+        into.add_tool_call(call.index.value_or(i), call.id.view(), call.name.view(), call.arguments.view());
+    }
+    if (chunk.finish) into.set_finish_reason(*chunk.finish);
+    return true;
+}
+
+}  // namespace instructor::providers
