@@ -1,13 +1,19 @@
 // Client-side cost of streaming a list with create_iterable<T>, against the list's length, beside a
 // bare libcurl client reading the same stream.
 //
-//     ./build/release/tests/bench_stream [max N]      (default 10000)
+//     ./build/release/tests/bench_stream [max N] [HTTP chunk bytes]      (default 10000, 16384)
 //
 // For N = 10, 100, 1000, 10000 items (~85 bytes each, so 1000 items are ~85 KB of JSON) the local
 // test server streams an OpenAI-dialect SSE reply in tools mode: the tool call's arguments
 // {"tasks":[{...},...]} arrive as fragments of 4 bytes, one SSE event per fragment as OpenAI sends
 // them, then the finish chunk, a usage chunk and data: [DONE]. The HTTP body goes out in chunks of
-// 4 bytes, each its own send() on loopback.
+// 16 KiB by default, each its own send() on loopback, so that the floor is the cost of reading the
+// bytes and not of a million wake-ups; `bench_stream 1000 4` sends each 4 bytes on their own, where
+// system calls dominate both clients alike.
+//
+// Memory: the peak resident size of the process during each call (the peak is reset before it,
+// through /proc/self/clear_refs) above its resident size before the call, for both clients; the
+// server's share is the same for both.
 //
 // What is measured is the CPU time of the calling thread only (CLOCK_THREAD_CPUTIME_ID): the server
 // runs on its own threads in this process and is not counted. The bare client is the floor: it
@@ -23,6 +29,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <string>
@@ -44,7 +51,7 @@ struct Item {
     std::string owner;
 };
 
-constexpr std::size_t kPiece = 4;  // bytes per argument fragment and per HTTP chunk
+constexpr std::size_t kPiece = 4;  // bytes per argument fragment
 
 // 85 bytes: {"title":"Draft part 00042 of report","priority":3,"owner":"owner00042@example.com"}
 std::string item_json(int i) {
@@ -102,6 +109,38 @@ double thread_cpu_seconds() {
 
 double wall_seconds() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Resident memory from /proc/self/status, in KiB: "VmRSS" now, "VmHWM" the peak since the last reset.
+long status_kib(const char* field) {
+    std::FILE* status = std::fopen("/proc/self/status", "r");
+    if (status == nullptr) return -1;
+    char line[256];
+    long kib = -1;
+    const std::size_t length = std::strlen(field);
+    while (std::fgets(line, sizeof line, status) != nullptr)
+        if (std::strncmp(line, field, length) == 0 && line[length] == ':') kib = std::atol(line + length + 1);
+    std::fclose(status);
+    return kib;
+}
+
+// Resets the peak (Linux 4.0+); false where that is not possible.
+bool reset_peak() {
+    std::FILE* refs = std::fopen("/proc/self/clear_refs", "w");
+    if (refs == nullptr) return false;
+    const bool written = std::fputs("5", refs) >= 0;
+    return std::fclose(refs) == 0 && written;
+}
+
+// Runs `call` and returns how far the peak resident size rose above the size before it, in KiB
+// (-1 when it cannot be measured).
+template <class F>
+long peak_rise_kib(F&& call) {
+    const bool measurable = reset_peak();
+    const long before = status_kib("VmRSS");
+    call();
+    const long peak = status_kib("VmHWM");
+    return measurable && before >= 0 && peak >= 0 ? std::max(0L, peak - before) : -1;
 }
 
 size_t count_bytes(char*, size_t size, size_t count, void* out) {
@@ -190,10 +229,12 @@ int runs_for(int n) { return n <= 10 ? 20 : n <= 100 ? 10 : n <= 1000 ? 5 : 3; }
 
 int main(int argc, char** argv) {
     const int max_n = argc > 1 ? std::atoi(argv[1]) : 10000;
-    if (max_n < 10) {
-        std::fprintf(stderr, "usage: bench_stream [max N >= 10]\n");
+    const long chunk_arg = argc > 2 ? std::atol(argv[2]) : 16384;
+    if (max_n < 10 || chunk_arg < 1) {
+        std::fprintf(stderr, "usage: bench_stream [max N >= 10] [HTTP chunk bytes >= 1]\n");
         return 2;
     }
+    const auto http_chunk = static_cast<std::size_t>(chunk_arg);
     const double wall_start = wall_seconds();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     TestServer server;
@@ -202,8 +243,8 @@ int main(int argc, char** argv) {
     const auto client = instructor::from_openai(options, instructor::Mode::tools);
     const std::string tool_name = instructor::response_model<std::vector<Item>>().name;
 
-    auto reply_for = [](const std::string& stream) {
-        return ScriptedReply{.content_type = "text/event-stream", .chunks = ScriptedReply::split_every(stream, kPiece)};
+    auto reply_for = [&](const std::string& stream) {
+        return ScriptedReply{.content_type = "text/event-stream", .chunks = ScriptedReply::split_every(stream, http_chunk)};
     };
 
     // Warm up both clients (and learn the exact body the client POSTs).
@@ -217,10 +258,11 @@ int main(int argc, char** argv) {
     if (!bare.read(warm.size(), ignored)) return 1;
 
     std::printf("create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
-                "the body in %zu-byte HTTP chunks; client thread CPU, best of several runs\n\n",
-                kPiece, kPiece);
-    std::printf("%7s %10s %11s %9s %13s %9s %8s %9s %8s\n", "N", "JSON B", "stream B", "floor ms", "instructor ms",
-                "/floor", "floor xN", "instr xN", "wall s");
+                "the body in %zu-byte HTTP chunks; client thread CPU, best of several runs; peak memory rise\n"
+                "during a call (resident, MiB)\n\n",
+                kPiece, http_chunk);
+    std::printf("%7s %10s %11s %9s %13s %9s %8s %9s %9s %9s %7s\n", "N", "JSON B", "stream B", "floor ms",
+                "instructor ms", "/floor", "floor xN", "instr xN", "floor MiB", "instr MiB", "wall s");
     double previous_floor = 0;
     double previous_ours = 0;
     for (int n = 10; n <= max_n; n *= 10) {
@@ -230,13 +272,18 @@ int main(int argc, char** argv) {
         const ScriptedReply reply = reply_for(stream);
         double floor = 1e300;
         double ours = 1e300;
+        long floor_kib = 0;
+        long ours_kib = 0;
         for (int run = 0; run < runs_for(n); ++run) {
             double cpu = 0;
+            bool ok = true;
             server.enqueue(reply);
-            if (!bare.read(stream.size(), cpu)) return 1;
+            floor_kib = std::max(floor_kib, peak_rise_kib([&] { ok = bare.read(stream.size(), cpu); }));
+            if (!ok) return 1;
             floor = std::min(floor, cpu);
             server.enqueue(reply);
-            if (!instructor_read(client, n, cpu)) return 1;
+            ours_kib = std::max(ours_kib, peak_rise_kib([&] { ok = instructor_read(client, n, cpu); }));
+            if (!ok) return 1;
             ours = std::min(ours, cpu);
         }
         const double n_wall = wall_seconds() - n_start;
@@ -246,8 +293,9 @@ int main(int argc, char** argv) {
             std::snprintf(floor_ratio, sizeof floor_ratio, "%.1f", floor / previous_floor);
             std::snprintf(ours_ratio, sizeof ours_ratio, "%.1f", ours / previous_ours);
         }
-        std::printf("%7d %10zu %11zu %9.2f %13.2f %8.1fx %8s %9s %8.1f\n", n, arguments.size(), stream.size(),
-                    floor * 1e3, ours * 1e3, ours / floor, floor_ratio, ours_ratio, n_wall);
+        std::printf("%7d %10zu %11zu %9.2f %13.2f %8.1fx %8s %9s %9.1f %9.1f %7.1f\n", n, arguments.size(),
+                    stream.size(), floor * 1e3, ours * 1e3, ours / floor, floor_ratio, ours_ratio, floor_kib / 1024.0,
+                    ours_kib / 1024.0, n_wall);
         std::fflush(stdout);
         previous_floor = floor;
         previous_ours = ours;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,10 @@ public:
     /// The provider's own end marker arrived (Ollama's "done": true).
     void mark_done() { done_ = true; }
 
+    /// Room for the provider decoding this stream to keep what one event teaches it about the next
+    /// (the OpenAI dialect keeps the envelope its chunks repeat). Empty when the stream begins.
+    [[nodiscard]] std::shared_ptr<void>& decoder_state() noexcept { return decoder_state_; }
+
     /// A finish reason or an end marker has arrived.
     [[nodiscard]] bool finished() const noexcept { return done_ || finished_; }
     [[nodiscard]] const Completion& completion() const noexcept { return completion_; }
@@ -49,6 +54,7 @@ private:
     std::size_t last_position_ = 0;
     TextListener on_text_;
     ArgumentsListener on_arguments_;
+    std::shared_ptr<void> decoder_state_;
     bool done_ = false;
     bool finished_ = false;
 };

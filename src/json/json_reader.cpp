@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <clocale>
+#include <cstring>
 #include <cstdlib>
 #include <locale.h>  // newlocale, strtod_l (POSIX)
 #include <string>
@@ -87,6 +88,19 @@ void append_utf8(std::string& out, unsigned code_point) {
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// Eight bytes at a time: whether any of them ends a plain run of a string (a quote, a backslash, a
+// control character or a non-ASCII byte). May say yes for a plain byte that follows one that does,
+// never no for one that does: the caller then goes byte by byte.
+bool has_special_byte(const char* p) noexcept {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, sizeof v);
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+    const std::uint64_t control = (v - 0x20 * ones) & ~v;
+    return ((control | has_zero(v ^ ('"' * ones)) | has_zero(v ^ ('\\' * ones)) | v) & highs) != 0;
+}
 
 // strtod in the "C" locale, for the rare number from_chars reports out of range: it gives the
 // same infinity, zero or subnormal that nlohmann's parser (strtod) gives.
@@ -254,6 +268,7 @@ bool JsonCursor::scan_string(std::string_view& out) {
     ++at_;  // the opening quote
     const char* start = at_;
     // Most strings have no escape: they are handed out as a view of the text.
+    while (end_ - at_ >= 8 && !has_special_byte(at_)) at_ += 8;
     while (at_ != end_) {
         const auto c = static_cast<unsigned char>(*at_);
         if (c == '"') {

@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ using Kind = JsonCursor::Kind;
 // (the cursor reuses its buffer for the next escaped string).
 class Text {
 public:
+    // Where the string's literal (quotes included) is in the event, when it was read from there.
+    std::size_t literal_begin = 0;
+    std::size_t literal_end = 0;
+
     void keep(std::string_view value, std::string_view event) {
         if (value.data() >= event.data() && value.data() + value.size() <= event.data() + event.size()) {
             view_ = value;
@@ -124,7 +129,9 @@ private:
     bool optional_string(Text& into, bool wanted) {
         if (wanted && cursor_.peek() == Kind::string) {
             std::string_view value;
+            into.literal_begin = cursor_.offset();
             if (!cursor_.string(value)) return false;
+            into.literal_end = cursor_.offset();
             into.keep(value, event_);
             return true;
         }
@@ -268,11 +275,73 @@ private:
     const Completion& so_far_;
 };
 
+// The envelope a stream's chunks repeat. A chunk whose only news is one string (a piece of text, or
+// of one tool call's arguments) is the same bytes around that string as the chunk before it; once
+// one has been read in full, a chunk that starts and ends with the same bytes is read by checking
+// the one string between them. The same bytes around a valid string literal parse the same way,
+// so this folds exactly what a full read would.
+struct Envelope {
+    std::string before;  // up to and including the string's opening quote
+    std::string after;   // from its closing quote to the end
+    bool arguments = false;  // else text
+    std::size_t call_index = 0;
+    std::optional<FinishReason> finish;
+};
+
+std::optional<Envelope> envelope_of(const Chunk& chunk, std::string_view event) {
+    // A chunk that set the id or the model would not do it again: it teaches nothing.
+    if (!chunk.usage.empty() || chunk.id.set() || chunk.model.set() || chunk.refusal.set()) return std::nullopt;
+    Envelope envelope;
+    const Text* variable = nullptr;
+    if (chunk.content.set() && chunk.call_count == 0) {
+        variable = &chunk.content;
+    } else if (!chunk.content.set() && chunk.call_count == 1) {
+        const CallFragment& call = chunk.calls[0];
+        if (call.id.set() || call.name.set() || !call.arguments.set()) return std::nullopt;
+        variable = &call.arguments;
+        envelope.arguments = true;
+        envelope.call_index = call.index.value_or(0);
+    } else {
+        return std::nullopt;
+    }
+    envelope.before.assign(event.substr(0, variable->literal_begin + 1));
+    envelope.after.assign(event.substr(variable->literal_end - 1));
+    envelope.finish = chunk.finish;
+    return envelope;
+}
+
+bool fold_in_envelope(const Envelope& envelope, std::string_view event, StreamAssembly& into) {
+    const std::size_t before = envelope.before.size();
+    const std::size_t after = envelope.after.size();
+    if (event.size() < before + after || event.compare(0, before, envelope.before) != 0 ||
+        event.compare(event.size() - after, after, envelope.after) != 0)
+        return false;
+    const std::string_view literal = event.substr(before - 1, event.size() - after + 2 - before);
+    JsonCursor cursor(literal, 1);
+    std::string_view value;
+    if (!cursor.string(value) || !cursor.at_end()) return false;  // not one string between the two
+    if (envelope.arguments)
+        into.add_tool_call(envelope.call_index, {}, {}, value);
+    else
+        into.add_text(value);
+    if (envelope.finish) into.set_finish_reason(*envelope.finish);
+    return true;
+}
+
 }  // namespace
 
 bool OpenAIDialect::decode_stream_text(std::string_view event, StreamAssembly& into) const {
+    std::shared_ptr<void>& state = into.decoder_state();
+    if (state && fold_in_envelope(*static_cast<const Envelope*>(state.get()), event, into)) return true;
+
     Chunk chunk;
     if (!ChunkReader(event, into.completion()).read(chunk)) return false;
+    if (auto learned = envelope_of(chunk, event)) {
+        if (state)
+            *static_cast<Envelope*>(state.get()) = std::move(*learned);
+        else
+            state = std::make_shared<Envelope>(std::move(*learned));
+    }
     // Folded in decode_stream_event's order.
     if (!chunk.usage.empty()) {
         const nlohmann::json usage = detail::read_json(chunk.usage, {}, "the usage of a stream event");

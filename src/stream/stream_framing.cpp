@@ -9,12 +9,15 @@ namespace {
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr std::string_view kDoneMarker = "[DONE]";
 
-// Where the first line end ('\r' or '\n') in `bytes` is, or npos.
+// Where the first line end ('\r' or '\n') in `bytes` is, or npos. memchr reads many bytes per
+// step: the framing of a stream costs little next to reading it.
 std::size_t find_line_end(std::string_view bytes) noexcept {
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (bytes[i] == '\n' || bytes[i] == '\r') return i;
-    }
-    return std::string_view::npos;
+    const char* const start = bytes.data();
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', bytes.size()));
+    const std::size_t searched = newline != nullptr ? static_cast<std::size_t>(newline - start) : bytes.size();
+    if (const auto* cr = static_cast<const char*>(std::memchr(start, '\r', searched)); cr != nullptr)
+        return static_cast<std::size_t>(cr - start);
+    return newline != nullptr ? searched : std::string_view::npos;
 }
 
 // Only JSON whitespace (or nothing).
