@@ -49,6 +49,8 @@ int main() {
     std::optional<examples::ReplayServer> replay;  // only when no model is configured
 
     instructor::ClientOptions options{
+        // what a server may send: JSON nested at most 32 deep, replies and streams of at most 1 MiB
+        .limits = {.max_depth = 32, .max_bytes = 1 << 20},
         // 408, 409, 429, 5xx and broken connections: the same request again, after a growing wait
         .http_retries = {.max_retries = 4, .initial_delay = 200ms},
         // a line on std::clog for every request, reply, failed check and retry

@@ -11,9 +11,10 @@ std::optional<std::chrono::milliseconds> http_retry_delay(const HttpRetries& pol
     using std::chrono::milliseconds;
     if (retry < 1 || retry > policy.max_retries) return std::nullopt;
     if (retry_after_seconds) {
-        const auto asked = milliseconds(static_cast<long long>(std::ceil(std::max(0.0, *retry_after_seconds) * 1000.0)));
-        if (asked > policy.max_retry_after) return std::nullopt;
-        return asked;
+        // Compared before converting: the server's number may be beyond any duration.
+        const double asked_ms = std::ceil(std::max(0.0, *retry_after_seconds) * 1000.0);
+        if (!(asked_ms <= static_cast<double>(policy.max_retry_after.count()))) return std::nullopt;
+        return milliseconds(static_cast<long long>(asked_ms));
     }
     const double base = static_cast<double>(policy.initial_delay.count()) * std::pow(policy.multiplier, retry - 1);
     const double capped = std::min(base, static_cast<double>(policy.max_delay.count()));

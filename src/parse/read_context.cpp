@@ -282,7 +282,13 @@ std::optional<std::size_t> match_enumerator(const std::vector<std::string>& name
 }
 
 bool check_string(ReadContext& ctx, const TypeNode& node, const Constraints* use, const json& got) {
-    if (!use || string_satisfies(*use, got.get_ref<const std::string&>())) return true;
+    const auto& text = got.get_ref<const std::string&>();
+    if (!use || string_satisfies(*use, text)) return true;
+    if (use->regex && text.size() > kPatternCheckLimit) {
+        ctx.fail("a string of " + std::to_string(text.size()) + " bytes is longer than the " +
+                 std::to_string(kPatternCheckLimit) + " that are checked against the pattern " + use->pattern);
+        return false;
+    }
     fail_expected(ctx, node, use, got);
     return false;
 }

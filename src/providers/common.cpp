@@ -1,9 +1,14 @@
 #include "common.hpp"
 
+#include <instructor/detail/json/text_excerpt.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <climits>
+#include <cmath>
+#include <cstdint>
 #include <ctime>
 #include <iomanip>
 #include <locale>
@@ -17,7 +22,7 @@ using json = nlohmann::json;
 std::string text_of(const json& value) {
     if (value.is_string()) return value.get<std::string>();
     if (value.is_null()) return {};
-    return value.dump();
+    return dump_text(value);
 }
 
 // Keeps a readable part of a body that is not JSON (an HTML error page from a proxy, say): the
@@ -103,29 +108,35 @@ std::string string_field(const json& object, const char* key) {
 std::int64_t count_field(const json& object, const char* key, std::int64_t otherwise) {
     if (!object.is_object()) return otherwise;
     const auto found = object.find(key);
-    return found != object.end() && found->is_number() ? found->get<std::int64_t>() : otherwise;
+    if (found == object.end() || !found->is_number()) return otherwise;
+    if (found->is_number_unsigned())
+        return static_cast<std::int64_t>(std::min<std::uint64_t>(found->get<std::uint64_t>(), INT64_MAX));
+    if (found->is_number_integer()) return found->get<std::int64_t>();
+    // A float: counted if it is a count at all (finite, within range), else as absent.
+    const double value = found->get<double>();
+    return std::isfinite(value) && value >= 0 && value < 9.2e18 ? static_cast<std::int64_t>(value) : otherwise;
 }
 
 std::optional<double> retry_after_seconds(const HttpHeaders& headers) {
     if (const auto ms = header_value(headers, "retry-after-ms"); !ms.empty()) {
         double value{};
         const auto [end, ec] = std::from_chars(ms.data(), ms.data() + ms.size(), value);
-        if (ec == std::errc() && end == ms.data() + ms.size() && value >= 0) return value / 1000.0;
+        if (ec == std::errc() && end == ms.data() + ms.size() && std::isfinite(value) && value >= 0) return value / 1000.0;
     }
     const auto after = header_value(headers, "retry-after");
     if (after.empty()) return std::nullopt;
     double seconds{};
     const auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), seconds);
-    if (ec == std::errc() && end == after.data() + after.size() && seconds >= 0) return seconds;
+    if (ec == std::errc() && end == after.data() + after.size() && std::isfinite(seconds) && seconds >= 0) return seconds;
     // An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
     std::tm when{};
     std::istringstream in(after);
     in.imbue(std::locale::classic());  // English day and month names, whatever the global locale
     in >> std::get_time(&when, "%a, %d %b %Y %H:%M:%S");
     if (in.fail()) return std::nullopt;
-    const auto at = std::chrono::system_clock::from_time_t(timegm(&when));
-    const auto wait = std::chrono::duration<double>(at - std::chrono::system_clock::now()).count();
-    return std::max(0.0, wait);
+    // In seconds of time_t: a date centuries ahead overflows the clock's nanoseconds, not this.
+    const double wait = std::difftime(timegm(&when), std::time(nullptr));
+    return std::isfinite(wait) ? std::max(0.0, wait) : std::optional<double>();
 }
 
 HttpErrorDetails decode_error_body(std::string_view provider, int status, const HttpHeaders& headers,
@@ -191,7 +202,7 @@ void throw_malformed_reply(std::string_view provider, const json& body, std::str
     d.provider = provider;
     d.status = 200;
     d.message = "the reply is not in the expected shape (" + std::string(why) + ")";
-    d.body = body.dump();
+    d.body = dump_text(body);
     throw HttpError(std::move(d));
 }
 
@@ -221,11 +232,26 @@ FinishReason finish_reason_from(std::string_view reason) {
     return FinishReason::unknown;
 }
 
+const json& member(const json& object, const char* key) {
+    static const json none;
+    if (!object.is_object()) return none;
+    const auto found = object.find(key);
+    return found != object.end() ? *found : none;
+}
+
+const json& member_object(const json& object, const char* key) {
+    static const json empty = json::object();
+    const json& found = member(object, key);
+    return found.is_object() ? found : empty;
+}
+
+std::string dump_text(const json& value) { return detail::json_excerpt(value, SIZE_MAX); }
+
 Usage usage_from(const json& usage) {
     Usage u;
     u.prompt_tokens = count_field(usage, "prompt_tokens");
     u.completion_tokens = count_field(usage, "completion_tokens");
-    u.total_tokens = count_field(usage, "total_tokens", u.prompt_tokens + u.completion_tokens);
+    u.total_tokens = count_field(usage, "total_tokens", saturating_sum(u.prompt_tokens, u.completion_tokens));
     u.cached_tokens = count_field(usage.value("prompt_tokens_details", json()), "cached_tokens");
     u.reasoning_tokens = count_field(usage.value("completion_tokens_details", json()), "reasoning_tokens");
     return u;
@@ -234,7 +260,7 @@ Usage usage_from(const json& usage) {
 std::string arguments_text(const json& arguments) {
     if (arguments.is_string()) return arguments.get<std::string>();
     if (arguments.is_null()) return {};
-    return arguments.dump();
+    return dump_text(arguments);
 }
 
 std::string schema_instruction(const nlohmann::ordered_json& schema) {

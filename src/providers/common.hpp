@@ -1,6 +1,7 @@
 #pragma once
 // Pieces every dialect shares: error bodies, retry hints, finish reasons, prompt text for JSON modes.
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,21 @@ namespace instructor::providers {
 /// "stop", "eos", "length", "model_length", "tool_calls", "function_call", "content_filter", "error".
 [[nodiscard]] FinishReason finish_reason_from(const nlohmann::json& value);
 [[nodiscard]] FinishReason finish_reason_from(std::string_view reason);
+
+/// a + b, held at the largest count instead of overflowing (counts come from the server).
+[[nodiscard]] inline std::int64_t saturating_sum(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t sum = 0;
+    return __builtin_add_overflow(a, b, &sum) ? (b > 0 ? INT64_MAX : INT64_MIN) : sum;
+}
+
+/// object[key], or null when `object` is not an object or has no such key (nlohmann's value()
+/// throws on a non-object, and a server may send anything).
+[[nodiscard]] const nlohmann::json& member(const nlohmann::json& object, const char* key);
+/// object[key] when it is an object, else an empty object.
+[[nodiscard]] const nlohmann::json& member_object(const nlohmann::json& object, const char* key);
+
+/// value.dump(), written without recursion: a value from a server may nest arbitrarily deep.
+[[nodiscard]] std::string dump_text(const nlohmann::json& value);
 
 /// Token counts from an OpenAI-family "usage" object.
 [[nodiscard]] Usage usage_from(const nlohmann::json& usage);

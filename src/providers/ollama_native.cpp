@@ -66,27 +66,26 @@ public:
     // Each line is a partial message; the last has "done": true and the token counts.
     void decode_stream_event(const json& event, StreamAssembly& into) const override {
         if (const auto error = event.find("error"); error != event.end() && !error->is_null())
-            throw_error(200, {}, event.dump());
+            throw_error(200, {}, dump_text(event));
         if (!event.is_object()) throw_malformed_reply(name(), event, "a stream line that is not an object");
         if (const auto message = event.find("message"); message != event.end() && message->is_object()) {
             into.add_text(string_field(*message, "content"));
             if (const auto calls = message->find("tool_calls"); calls != message->end() && calls->is_array()) {
                 // Whole calls, each in one line; numbered in order of arrival.
                 for (const auto& call : *calls) {
-                    const json function = call.value("function", json::object());
+                    const json function = member_object(call, "function");
                     into.add_tool_call(into.completion().tool_calls.size(), string_field(call, "id"),
-                                       string_field(function, "name"),
-                                       arguments_text(function.value("arguments", json())));
+                                       string_field(function, "name"), arguments_text(member(function, "arguments")));
                 }
             }
         }
         if (into.completion().model.empty()) into.set_model(string_field(event, "model"));
-        if (event.value("done", false)) {
-            into.set_finish_reason(finish_reason_from(event.value("done_reason", json())));
+        if (member(event, "done") == true) {
+            into.set_finish_reason(finish_reason_from(member(event, "done_reason")));
             Usage usage;
             usage.prompt_tokens = count_field(event, "prompt_eval_count");
             usage.completion_tokens = count_field(event, "eval_count");
-            usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+            usage.total_tokens = saturating_sum(usage.prompt_tokens, usage.completion_tokens);
             into.set_usage(usage);
             into.mark_done();
         }
@@ -101,7 +100,7 @@ protected:
 private:
     [[nodiscard]] Completion decode_checked(const json& body, const HttpHeaders& headers) const {
         if (const auto error = body.find("error"); error != body.end() && !error->is_null())
-            throw_error(200, headers, body.dump());
+            throw_error(200, headers, dump_text(body));
         if (!body.is_object()) throw_malformed_reply(name(), body, "not an object");
         if (const auto m = body.find("message"); m != body.end() && !m->is_object())
             throw_malformed_reply(name(), body, "\"message\" is not an object");
@@ -118,7 +117,7 @@ private:
         c.finish_reason = finish_reason_from(body.value("done_reason", json()));
         c.usage.prompt_tokens = count_field(body, "prompt_eval_count");
         c.usage.completion_tokens = count_field(body, "eval_count");
-        c.usage.total_tokens = c.usage.prompt_tokens + c.usage.completion_tokens;
+        c.usage.total_tokens = saturating_sum(c.usage.prompt_tokens, c.usage.completion_tokens);
         c.model = string_field(body, "model");
         c.request_id = header_value(headers, "x-request-id");
         return c;

@@ -157,15 +157,15 @@ Completion OpenAIDialect::decode_reply(json body, const HttpHeaders& headers) co
 void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into) const {
     // An error can arrive inside a 200 stream in several shapes (wire-formats 0.1).
     if (const auto error = event.find("error"); error != event.end() && !error->is_null() && *error != false)
-        throw_error(200, {}, event.dump());
-    if (string_field(event, "object") == "error") throw_error(200, {}, event.dump());
+        throw_error(200, {}, dump_text(event));
+    if (string_field(event, "object") == "error") throw_error(200, {}, dump_text(event));
     if (const auto groq = event.find("x_groq"); groq != event.end() && groq->is_object()) {
         if (const auto error = groq->find("error"); error != groq->end() && !error->is_null()) {
             HttpErrorDetails d;
             d.provider = name();
             d.status = 200;
-            d.message = error->is_string() ? error->get<std::string>() : error->dump();
-            d.body = event.dump();
+            d.message = error->is_string() ? error->get<std::string>() : dump_text(*error);
+            d.body = dump_text(event);
             throw_http_error(std::move(d));
         }
         if (const auto usage = groq->find("usage"); usage != groq->end() && usage->is_object())
@@ -211,7 +211,7 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
                     if (arguments->is_string())
                         text = arguments->get_ref<const std::string&>();
                     else if (!arguments->is_null())
-                        text = whole = arguments->dump();
+                        text = whole = dump_text(*arguments);
                 }
                 const auto name = function.find("name");
                 into.add_tool_call(at, string_field(call, "id"),
@@ -227,7 +227,7 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
             d.provider = name();
             d.status = 200;
             d.message = "the provider ended the stream with finish_reason \"error\"";
-            d.body = event.dump();
+            d.body = dump_text(event);
             throw_http_error(std::move(d));
         }
         into.set_finish_reason(finish_reason_from(*finish));
@@ -237,15 +237,15 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
 Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& headers) const {
     Completion c;
     if (const auto error = body.find("error"); error != body.end() && !error->is_null())
-        throw_error(200, headers, body.dump());  // an error sent with status 200
-    if (string_field(body, "object") == "error") throw_error(200, headers, body.dump());  // vLLM's error shape
+        throw_error(200, headers, dump_text(body));  // an error sent with status 200
+    if (string_field(body, "object") == "error") throw_error(200, headers, dump_text(body));  // vLLM's error shape
     const auto choices = body.find("choices");
     if (choices == body.end() || !choices->is_array() || choices->empty()) {
         HttpErrorDetails d;
         d.provider = name();
         d.status = 200;
         d.message = "the reply has no choices";
-        d.body = body.dump();
+        d.body = dump_text(body);
         throw HttpError(std::move(d));
     }
     const json& choice = choices->front();

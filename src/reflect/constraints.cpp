@@ -109,7 +109,8 @@ bool string_satisfies(const Constraints& c, std::string_view text) {
         if ((c.min_length && length < *c.min_length) || (c.max_length && length > *c.max_length)) return false;
     }
     if (!c.choices.empty() && std::find(c.choices.begin(), c.choices.end(), text) == c.choices.end()) return false;
-    if (c.regex && !std::regex_search(text.begin(), text.end(), *c.regex)) return false;
+    if (c.regex && (text.size() > kPatternCheckLimit || !std::regex_search(text.begin(), text.end(), *c.regex)))
+        return false;
     return true;
 }
 

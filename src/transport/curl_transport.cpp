@@ -114,7 +114,8 @@ public:
     }
 
     ~CurlTransport() {
-        for (CURL* handle : idle_) curl_easy_cleanup(handle);
+        for (const auto& handle : idle_) curl_easy_cleanup(handle->curl);
+        idle_.clear();
         curl_share_cleanup(share_);
     }
 
@@ -122,46 +123,31 @@ public:
     CurlTransport& operator=(const CurlTransport&) = delete;
 
     HttpResponse send(const HttpRequest& request) {
-        std::unique_ptr<CURL, Release> handle(acquire(), Release{this});
+        std::unique_ptr<Handle, Release> handle(acquire(), Release{this});
         curl_slist* header_list = nullptr;
         for (const auto& [name, value] : request.headers)
             header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(header_list, &curl_slist_free_all);
 
         Reply reply;
-        reply.handle = handle.get();
+        reply.handle = handle->curl;
         reply.limit = options_.max_reply_bytes;
         if (request.on_chunk) reply.on_chunk = &request.on_chunk;
         reply.cancel = &request.cancel;
-        std::array<char, CURL_ERROR_SIZE> error{};
-        CURL* h = handle.get();
+        std::array<char, CURL_ERROR_SIZE>& error = handle->error;
+        error[0] = '\0';
+        CURL* h = handle->curl;
+        // What every call sets; the settings of the transport were set once, when the handle was made.
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply);
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error.data());
-        curl_easy_setopt(h, CURLOPT_SHARE, share_);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
-        curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
-        if (!options_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options_.ca_path.c_str());
-        if (request.cancel.stop_possible()) {
-            if (request.cancel.stop_requested()) throw CancelledError("request to " + host_of(request.url) + " cancelled");
-            curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
-            curl_easy_setopt(h, CURLOPT_XFERINFODATA, &reply);
-            curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        }
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, &reply);
+        if (request.cancel.stop_possible() && request.cancel.stop_requested())
+            throw CancelledError("request to " + host_of(request.url) + " cancelled");
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, request.cancel.stop_possible() ? 0L : 1L);
 
         const CURLcode code = curl_easy_perform(h);
         if (code == CURLE_ABORTED_BY_CALLBACK) throw CancelledError("request to " + host_of(request.url) + " cancelled");
@@ -183,29 +169,64 @@ public:
     }
 
 private:
-    struct Release {
-        CurlTransport* owner;
-        void operator()(CURL* handle) const { owner->release(handle); }
+    // An easy handle with the transport's settings, and the buffer libcurl writes its errors to.
+    struct Handle {
+        CURL* curl = nullptr;
+        std::array<char, CURL_ERROR_SIZE> error{};
     };
 
-    CURL* acquire() {
+    struct Release {
+        CurlTransport* owner;
+        void operator()(Handle* handle) const { owner->release(handle); }
+    };
+
+    Handle* acquire() {
         {
             std::lock_guard lock(pool_mutex_);
             if (!idle_.empty()) {
-                CURL* handle = idle_.back();
+                Handle* handle = idle_.back().release();
                 idle_.pop_back();
                 return handle;
             }
         }
-        CURL* handle = curl_easy_init();
-        if (handle == nullptr) throw TransportError("libcurl could not create a handle");
-        return handle;
+        auto handle = std::make_unique<Handle>();
+        handle->curl = curl_easy_init();
+        if (handle->curl == nullptr) throw TransportError("libcurl could not create a handle");
+        configure(*handle);
+        return handle.release();
     }
 
-    void release(CURL* handle) {
-        curl_easy_reset(handle);  // forget this call's options; connections stay in the share
+    // The settings every call shares, set once per handle (resetting and setting them again on
+    // every call costs as much as a small reply's parsing).
+    void configure(Handle& handle) const {
+        CURL* h = handle.curl;
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, handle.error.data());
+        curl_easy_setopt(h, CURLOPT_SHARE, share_);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+        curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+        if (!options_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options_.ca_path.c_str());
+    }
+
+    void release(Handle* handle) {
+        // The call's request and reply are gone: no pointer to them may outlive it.
+        curl_easy_setopt(handle->curl, CURLOPT_POSTFIELDS, nullptr);
+        curl_easy_setopt(handle->curl, CURLOPT_HTTPHEADER, nullptr);
+        curl_easy_setopt(handle->curl, CURLOPT_WRITEDATA, nullptr);
+        curl_easy_setopt(handle->curl, CURLOPT_HEADERDATA, nullptr);
+        curl_easy_setopt(handle->curl, CURLOPT_XFERINFODATA, nullptr);
         std::lock_guard lock(pool_mutex_);
-        idle_.push_back(handle);
+        idle_.emplace_back(handle);
     }
 
     static std::string host_of(const std::string& url) {
@@ -231,7 +252,7 @@ private:
     CURLSH* share_ = nullptr;
     std::array<std::mutex, kLocks> share_mutexes_;
     std::mutex pool_mutex_;
-    std::vector<CURL*> idle_;
+    std::vector<std::unique_ptr<Handle>> idle_;
 };
 
 }  // namespace

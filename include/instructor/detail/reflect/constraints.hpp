@@ -50,6 +50,10 @@ void set_pattern(Constraints& target, std::string_view pattern);
 /// The checks a number, a string or an array's size must pass (the type itself is checked elsewhere).
 [[nodiscard]] bool number_satisfies(const Constraints& c, const nlohmann::json& number);
 [[nodiscard]] bool string_satisfies(const Constraints& c, std::string_view text);
+
+/// The longest string checked against a pattern: std::regex recurses once per character, and a
+/// longer string from a model could exhaust the stack. A longer one fails its pattern, saying why.
+inline constexpr std::size_t kPatternCheckLimit = 4096;
 [[nodiscard]] bool item_count_satisfies(const Constraints& c, std::size_t count) noexcept;
 
 }  // namespace instructor::detail
