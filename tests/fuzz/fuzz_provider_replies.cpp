@@ -5,7 +5,8 @@
 //    dropped, lines that are not JSON skipped, [DONE] ends it), until an event throws.
 // They may throw only instructor::Error (anything else, a nlohmann exception or std::out_of_range,
 // is a finding), and the message of what they throw must stay short whatever the body: a log line
-// of excerpts, not the body again (that is in HttpErrorDetails::body).
+// of excerpts, not the body again (that is in HttpErrorDetails::body). What the client then reads
+// from an HttpError (retryable, the delay the server asked for) must work too.
 //
 // Input: [status][provider][header lines]\n\n[body]: the provider by its place in provider_names()
 // (one per input: most share a dialect, so running all ten on each would mostly repeat the work),
@@ -23,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/error.hpp>
+#include <instructor/http_retries.hpp>
 #include <instructor/provider.hpp>
 #include <instructor/stream_assembly.hpp>
 #include <instructor/transport.hpp>
@@ -54,10 +56,17 @@ instructor::HttpHeaders parse_headers(std::string_view block) {
     return headers;
 }
 
-void check_message(std::string_view where, const instructor::Error& e) {
+// What the client does with an error a decoder threw: log its message, and for an HttpError ask
+// whether to send again, and after how long (the server's retry-after, as it said it).
+void check_error(const instructor::Provider& provider, std::string_view where, const instructor::Error& e) {
     const std::string_view what = e.what();
     FUZZ_CHECK(what.size() <= kLongestMessage, std::string(where) + " threw " + typeid(e).name() + " with a message of " +
                                                    std::to_string(what.size()) + " bytes: " + fuzz::shown(what));
+    if (const auto* http = dynamic_cast<const instructor::HttpError*>(&e)) {
+        (void)provider.refuses_tool_streaming(http->details());
+        if (provider.retryable(*http))
+            (void)instructor::http_retry_delay(instructor::HttpRetries{}, 1, http->details().retry_after_seconds, 0.5);
+    }
 }
 
 void decode_reply(const instructor::Provider& provider, std::string_view body, const instructor::HttpHeaders& headers) {
@@ -67,7 +76,7 @@ void decode_reply(const instructor::Provider& provider, std::string_view body, c
     const std::string where = std::string(provider.name()) + " decode_reply";
     fuzz::throws_only_instructor_errors(
         where, [&] { (void)provider.decode_reply(std::move(document), headers); },
-        [&](const instructor::Error& e) { check_message(where, e); });
+        [&](const instructor::Error& e) { check_error(provider, where, e); });
 }
 
 void throw_error(const instructor::Provider& provider, int status, std::string_view body,
@@ -76,7 +85,7 @@ void throw_error(const instructor::Provider& provider, int status, std::string_v
     const bool thrown = fuzz::throws_only_instructor_errors(
         where, [&] { provider.throw_error(status, headers, body); },
         [&](const instructor::Error& e) {
-            check_message(where, e);
+            check_error(provider, where, e);
             FUZZ_CHECK(dynamic_cast<const instructor::HttpError*>(&e) != nullptr,
                        where + " threw " + typeid(e).name() + ", not an HttpError");
         });
@@ -89,7 +98,7 @@ void decode_stream(const instructor::Provider& provider, std::string_view body) 
         FUZZ_CHECK(call < assembly.completion().tool_calls.size(), "arguments for call " + std::to_string(call));
     });
     const std::string where = std::string(provider.name()) + " decode_stream_event";
-    const auto check = [&](const instructor::Error& e) { check_message(where, e); };
+    const auto check = [&](const instructor::Error& e) { check_error(provider, where, e); };
     while (!body.empty()) {
         const auto end = body.find('\n');
         std::string_view line = body.substr(0, end);

@@ -64,7 +64,7 @@ for target in $targets; do
   log=$work/$target/log
   status=0
   "$binary" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 "${extra_args[@]}" >"$log" 2>&1 || status=$?
+    -max_len="$max_len" -dict=tests/fuzz/fuzz.dict -artifact_prefix="$artifacts/" -print_final_stats=1 "${extra_args[@]}" >"$log" 2>&1 || status=$?
   if [[ $status -eq 0 ]] && ! grep -qE "ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:" "$log"; then
     grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)" "$log" | tr '\n' ' '
     echo
