@@ -102,12 +102,18 @@ public:
 
 private:
     bool on_event(const PartialEvent& e) {
-        if (!comparable_) return true;  // paths cost their depth each: only for comparable text
+        const bool completed = e.kind == PartialEventKind::value_complete;
+        completed_ += completed ? 1 : 0;
+        if (comparable_) record(e);  // (a path costs its depth: only for comparable text)
+        return !completed || stop_at_ == 0 || completed_ < stop_at_;
+    }
+
+    void record(const PartialEvent& e) {
         const std::string pointer = to_pointer(e.path);
         if (e.kind == PartialEventKind::string_grew) {
             FUZZ_CHECK(e.value.is_string(), pointer + " grew into a " + e.value.type_name());
             grown_[pointer] = e.value.get<std::string>();
-            return true;
+            return;
         }
         if (const auto grown = grown_.find(pointer); grown != grown_.end()) {
             FUZZ_CHECK(e.value.is_string() && e.value.get_ref<const std::string&>().rfind(grown->second, 0) == 0,
@@ -116,7 +122,6 @@ private:
             grown_.erase(grown);
         }
         run_.completed.push_back(pointer + " = " + summary(e.value));
-        return stop_at_ == 0 || run_.completed.size() < stop_at_;
     }
 
     // The promise of value(): valid JSON that dumps, at any point.
@@ -154,6 +159,7 @@ private:
     JsonTextLocator locator_;
     Run run_;
     std::map<std::string, std::string> grown_;  // the last string_grew of each open string
+    std::size_t completed_ = 0;                 // value_complete events so far
 };
 
 void check_same(const Run& whole, const Run& cut) {

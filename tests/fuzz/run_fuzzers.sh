@@ -24,8 +24,9 @@ read -r -a extra_args <<<"${FUZZ_ARGS:-}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/instructor-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# Halt at the first report, and find leaks too.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+# Halt at the first report, with its stack, and find leaks too. (Not abort_on_error: after a
+# sanitizer report libFuzzer would then print the reproducer twice, once more for the abort.)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # Prints a reproducer: where it is kept, and its bytes (base64, to paste into
@@ -81,12 +82,15 @@ for target in $targets; do
     mkdir -p "$kept"
     cp -p "$file" "$kept/"
     show_reproducer "$kept/$(basename "$file")"
+    for known in "tests/fuzz/regressions/$target"/*; do
+      if [[ -f $known ]] && cmp -s "$file" "$known"; then echo "--- this is the regression $known: still open"; fi
+    done
   done
   [[ $found -eq 1 ]] || echo "--- (no reproducer was written)"
 done
 
 if [[ ${#failed[@]} -gt 0 ]]; then
-  echo "run_fuzzers: findings in ${failed[*]}; copy each reproducer into tests/fuzz/regressions/<target>/ under a name that says what it does" >&2
+  echo "run_fuzzers: findings in ${failed[*]}; copy each new reproducer into tests/fuzz/regressions/<target>/ under a name that says what it does" >&2
   exit 1
 fi
 echo "run_fuzzers: no findings in $targets (${seconds}s each)"
