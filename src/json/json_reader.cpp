@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <instructor/detail/json/text_excerpt.hpp>
+#include <instructor/detail/json/unicode.hpp>
 #include <instructor/error.hpp>
 
 namespace instructor::detail {
@@ -50,41 +51,16 @@ bool skip_utf8_sequence(const char*& p, const char* end) noexcept {
     return true;
 }
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 bool read_hex4(const char*& p, const char* end, unsigned& out) noexcept {
     if (end - p < 4) return false;
     out = 0;
     for (int i = 0; i < 4; ++i) {
-        const int digit = hex_value(p[i]);
+        const int digit = hex_value(static_cast<unsigned char>(p[i]));
         if (digit < 0) return false;
         out = out * 16 + static_cast<unsigned>(digit);
     }
     p += 4;
     return true;
-}
-
-void append_utf8(std::string& out, unsigned code_point) {
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -193,27 +169,22 @@ bool JsonCursor::begin_object() noexcept {
     return true;
 }
 
-bool JsonCursor::first_member(std::string_view& out) {
-    if (failed_) return false;
+bool JsonCursor::closes(char bracket) noexcept {
     skip_whitespace();
-    if (at_ != end_ && *at_ == '}') {
-        ++at_;
-        --depth_;
-        return false;
-    }
+    if (at_ == end_ || *at_ != bracket) return false;
+    ++at_;
+    --depth_;
+    return true;
+}
+
+bool JsonCursor::first_member(std::string_view& out) {
+    if (failed_ || closes('}')) return false;
     return key(out);
 }
 
 bool JsonCursor::next_member(std::string_view& out) {
-    if (failed_) return false;
-    skip_whitespace();
-    if (at_ == end_) return fail();
-    if (*at_ == '}') {
-        ++at_;
-        --depth_;
-        return false;
-    }
-    if (*at_ != ',') return fail();
+    if (failed_ || closes('}')) return false;
+    if (at_ == end_ || *at_ != ',') return fail();
     ++at_;
     return key(out);
 }
@@ -234,27 +205,13 @@ bool JsonCursor::begin_array() noexcept {
 }
 
 bool JsonCursor::first_element() noexcept {
-    if (failed_) return false;
-    skip_whitespace();
-    if (at_ == end_) return fail();
-    if (*at_ == ']') {
-        ++at_;
-        --depth_;
-        return false;
-    }
-    return true;
+    if (failed_ || closes(']')) return false;
+    return at_ != end_ || fail();
 }
 
 bool JsonCursor::next_element() noexcept {
-    if (failed_) return false;
-    skip_whitespace();
-    if (at_ == end_) return fail();
-    if (*at_ == ']') {
-        ++at_;
-        --depth_;
-        return false;
-    }
-    if (*at_ != ',') return fail();
+    if (failed_ || closes(']')) return false;
+    if (at_ == end_ || *at_ != ',') return fail();
     ++at_;
     return true;
 }

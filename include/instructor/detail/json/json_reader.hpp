@@ -62,6 +62,8 @@ private:
     bool fail() noexcept;
     void skip_whitespace() noexcept;
     bool enter() noexcept;
+    /// Consumes `bracket` (after whitespace) when it is next, leaving the container.
+    bool closes(char bracket) noexcept;
     bool key(std::string_view& out);
     bool literal(std::string_view word) noexcept;
     bool scan_string(std::string_view& out);
