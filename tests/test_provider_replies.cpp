@@ -163,11 +163,13 @@ struct Thrown {
 };
 
 // Runs the fixture's reply through its provider and returns the HttpError it throws, if any.
-std::optional<Thrown> error_from(const Fixture& f) {
+std::optional<Thrown> error_from(const Fixture& f, bool from_text = false) {
     const instructor::Provider& p = *provider_for(f);
     const int status = f.data["status"].get<int>();
     try {
-        if (status == 200)
+        if (status == 200 && from_text)
+            (void)p.decode_reply_text(body_text(f), headers_of(f), {});
+        else if (status == 200)
             (void)p.decode_reply(body_json(f), headers_of(f));
         else
             p.throw_error(status, headers_of(f), body_text(f));
@@ -218,16 +220,18 @@ TEST_CASE("the reply fixtures cover every provider, with replies and errors, and
     }
 }
 
-TEST_CASE("every successful reply fixture decodes to exactly the expected completion") {
+TEST_CASE("every successful reply fixture decodes to exactly the expected completion, from the DOM and from the text") {
     int checked = 0;
     for (const auto& f : fixtures()) {
+      for (const bool from_text : {false, true}) {
         if (expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
-        INFO("fixture " << f.name);
+        INFO("fixture " << f.name << (from_text ? " (decode_reply_text)" : " (decode_reply)"));
         const json& e = f.data["expect"];
         instructor::Completion c;
         std::string thrown;
         try {
-            c = provider_for(f)->decode_reply(body_json(f), headers_of(f));
+            c = from_text ? provider_for(f)->decode_reply_text(body_text(f), headers_of(f), {})
+                          : provider_for(f)->decode_reply(body_json(f), headers_of(f));
         } catch (const std::exception& error) {
             thrown = error.what();
         }
@@ -255,17 +259,18 @@ TEST_CASE("every successful reply fixture decodes to exactly the expected comple
         CHECK(c.usage.reasoning_tokens == u["reasoning_tokens"].get<std::int64_t>());
         CHECK(c.request_id == e["request_id"].get<std::string>());
         CHECK(c.model == e["model"].get<std::string>());
-        CHECK(c.raw == body_json(f));
+        CHECK(c.raw.empty());  // the client keeps the body it received
+      }
     }
     CHECK(checked > 0);
 }
 
 // The HttpError a fixture's reply throws; anything else thrown, or nothing, fails the check.
-std::optional<Thrown> expect_http_error(const Fixture& f) {
+std::optional<Thrown> expect_http_error(const Fixture& f, bool from_text) {
     std::string other;
     std::optional<Thrown> thrown_error;
     try {
-        thrown_error = error_from(f);
+        thrown_error = error_from(f, from_text);
     } catch (const std::exception& thrown) {
         other = thrown.what();
     }
@@ -277,10 +282,11 @@ std::optional<Thrown> expect_http_error(const Fixture& f) {
 TEST_CASE("every error reply fixture throws the expected error class with exactly the expected details") {
     int checked = 0;
     for (const auto& f : fixtures()) {
+      for (const bool from_text : {false, true}) {
         if (!expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
-        INFO("fixture " << f.name);
+        INFO("fixture " << f.name << (from_text ? " (decode_reply_text)" : ""));
         const json& e = f.data["expect"];
-        const std::optional<Thrown> thrown_error = expect_http_error(f);
+        const std::optional<Thrown> thrown_error = expect_http_error(f, from_text);
         if (!thrown_error) continue;
         const instructor::HttpError& error_ref = thrown_error->error;
         ++checked;
@@ -311,6 +317,7 @@ TEST_CASE("every error reply fixture throws the expected error class with exactl
             CHECK(thrown_error->quota_exhausted == std::optional<bool>(e["quota_exhausted"].get<bool>()));
         if (f.data["status"] != 200) CHECK(d.body == body_text(f));
         CHECK(valid_utf8(d.message));
+      }
     }
     CHECK(checked > 0);
 }
@@ -319,7 +326,7 @@ TEST_CASE("an error's what() names the provider, the status and the provider's m
     for (const auto& f : fixtures()) {
         if (!expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
         INFO("fixture " << f.name);
-        const std::optional<Thrown> thrown_error = expect_http_error(f);
+        const std::optional<Thrown> thrown_error = expect_http_error(f, false);
         if (!thrown_error) continue;
         const instructor::HttpError& error_ref = thrown_error->error;
         const std::string what = error_ref.what();
@@ -403,16 +410,67 @@ TEST_CASE("a retry-after given as an HTTP date thirty seconds ahead gives about 
 
 TEST_CASE("a reply that is JSON but not in the provider's shape is a typed error that keeps the body") {
     for (const char* name : {"openai", "mistral", "ollama-native"}) {
-        INFO(name);
+      for (const bool from_text : {false, true}) {
+        INFO(name << (from_text ? " (decode_reply_text)" : ""));
         const auto body = nlohmann::json::parse(
             R"({"choices": ["not an object"], "message": ["not an object"], "done_reason": 3})");
         try {
-            (void)instructor::provider(name).decode_reply(body, {});
+            if (from_text)
+                (void)instructor::provider(name).decode_reply_text(body.dump(), {}, {});
+            else
+                (void)instructor::provider(name).decode_reply(body, {});
             FAIL("a malformed reply must not decode");
         } catch (const instructor::HttpError& e) {
             CHECK(e.status() == 200);
             CHECK(std::string(e.what()).find("the reply is not in the expected shape") != std::string::npos);
             CHECK(e.details().body == body.dump());
+        }
+      }
+    }
+}
+
+TEST_CASE("a reply read from its text and from its DOM decode alike, whatever shape the server sends") {
+    // Shapes the text reader hands to the DOM (or must read exactly as the DOM does).
+    const char* const replies[] = {
+        R"({"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}],"model":"m","id":"x"})",
+        R"({"choices":[{"message":{"content":null,"tool_calls":[{"id":"c","function":{"name":"F","arguments":"{}"}}]}}]})",
+        R"({"choices":[{"message":{"tool_calls":[{"id":"c","function":{"name":"F","arguments":{"a":1}}}]}}]})",
+        R"({"choices":[{"message":{"tool_calls":[{"id":"c","function":null}]}}]})",
+        R"({"choices":[{"message":{"tool_calls":[{"id":"c","function":"F"}]}}]})",
+        R"({"choices":[{"message":{"tool_calls":[{"id":7,"function":{"name":"F"}}]}}]})",
+        R"({"choices":[{"message":{"tool_calls":[{},{},{},{},{"function":{"name":"F","arguments":"[]"}}]}}]})",
+        R"({"choices":[{"message":{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}}]})",
+        R"({"choices":[{"message":{"content":1,"refusal":"no"},"finish_reason":"error"}]})",
+        R"({"choices":[{"message":"text"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}})",
+        R"({"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}],"x_groq":{"id":"g"}})",
+        R"({"choices":[{"message":{"content":"a","content":"b"}}]})",
+        R"({"choices":[],"model":"m"})",
+        R"({"choices":[5]})",
+        R"({"error":{"message":"overloaded"}})",
+        R"({"object":"error","message":"bad"})",
+        R"({"choices":[{"message":{"content":"a"}}],"logprobs":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]})",
+        R"([1,2])",
+    };
+    const auto outcome = [](auto&& decode) {
+        try {
+            const instructor::Completion c = decode();
+            json calls = json::array();
+            for (const auto& call : c.tool_calls) calls.push_back({call.id, call.name, call.arguments});
+            return json{{"text", c.text}, {"calls", calls}, {"finish", instructor::to_string(c.finish_reason)},
+                        {"refusal", c.refusal.value_or("-")}, {"tokens", c.usage.total_tokens},
+                        {"model", c.model}, {"id", c.request_id}}
+                .dump();
+        } catch (const std::exception& e) {
+            return std::string("threw: ") + e.what();
+        }
+    };
+    for (const char* name : {"openai", "groq", "mistral", "llama-cpp"}) {
+        for (const char* reply : replies) {
+            INFO(name << ": " << reply);
+            const instructor::Provider& provider = instructor::provider(name);
+            const std::string from_dom = outcome([&] { return provider.decode_reply(json::parse(reply), {}); });
+            const std::string from_text = outcome([&] { return provider.decode_reply_text(reply, {}, {}); });
+            CHECK(from_text == from_dom);
         }
     }
 }

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include <instructor/detail/json/json_writer.hpp>
 #include <instructor/instructor.hpp>
 
 namespace provider_requests_test {
@@ -139,6 +140,77 @@ TEST_CASE("every provider and mode it supports builds the checked-in request bod
         if (!entry.is_regular_file()) continue;
         INFO(entry.path().string());
         CHECK(expected.count(entry.path()) == 1);
+    }
+}
+
+TEST_CASE("the body text sent is exactly the golden body written out, the first time and from the cache") {
+    // write_body writes the schema part once per model and joins text; build_body is the reference.
+    const auto variants = [](std::string_view name, Mode mode, bool stream) {
+        std::vector<instructor::Request> requests{sample_request(name, mode, stream)};
+        auto pictured = sample_request(name, mode, stream);
+        pictured.messages.push_back(instructor::user({instructor::text_part("And \"here\"?\n"),
+                                                      instructor::image_base64("image/png", "iVBORw0KGgo=")}));
+        pictured.messages.push_back(instructor::assistant("", {{"call_1", "UserDetail", R"({"name":"J\u00e9"})"}}));
+        pictured.messages.push_back(instructor::tool_result("call_1", "UserDetail", "ok"));
+        requests.push_back(pictured);
+        auto bare = sample_request(name, mode, stream);
+        bare.temperature.reset();
+        bare.max_tokens.reset();
+        bare.seed.reset();
+        bare.messages = {instructor::user("only a user message")};  // json modes add a system message
+        requests.push_back(bare);
+        auto extra = sample_request(name, mode, stream);
+        extra.extra = {{"temperature", 0.5}, {"top_k", 3}};
+        requests.push_back(extra);
+        auto parted = sample_request(name, mode, stream);  // a system message of parts: no instruction joins it
+        parted.messages.front().parts = {instructor::text_part("You extract facts.")};
+        requests.push_back(parted);
+        auto talk = sample_request(name, mode, stream);
+        talk.messages.push_back(instructor::assistant("Jason, 25 \u00e9\t\u0001"));
+        talk.messages.push_back(instructor::user("And his city?"));
+        requests.push_back(talk);
+        auto stops = sample_request(name, mode, stream);
+        stops.stop = {"</s>", "\n\n"};
+        stops.top_p = 0.9;
+        requests.push_back(stops);
+        return requests;
+    };
+    for (const auto name : instructor::provider_names()) {
+        const auto& provider = instructor::provider(name);
+        for (const Mode mode : provider.supported_modes()) {
+            for (const bool stream : {false, true}) {
+                for (const auto& request : variants(name, mode, stream)) {
+                    INFO(name << " " << instructor::to_string(mode) << (stream ? " stream" : "") << "\n"
+                              << instructor::detail::write_json(provider.build_body(request, mode)));
+                    const std::string expected = instructor::detail::write_json(provider.build_body(request, mode));
+                    CHECK(provider.write_body(request, mode) == expected);
+                    CHECK(provider.write_body(request, mode) == expected);  // from the cache
+                }
+            }
+        }
+        const auto& modes = provider.supported_modes();
+        if (std::find(modes.begin(), modes.end(), Mode::tools) != modes.end()) {
+            const auto request = reask_request(name);
+            CHECK(provider.write_body(request, Mode::tools) ==
+                  instructor::detail::write_json(provider.build_body(request, Mode::tools)));
+        }
+    }
+}
+
+TEST_CASE("a response model made per call gets its own body, never another model's cached one") {
+    // Two models with the same name and description but different schemas, made and dropped in turn.
+    const auto& provider = instructor::provider("openai");
+    for (int i = 0; i < 300; ++i) {
+        auto request = sample_request("openai", Mode::tools, false);
+        auto model = instructor::response_model<UserDetail>();
+        auto schema = std::make_shared<ojson>(*model.schema);
+        (*schema)["properties"]["marker"] = {{"const", i}};
+        model.schema = schema;
+        model.inlined_schema = nullptr;
+        request.response_models = {model};
+        const std::string body = provider.write_body(request, Mode::tools);
+        CHECK(body == instructor::detail::write_json(provider.build_body(request, Mode::tools)));
+        CHECK(body.find("\"marker\":{\"const\":" + std::to_string(i) + "}") != std::string::npos);
     }
 }
 

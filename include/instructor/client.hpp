@@ -142,6 +142,8 @@ private:
     Mode mode_;
     ClientOptions options_;
     Transport transport_;
+    std::string url_;       // base URL + chat path
+    HttpHeaders headers_;   // the provider's, with the key: made once, sent on every call
     // The server refused to stream tool calls once: ask for them whole from then on.
     std::shared_ptr<std::atomic<bool>> tools_unstreamable_ = std::make_shared<std::atomic<bool>>(false);
 };

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include <instructor/message.hpp>
 
 namespace instructor {
@@ -44,7 +42,7 @@ struct Completion {
     Usage usage;
     std::string request_id;                // the provider's id for the request, when it gives one
     std::string model;                     // the model that answered, as reported
-    nlohmann::json raw;                    // the reply exactly as decoded
+    std::string raw;                       // the reply body as received (empty for a stream)
 };
 
 }  // namespace instructor

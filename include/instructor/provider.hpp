@@ -15,6 +15,7 @@
 
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
+#include <instructor/limits.hpp>
 #include <instructor/mode.hpp>
 #include <instructor/request.hpp>
 #include <instructor/stream_assembly.hpp>
@@ -52,9 +53,18 @@ public:
     /// The request body for this mode (checks the mode first).
     [[nodiscard]] virtual nlohmann::ordered_json build_body(const Request& request, Mode mode) const = 0;
 
-    /// A successful reply, normalised.
-    /// (By value: the body becomes Completion::raw, moved rather than copied.)
-    [[nodiscard]] virtual Completion decode_reply(nlohmann::json body, const HttpHeaders& headers) const = 0;
+    /// The request body as the text sent: the same bytes as detail::write_json(build_body(...)).
+    /// A dialect may write it faster (the OpenAI one writes each schema once, not on every call).
+    [[nodiscard]] virtual std::string write_body(const Request& request, Mode mode) const;
+
+    /// A successful reply, normalised. Completion::raw is left for the caller, who has the text.
+    [[nodiscard]] virtual Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const = 0;
+
+    /// A successful reply from its text: parsed within `limits` (LimitError beyond them), then
+    /// decode_reply; text that is not JSON goes to throw_error. A dialect may read the common
+    /// shape straight from the text, as long as both ways give the same Completion.
+    [[nodiscard]] virtual Completion decode_reply_text(std::string_view body, const HttpHeaders& headers,
+                                                       const Limits& limits) const;
 
     /// How this provider frames a stream.
     [[nodiscard]] virtual StreamFraming stream_framing() const noexcept { return StreamFraming::sse; }

@@ -17,6 +17,8 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     if (options_.base_url.empty()) options_.base_url = provider_->default_base_url();
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
     if (!transport_) transport_ = options_.transport ? options_.transport : curl_transport(options_.curl);
+    url_ = options_.base_url + std::string(provider_->chat_path());
+    headers_ = provider_->headers(options_.api_key);
 }
 
 detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse,
@@ -29,8 +31,8 @@ detail::ExtractionResult Client::run(Request request, const detail::ParseCallbac
     detail::ExtractionSetup setup{.provider = provider_,
                                   .mode = mode,
                                   .transport = &transport_,
-                                  .url = options_.base_url + std::string(provider_->chat_path()),
-                                  .api_key = options_.api_key,
+                                  .url = url_,
+                                  .headers = &headers_,
                                   .retries = &options_.http_retries,
                                   .hooks = &options_.hooks,
                                   .tools_unstreamable = tools_unstreamable_.get(),

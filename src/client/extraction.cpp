@@ -198,10 +198,10 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
 // One answer from the provider, in one reply.
 Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
     const Provider& provider = *setup.provider;
-    const HttpResponse response = send_with_retries(setup, chat_request(setup, request), attempt);
-    json body = read_json(response.body, limits_of(setup), "the reply from " + std::string(provider.name()));
-    if (body.is_discarded()) provider.throw_error(response.status, response.headers, response.body);
-    return provider.decode_reply(std::move(body), response.headers);
+    HttpResponse response = send_with_retries(setup, chat_request(setup, request), attempt);
+    Completion completion = provider.decode_reply_text(response.body, response.headers, limits_of(setup));
+    completion.raw = std::move(response.body);
+    return completion;
 }
 
 }  // namespace

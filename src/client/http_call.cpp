@@ -8,7 +8,6 @@
 #include <string>
 
 #include <instructor/detail/json/json_reader.hpp>
-#include <instructor/detail/json/json_writer.hpp>
 
 namespace instructor::detail {
 namespace {
@@ -42,9 +41,9 @@ const Hooks& hooks_of(const ExtractionSetup& setup) noexcept {
 
 HttpRequest chat_request(const ExtractionSetup& setup, const Request& request) {
     const Provider& provider = *setup.provider;
-    return HttpRequest{.url = setup.url,
-                       .headers = provider.headers(setup.api_key),
-                       .body = write_json(provider.build_body(request, setup.mode)),
+    return HttpRequest{.url = std::string(setup.url),
+                       .headers = setup.headers != nullptr ? *setup.headers : provider.headers({}),
+                       .body = provider.write_body(request, setup.mode),
                        .on_chunk = {},
                        .cancel = request.cancel};
 }

@@ -227,7 +227,8 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
             const bool answer_document =
                 document.is_object() && (document.contains("choices") || document.contains("message"));
             if (answer_document) {
-                Completion completion = provider.decode_reply(std::move(document), response.headers);
+                Completion completion = provider.decode_reply(document, response.headers);
+                completion.raw.assign(*body);
                 if (tools) {
                     for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
                         answer.arguments(completion, i, completion.tool_calls[i].arguments);

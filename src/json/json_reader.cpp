@@ -224,9 +224,11 @@ bool JsonCursor::string(std::string_view& out) {
 bool JsonCursor::scan_string(std::string_view& out) {
     ++at_;  // the opening quote
     const char* start = at_;
-    // Most strings have no escape: they are handed out as a view of the text.
-    while (end_ - at_ >= 8 && !has_special_byte(at_)) at_ += 8;
-    while (at_ != end_) {
+    // Most strings have no escape: they are handed out as a view of the text. Plain bytes are
+    // skipped eight at a time, again after each byte that needed a look.
+    for (;;) {
+        while (end_ - at_ >= 8 && !has_special_byte(at_)) at_ += 8;
+        if (at_ == end_) return fail();
         const auto c = static_cast<unsigned char>(*at_);
         if (c == '"') {
             out = std::string_view(start, static_cast<std::size_t>(at_ - start));
@@ -240,9 +242,18 @@ bool JsonCursor::scan_string(std::string_view& out) {
         else if (!skip_utf8_sequence(at_, end_))
             return fail();
     }
-    if (at_ == end_) return fail();
+    // Escapes: the runs between them are copied whole.
     scratch_.assign(start, at_);
     while (at_ != end_) {
+        const char* run = at_;
+        while (end_ - at_ >= 8 && !has_special_byte(at_)) at_ += 8;
+        while (at_ != end_) {
+            const auto c = static_cast<unsigned char>(*at_);
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+            ++at_;
+        }
+        scratch_.append(run, at_);
+        if (at_ == end_) break;
         const auto c = static_cast<unsigned char>(*at_);
         if (c == '"') {
             out = scratch_;
@@ -254,11 +265,6 @@ bool JsonCursor::scan_string(std::string_view& out) {
             const char* from = at_;
             if (!skip_utf8_sequence(at_, end_)) return fail();
             scratch_.append(from, at_);
-            continue;
-        }
-        if (c != '\\') {
-            scratch_ += static_cast<char>(c);
-            ++at_;
             continue;
         }
         if (++at_ == end_) return fail();

@@ -10,7 +10,7 @@ using ojson = nlohmann::ordered_json;
 
 // Length of the valid UTF-8 sequence starting at text[i], or 0 (as nlohmann rejects: overlong
 // forms, surrogates, code points above U+10FFFF, cut sequences).
-std::size_t utf8_length(const std::string& text, std::size_t i) {
+std::size_t utf8_length(std::string_view text, std::size_t i) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
     const std::size_t left = text.size() - i;
@@ -31,7 +31,7 @@ std::size_t utf8_length(const std::string& text, std::size_t i) {
     return 0;
 }
 
-void write_string(const std::string& text, std::string& out) {
+void write_string(std::string_view text, std::string& out) {
     static constexpr char hex[] = "0123456789abcdef";
     out += '"';
     std::size_t run = 0;  // start of the bytes not yet copied
@@ -43,7 +43,7 @@ void write_string(const std::string& text, std::string& out) {
         }
         if (c >= 0x80) {
             const std::size_t length = utf8_length(text, i);
-            if (length == 0) (void)ojson(text).dump();  // throws nlohmann's own type_error.316
+            if (length == 0) (void)ojson(std::string(text)).dump();  // throws nlohmann's own type_error.316
             i += length;
             continue;
         }
@@ -109,6 +109,10 @@ void write_json(const ojson& value, std::string& out) {
         case ojson::value_t::null: out += "null"; return;
         default: out += value.dump(); return;  // floats (nlohmann's shortest round-trip form), binary, discarded
     }
+}
+
+void write_json_string(std::string_view text, std::string& out) {
+    write_string(text, out);
 }
 
 std::string write_json(const ojson& value) {

@@ -274,7 +274,10 @@ std::string tool_description(const ResponseModel& model) {
 }
 
 void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::ordered_json& schema) {
-    const std::string instruction = schema_instruction(schema);
+    add_schema_instruction(messages, schema_instruction(schema));
+}
+
+void add_schema_instruction(nlohmann::ordered_json& messages, const std::string& instruction) {
     if (!messages.empty() && messages[0]["role"] == "system" && messages[0]["content"].is_string()) {
         messages[0]["content"] = messages[0]["content"].get<std::string>() + "\n\n" + instruction;
         return;

@@ -70,6 +70,7 @@ inline constexpr std::string_view md_json_instruction = "Return the JSON object 
 
 /// Adds the schema instruction to the first system message, or puts a new one first.
 void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::ordered_json& schema);
+void add_schema_instruction(nlohmann::ordered_json& messages, const std::string& instruction);
 
 /// The one response model most modes need; throws ConfigurationError when there is none.
 [[nodiscard]] const ResponseModel& single_model(const Request& request, std::string_view provider);

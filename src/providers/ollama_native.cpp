@@ -55,10 +55,8 @@ public:
         return body;
     }
 
-    [[nodiscard]] Completion decode_reply(json body, const HttpHeaders& headers) const override {
-        Completion c = decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
-        c.raw = std::move(body);
-        return c;
+    [[nodiscard]] Completion decode_reply(const json& body, const HttpHeaders& headers) const override {
+        return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
     }
 
     [[nodiscard]] StreamFraming stream_framing() const noexcept override { return StreamFraming::ndjson; }

@@ -1,5 +1,9 @@
 #include "openai_dialect.hpp"
 
+#include <algorithm>
+
+#include <instructor/detail/json/json_writer.hpp>
+
 #include "common.hpp"
 
 namespace instructor::providers {
@@ -83,57 +87,146 @@ std::string OpenAIDialect::unsupported_reason(Mode mode) const {
     return {};
 }
 
-ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
-    check_mode(mode);
+ojson OpenAIDialect::messages_json(const Request& request, Mode mode, const std::string* instruction) const {
     ojson messages = ojson::array();
     for (const auto& message : request.messages) messages.push_back(message_json(message));
+    if (mode == Mode::json || mode == Mode::md_json) {
+        if (instruction != nullptr)
+            add_schema_instruction(messages, *instruction);
+        else
+            add_schema_instruction(messages, schema_instruction(prompt_schema(single_model(request, name()))));
+    }
+    if (mode == Mode::md_json) messages.push_back({{"role", "user"}, {"content", md_json_instruction}});
+    return messages;
+}
 
-    ojson mode_fields = ojson::object();
+ojson OpenAIDialect::mode_fields(const std::vector<ResponseModel>& models, Mode mode) const {
+    const auto one_model = [&]() -> const ResponseModel& {
+        if (models.empty())
+            throw ConfigurationError(std::string(name()) + ": the request has no response model (the shape to extract)");
+        return models.front();
+    };
+    ojson fields = ojson::object();
     switch (mode) {
         case Mode::tools:
         case Mode::tools_strict:
         case Mode::mistral_tools: {
-            const auto& model = single_model(request, name());
-            mode_fields["tools"] = ojson::array({tool_json(model, mode == Mode::tools_strict)});
-            mode_fields["tool_choice"] = tool_choice(settings_.forcing, model.name);
-            if (settings_.one_tool_call) mode_fields["parallel_tool_calls"] = false;
+            const auto& model = one_model();
+            fields["tools"] = ojson::array({tool_json(model, mode == Mode::tools_strict)});
+            fields["tool_choice"] = tool_choice(settings_.forcing, model.name);
+            if (settings_.one_tool_call) fields["parallel_tool_calls"] = false;
             break;
         }
         case Mode::parallel_tools: {
-            (void)single_model(request, name());  // at least one
+            (void)one_model();  // at least one
             ojson tools = ojson::array();
-            for (const auto& model : request.response_models) tools.push_back(tool_json(model, false));
-            mode_fields["tools"] = std::move(tools);
-            mode_fields["tool_choice"] = "auto";
+            for (const auto& model : models) tools.push_back(tool_json(model, false));
+            fields["tools"] = std::move(tools);
+            fields["tool_choice"] = "auto";
             break;
         }
-        case Mode::json: {
-            const auto& model = single_model(request, name());
-            add_schema_instruction(messages, prompt_schema(model));
-            mode_fields["response_format"] = {{"type", "json_object"}};
+        case Mode::json:
+            (void)one_model();
+            fields["response_format"] = {{"type", "json_object"}};
             break;
-        }
-        case Mode::json_schema:
-            mode_fields["response_format"] = json_schema_format(single_model(request, name()));
-            break;
-        case Mode::md_json:
-            add_schema_instruction(messages, prompt_schema(single_model(request, name())));
-            messages.push_back({{"role", "user"}, {"content", md_json_instruction}});
-            break;
+        case Mode::json_schema: fields["response_format"] = json_schema_format(one_model()); break;
+        case Mode::md_json: (void)one_model(); break;
     }
+    return fields;
+}
 
-    ojson body{{"model", request.model}, {"messages", std::move(messages)}};
-    for (auto& [key, value] : mode_fields.items()) body[key] = std::move(value);
-    if (request.temperature) body["temperature"] = *request.temperature;
-    if (request.top_p) body["top_p"] = *request.top_p;
-    if (request.max_tokens) body[std::string(settings_.max_tokens_field)] = *request.max_tokens;
-    if (request.seed) body[std::string(settings_.seed_field)] = *request.seed;
-    if (!request.stop.empty()) body["stop"] = request.stop;
+ojson OpenAIDialect::sampling_fields(const Request& request) const {
+    ojson fields = ojson::object();
+    if (request.temperature) fields["temperature"] = *request.temperature;
+    if (request.top_p) fields["top_p"] = *request.top_p;
+    if (request.max_tokens) fields[std::string(settings_.max_tokens_field)] = *request.max_tokens;
+    if (request.seed) fields[std::string(settings_.seed_field)] = *request.seed;
+    if (!request.stop.empty()) fields["stop"] = request.stop;
     if (request.stream) {
-        body["stream"] = true;
-        if (settings_.stream_usage) body["stream_options"] = {{"include_usage", true}};
+        fields["stream"] = true;
+        if (settings_.stream_usage) fields["stream_options"] = {{"include_usage", true}};
     }
+    return fields;
+}
+
+ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
+    check_mode(mode);
+    ojson fields = mode_fields(request.response_models, mode);
+    ojson body{{"model", request.model}, {"messages", messages_json(request, mode, nullptr)}};
+    ojson sampling = sampling_fields(request);
+    for (auto& [key, value] : fields.items()) body[key] = std::move(value);
+    for (auto& [key, value] : sampling.items()) body[key] = std::move(value);
     merge_extra(body, request.extra);
+    return body;
+}
+
+namespace {
+
+void write_plain_message(std::string_view role, std::string_view content, std::string& out) {
+    out += R"({"role":)";
+    detail::write_json_string(role, out);
+    out += R"(,"content":)";
+    detail::write_json_string(content, out);
+    out += '}';
+}
+
+bool plain(const Message& message) {
+    return message.parts.empty() && message.tool_calls.empty() && message.role != Role::tool;
+}
+
+}  // namespace
+
+bool OpenAIDialect::write_plain_messages(const Request& request, Mode mode, const std::string& instruction,
+                                         std::string& out) const {
+    const auto& messages = request.messages;
+    if (!std::all_of(messages.begin(), messages.end(), plain)) return false;
+    out += '[';
+    std::size_t next = 0;
+    if (mode == Mode::json || mode == Mode::md_json) {  // as add_schema_instruction
+        if (!messages.empty() && messages.front().role == Role::system) {
+            write_plain_message("system", messages.front().content + "\n\n" + instruction, out);
+            next = 1;
+        } else {
+            write_plain_message("system", instruction, out);
+        }
+    }
+    for (std::size_t i = next; i < messages.size(); ++i) {
+        if (out.back() != '[') out += ',';
+        write_plain_message(to_string(messages[i].role), messages[i].content, out);
+    }
+    if (mode == Mode::md_json) {
+        if (out.back() != '[') out += ',';
+        write_plain_message("user", md_json_instruction, out);
+    }
+    out += ']';
+    return true;
+}
+
+// The body in three pieces of text: model and messages, the mode's fields from the cache, the
+// sampling fields. The keys of the three never overlap, so the pieces join as build_body's members.
+std::string OpenAIDialect::write_body(const Request& request, Mode mode) const {
+    // `extra` may replace any member: the DOM merges it.
+    if (request.extra.is_object() && !request.extra.empty()) return Provider::write_body(request, mode);
+    check_mode(mode);
+    const auto text = mode_text_.find_or_make(request.response_models, mode, [&] {
+        ModeText made;
+        made.fields = detail::write_json(mode_fields(request.response_models, mode));
+        made.fields = made.fields.substr(1, made.fields.size() - 2);  // the members, without the braces
+        if (mode == Mode::json || mode == Mode::md_json)
+            made.instruction = schema_instruction(prompt_schema(request.response_models.front()));
+        return made;
+    });
+    std::string body;
+    body.reserve(256 + text->fields.size() + text->instruction.size());
+    body += R"({"model":)";
+    detail::write_json_string(request.model, body);
+    body += R"(,"messages":)";
+    if (!write_plain_messages(request, mode, text->instruction, body))
+        detail::write_json(messages_json(request, mode, &text->instruction), body);
+    if (!text->fields.empty()) body.append(",").append(text->fields);
+    const std::string sampling = detail::write_json(sampling_fields(request));
+    if (sampling.size() > 2) body.append(",").append(sampling, 1, sampling.size() - 2);
+    body.push_back('}');
     return body;
 }
 
@@ -148,10 +241,8 @@ bool OpenAIDialect::refuses_tool_streaming(const HttpErrorDetails& details) cons
     return !settings_.tool_stream_refusal.empty() && details.message == settings_.tool_stream_refusal;
 }
 
-Completion OpenAIDialect::decode_reply(json body, const HttpHeaders& headers) const {
-    Completion c = decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
-    c.raw = std::move(body);
-    return c;
+Completion OpenAIDialect::decode_reply(const json& body, const HttpHeaders& headers) const {
+    return decode_guarded(name(), body, [&] { return decode_checked(body, headers); });
 }
 
 void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into) const {

@@ -10,6 +10,8 @@
 
 #include <instructor/provider.hpp>
 
+#include "mode_text_cache.hpp"
+
 namespace instructor::providers {
 
 /// How a provider is made to call the one tool offered.
@@ -70,7 +72,13 @@ public:
     [[nodiscard]] const std::vector<Mode>& supported_modes() const noexcept override { return settings_.modes; }
 
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;
-    [[nodiscard]] Completion decode_reply(nlohmann::json body, const HttpHeaders& headers) const override;
+    /// The mode's part of the body (the schema) comes from a cache, written once per model.
+    [[nodiscard]] std::string write_body(const Request& request, Mode mode) const override;
+    [[nodiscard]] Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const override;
+    /// The common reply (text or tool calls, usage) read without a DOM; anything else goes to
+    /// decode_reply.
+    [[nodiscard]] Completion decode_reply_text(std::string_view body, const HttpHeaders& headers,
+                                               const Limits& limits) const override;
     void decode_stream_event(const nlohmann::json& event, StreamAssembly& into) const override;
     /// The common chunks (text, tool call fragments, finish, usage) read without a DOM; anything
     /// else (errors, Groq's x_groq, Mistral's content parts) goes to decode_stream_event.
@@ -80,14 +88,29 @@ public:
 
 protected:
     [[nodiscard]] std::string unsupported_reason(Mode mode) const override;
-    /// One message in this dialect (Mistral rewrites tool call ids).
+    /// One message in this dialect (Mistral rewrites tool call ids). write_body writes messages of
+    /// text alone ({"role", "content"}) itself: an override may change only the others.
     [[nodiscard]] virtual nlohmann::ordered_json message_json(const Message& message) const;
+    /// The messages as text, when each is text alone (else false, and nothing written).
+    [[nodiscard]] bool write_plain_messages(const Request& request, Mode mode, const std::string& instruction,
+                                            std::string& out) const;
+    /// The messages, with the schema instruction in json and md_json modes (`instruction`, or
+    /// written from the schema when null).
+    [[nodiscard]] nlohmann::ordered_json messages_json(const Request& request, Mode mode,
+                                                       const std::string* instruction) const;
+    /// The members a mode adds: tools and tool_choice, or response_format.
+    [[nodiscard]] nlohmann::ordered_json mode_fields(const std::vector<ResponseModel>& models, Mode mode) const;
+    /// temperature, top_p, max tokens, seed, stop, stream.
+    [[nodiscard]] nlohmann::ordered_json sampling_fields(const Request& request) const;
     [[nodiscard]] Completion decode_checked(const nlohmann::json& body, const HttpHeaders& headers) const;
     [[nodiscard]] nlohmann::ordered_json tool_json(const ResponseModel& model, bool strict) const;
     [[nodiscard]] nlohmann::ordered_json json_schema_format(const ResponseModel& model) const;
     [[nodiscard]] const nlohmann::ordered_json& prompt_schema(const ResponseModel& model) const;
 
     DialectSettings settings_;
+
+private:
+    ModeTextCache mode_text_;
 };
 
 /// The OpenAI content of a message: a string, or parts with text and images.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <instructor/detail/json/json_reader.hpp>
+#include <instructor/detail/json/json_writer.hpp>
 #include <instructor/error.hpp>
 
 #include "common.hpp"
@@ -20,6 +22,16 @@ void Provider::check_mode(Mode mode) const {
 
 std::string Provider::unsupported_reason(Mode) const {
     return {};
+}
+
+std::string Provider::write_body(const Request& request, Mode mode) const {
+    return detail::write_json(build_body(request, mode));
+}
+
+Completion Provider::decode_reply_text(std::string_view body, const HttpHeaders& headers, const Limits& limits) const {
+    const nlohmann::json document = detail::read_json(body, limits, "the reply from " + std::string(name()));
+    if (document.is_discarded()) throw_error(200, headers, body);
+    return decode_reply(document, headers);
 }
 
 bool Provider::decode_stream_text(std::string_view, StreamAssembly&) const { return false; }

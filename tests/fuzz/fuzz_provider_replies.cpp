@@ -1,5 +1,6 @@
 // Every built-in provider's decoders, on whatever a server may send:
-//  - decode_reply on the body, when it is JSON;
+//  - decode_reply_text on the body, and when it decodes, decode_reply on the parsed body, which
+//    must give the same Completion (the text reader is a shortcut, never a second opinion);
 //  - throw_error on the raw body, which must throw an HttpError;
 //  - decode_stream_event on the body's lines, one event each, as a stream (a "data:" prefix is
 //    dropped, lines that are not JSON skipped, [DONE] ends it), until an event throws.
@@ -23,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <instructor/completion.hpp>
 #include <instructor/error.hpp>
 #include <instructor/http_retries.hpp>
 #include <instructor/provider.hpp>
@@ -69,14 +71,34 @@ void check_error(const instructor::Provider& provider, std::string_view where, c
     }
 }
 
+// A Completion, or what decoding threw, as text to compare.
+template <class Decode>
+std::string outcome(Decode&& decode) {
+    try {
+        const instructor::Completion c = decode();
+        std::string text = c.text + '\x1f' + std::string(instructor::to_string(c.finish_reason)) + '\x1f' +
+                           c.refusal.value_or("\x1e") + '\x1f' + std::to_string(c.usage.total_tokens) + '\x1f' +
+                           std::to_string(c.usage.cached_tokens) + '\x1f' + c.model + '\x1f' + c.request_id;
+        for (const auto& call : c.tool_calls) text += '\x1f' + call.id + '\x1d' + call.name + '\x1d' + call.arguments;
+        return text;
+    } catch (const instructor::Error& e) {
+        return std::string("threw ") + typeid(e).name() + ": " + e.what();
+    }
+}
+
+// decode_reply on the DOM, and decode_reply_text on the text, which must come to the same.
 void decode_reply(const instructor::Provider& provider, std::string_view body, const instructor::HttpHeaders& headers) {
-    // Parsed again for each provider (nlohmann's parser does not recurse; copying a deep value would).
-    json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (document.is_discarded()) return;
-    const std::string where = std::string(provider.name()) + " decode_reply";
-    fuzz::throws_only_instructor_errors(
-        where, [&] { (void)provider.decode_reply(std::move(document), headers); },
-        [&](const instructor::Error& e) { check_error(provider, where, e); });
+    const std::string where = std::string(provider.name()) + " decode_reply_text";
+    const auto check = [&](const instructor::Error& e) { check_error(provider, where, e); };
+    if (!fuzz::throws_only_instructor_errors(where, [&] { (void)provider.decode_reply_text(body, headers, {}); }, check)) {
+        // It decoded, so the body is JSON: the DOM must give the same Completion.
+        const json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
+        FUZZ_CHECK(!document.is_discarded(), where + " decoded a body that is not JSON");
+        const std::string from_text = outcome([&] { return provider.decode_reply_text(body, headers, {}); });
+        const std::string from_dom = outcome([&] { return provider.decode_reply(document, headers); });
+        FUZZ_CHECK(from_text == from_dom, where + " and decode_reply differ: " + fuzz::shown(from_text) + " against " +
+                                              fuzz::shown(from_dom));
+    }
 }
 
 void throw_error(const instructor::Provider& provider, int status, std::string_view body,

@@ -31,8 +31,8 @@ struct ExtractionSetup {
     const Provider* provider = nullptr;
     Mode mode = Mode::tools;
     const Transport* transport = nullptr;
-    std::string url;      // base URL + chat path
-    std::string api_key;  // only ever put into headers
+    std::string_view url;                 // base URL + chat path
+    const HttpHeaders* headers = nullptr;  // the provider's headers, with the key
     const HttpRetries* retries = nullptr;  // nullptr: none
     const Hooks* hooks = nullptr;          // nullptr: none
     // Set once the server has refused to stream tool calls: later tool streams are asked for whole

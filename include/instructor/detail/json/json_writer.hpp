@@ -3,6 +3,7 @@
 // written on every call, and dump() spends a virtual call and a UTF-8 decoding step on every byte.
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -12,5 +13,7 @@ namespace instructor::detail {
 /// throws the same nlohmann::json::type_error on invalid UTF-8.
 [[nodiscard]] std::string write_json(const nlohmann::ordered_json& value);
 void write_json(const nlohmann::ordered_json& value, std::string& out);
+/// One string value, quoted and escaped as write_json writes strings.
+void write_json_string(std::string_view text, std::string& out);
 
 }  // namespace instructor::detail

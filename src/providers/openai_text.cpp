@@ -1,9 +1,10 @@
-// The OpenAI dialect's stream events read straight from their text. A stream is mostly chunks of a
-// few characters each (OpenAI sends one per token), and a DOM per chunk costs more than all the
-// rest of the client's work on it. The chunk is read in one pass with JsonCursor, checked whole
-// (it must be valid JSON, as the DOM path requires), and only then folded, in the order
-// decode_stream_event folds it. Whatever is unusual (an error, Groq's x_groq, Mistral's content
-// parts, arguments sent as an object, a repeated key) is left to decode_stream_event.
+// The OpenAI dialect's replies and stream events read straight from their text. A stream is mostly
+// chunks of a few characters each (OpenAI sends one per token), and a DOM per chunk costs more than
+// all the rest of the client's work on it; a whole reply's DOM was a third of the client's work on a
+// call. Either is read in one pass with JsonCursor, checked whole (it must be valid JSON, as the DOM
+// path requires), and only then folded, in the order the DOM decoders fold it. Whatever is unusual
+// (an error, Groq's x_groq, Mistral's content parts, arguments sent as an object, a repeated key) is
+// left to the DOM decoders, decode_reply and decode_stream_event.
 
 #include <array>
 #include <charconv>
@@ -55,9 +56,11 @@ struct CallFragment {
     Text id, name, arguments;
 };
 
+// A stream chunk, or a whole reply (its message in place of the delta).
 struct Chunk {
     std::string_view usage;  // the usage object's text, when there is one
     Text id, model;
+    bool has_choice = false;
     Text content, refusal;
     std::array<CallFragment, 4> calls;
     std::size_t call_count = 0;
@@ -88,7 +91,9 @@ std::optional<std::size_t> index_of(std::string_view number) {
 
 class ChunkReader {
 public:
-    ChunkReader(std::string_view event, const Completion& so_far) : event_(event), cursor_(event, 16), so_far_(so_far) {}
+    /// `message`: the member of the choice that holds the message ("delta" in a stream chunk).
+    ChunkReader(std::string_view event, const Completion& so_far, std::string_view message = "delta")
+        : event_(event), cursor_(event, 16), so_far_(so_far), message_(message) {}
 
     // False when the event is not one to fold here (or not JSON at all).
     bool read(Chunk& chunk) {
@@ -146,6 +151,7 @@ private:
                 if (!cursor_.skip()) return false;
                 continue;
             }
+            chunk.has_choice = true;
             if (!choice(chunk)) return false;
         }
         return !cursor_.failed();
@@ -156,7 +162,7 @@ private:
         if (!cursor_.begin_object()) return false;
         Seen seen;
         for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
-            if (key == "delta") {
+            if (key == message_) {
                 if (!seen.first(0)) return false;
                 if (cursor_.peek() == Kind::object) {
                     if (!delta(chunk)) return false;
@@ -236,8 +242,8 @@ private:
                 if (!seen.first(2)) return false;
                 if (cursor_.peek() == Kind::object) {
                     if (!function(call)) return false;
-                } else if (!cursor_.skip()) {
-                    return false;
+                } else if (message_ != "delta" || !cursor_.skip()) {
+                    return false;  // a whole reply's call without a function object is malformed: the DOM says so
                 }
             } else if (!cursor_.skip()) {
                 return false;
@@ -273,6 +279,7 @@ private:
     std::string_view event_;
     JsonCursor cursor_;
     const Completion& so_far_;
+    std::string_view message_;
 };
 
 // The envelope a stream's chunks repeat. A chunk whose only news is one string (a piece of text, or
@@ -329,6 +336,29 @@ bool fold_in_envelope(const Envelope& envelope, std::string_view event, StreamAs
 }
 
 }  // namespace
+
+Completion OpenAIDialect::decode_reply_text(std::string_view body, const HttpHeaders& headers,
+                                           const Limits& limits) const {
+    Completion c;
+    Chunk reply;
+    // No choices is an error the DOM path words; finish_reason "error" too (the reader leaves it).
+    if (body.size() > limits.max_bytes || !ChunkReader(body, c, "message").read(reply) || !reply.has_choice)
+        return Provider::decode_reply_text(body, headers, limits);
+    // Filled in decode_checked's order.
+    if (reply.content.set()) c.text = reply.content.view();
+    if (reply.refusal.set()) c.refusal = std::string(reply.refusal.view());
+    for (std::size_t i = 0; i < reply.call_count; ++i) {
+        const CallFragment& call = reply.calls[i];
+        c.tool_calls.push_back({std::string(call.id.view()), std::string(call.name.view()),
+                                std::string(call.arguments.view())});
+    }
+    c.finish_reason = reply.finish.value_or(FinishReason::unknown);
+    if (!reply.usage.empty()) c.usage = usage_from(detail::read_json(reply.usage, {}, "the usage of a reply"));
+    c.model = reply.model.view();
+    c.request_id = header_value(headers, "x-request-id");
+    if (c.request_id.empty()) c.request_id = reply.id.view();
+    return c;
+}
 
 bool OpenAIDialect::decode_stream_text(std::string_view event, StreamAssembly& into) const {
     std::shared_ptr<void>& state = into.decoder_state();
