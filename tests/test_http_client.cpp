@@ -67,13 +67,15 @@ instructor::ClientOptions at(const TestServer& server, const std::string& path, 
 
 using namespace http_client_test;
 
-TEST_CASE("from_openai posts the provider's body with the bearer key and reads the reply") {
+TEST_CASE("from_openai posts the provider's body with the bearer key and reads the reply, keeping it as received") {
     TestServer server;
-    server.enqueue({.status = 200, .headers = {{"x-request-id", "req_42"}}, .body = tool_reply(R"({"name":"Jason","age":30})")});
+    const std::string reply = tool_reply(R"({"name":"Jason","age":30})");
+    server.enqueue({.status = 200, .headers = {{"x-request-id", "req_42"}}, .body = reply});
     const auto client = instructor::from_openai(at(server, "/v1", "sk-test-SECRET123"), Mode::tools);
     const auto result = client.create_with_completion<UserDetail>(ask("Jason is 30"));
     CHECK(result.value.name == "Jason");
     CHECK(result.completions.at(0).request_id == "req_42");
+    CHECK(result.completions.at(0).raw == reply);
     REQUIRE(server.requests().size() == 1);
     const auto request = server.requests()[0];
     CHECK(request.method == "POST");

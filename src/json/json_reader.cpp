@@ -1,6 +1,8 @@
 #include <instructor/detail/json/json_reader.hpp>
 
+#include <bit>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <clocale>
 #include <cstring>
@@ -65,17 +67,33 @@ bool read_hex4(const char*& p, const char* end, unsigned& out) noexcept {
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-// Eight bytes at a time: whether any of them ends a plain run of a string (a quote, a backslash, a
-// control character or a non-ASCII byte). May say yes for a plain byte that follows one that does,
-// never no for one that does: the caller then goes byte by byte.
-bool has_special_byte(const char* p) noexcept {
+// Eight bytes at a time: how many of them are plain string bytes before the first that ends a plain
+// run (a quote, a backslash, a control character or a non-ASCII byte), 8 when none does. The
+// subtractions borrow upwards, so a byte is only ever flagged wrongly above one flagged rightly: on
+// a little-endian machine the first flag is a true one; elsewhere the caller is sent byte by byte.
+inline unsigned plain_prefix(const char* p) noexcept {
     std::uint64_t v = 0;
     std::memcpy(&v, p, sizeof v);
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t highs = 0x8080808080808080ULL;
     const auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
     const std::uint64_t control = (v - 0x20 * ones) & ~v;
-    return ((control | has_zero(v ^ ('"' * ones)) | has_zero(v ^ ('\\' * ones)) | v) & highs) != 0;
+    const std::uint64_t flags = (control | has_zero(v ^ ('"' * ones)) | has_zero(v ^ ('\\' * ones)) | v) & highs;
+    if (flags == 0) return 8;
+    if constexpr (std::endian::native == std::endian::little) {
+        return static_cast<unsigned>(std::countr_zero(flags)) / 8;
+    } else {
+        return 0;
+    }
+}
+
+// Moves `at` past plain string bytes, eight at a time while eight are left.
+inline void skip_plain(const char*& at, const char* end) noexcept {
+    while (end - at >= 8) {
+        const unsigned plain = plain_prefix(at);
+        at += plain;
+        if (plain < 8) return;
+    }
 }
 
 // strtod in the "C" locale, for the rare number from_chars reports out of range: it gives the
@@ -227,7 +245,7 @@ bool JsonCursor::scan_string(std::string_view& out) {
     // Most strings have no escape: they are handed out as a view of the text. Plain bytes are
     // skipped eight at a time, again after each byte that needed a look.
     for (;;) {
-        while (end_ - at_ >= 8 && !has_special_byte(at_)) at_ += 8;
+        skip_plain(at_, end_);
         if (at_ == end_) return fail();
         const auto c = static_cast<unsigned char>(*at_);
         if (c == '"') {
@@ -246,7 +264,7 @@ bool JsonCursor::scan_string(std::string_view& out) {
     scratch_.assign(start, at_);
     while (at_ != end_) {
         const char* run = at_;
-        while (end_ - at_ >= 8 && !has_special_byte(at_)) at_ += 8;
+        skip_plain(at_, end_);
         while (at_ != end_) {
             const auto c = static_cast<unsigned char>(*at_);
             if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
