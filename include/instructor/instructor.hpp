@@ -7,6 +7,7 @@
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
 #include <instructor/from_json.hpp>
+#include <instructor/gbnf.hpp>
 #include <instructor/hooks.hpp>
 #include <instructor/http_retries.hpp>
 #include <instructor/limits.hpp>

@@ -421,6 +421,98 @@ void extract_corpus_type(const char* name, bool plain_form, Tally& tally) {
     }
 }
 
+// ---- gbnf<T>(): the grammar the server samples under, and the parser, agree -------------------------
+
+struct GrammarTally {
+    int sent = 0, finished = 0, parsed = 0, repeated_items = 0, cut_off = 0;
+};
+
+// Sampled through the server's native /completion with our grammar in its `grammar` field: every
+// reply the grammar finished must be accepted by the strict parser, with no exception.
+template <class T>
+void sample_under_gbnf(const char* name, GrammarTally& tally) {
+    const std::string& grammar = instructor::gbnf<T>();
+    const auto transport = instructor::curl_transport();
+    for (std::int64_t seed = 1; seed <= 3; ++seed) {
+        INFO(name << ", seed " << seed << "\ngrammar:\n" << grammar);
+        const nlohmann::json body{{"prompt", "Fill in the form."}, {"grammar", grammar}, {"n_predict", 400},
+                                  {"seed", seed},  {"temperature", 1.0}, {"cache_prompt", false}};
+        const auto reply = transport({.url = server().url + "/completion",
+                                      .headers = {{"Content-Type", "application/json"}},
+                                      .body = body.dump()});
+        ++tally.sent;
+        INFO("HTTP " << reply.status << ": " << reply.body.substr(0, 2000));
+        REQUIRE(reply.status == 200);  // the server read the grammar
+        const auto answer = nlohmann::json::parse(reply.body);
+        const std::string content = answer.at("content").get<std::string>();
+        const bool cut_off = answer.value("stopped_limit", false) || answer.value("stop_type", "") == "limit";
+        if (cut_off) {
+            ++tally.cut_off;
+            continue;
+        }
+        ++tally.finished;
+        INFO("reply: " << content);
+        const auto parsed = instructor::try_from_json<T>(content, {.strict = true});
+        if (parsed) {
+            ++tally.parsed;
+            continue;
+        }
+        // Only what no grammar can say may be left to the parser: distinct items (README).
+        bool only_unique = true;
+        for (const auto& e : parsed.error().errors()) {
+            INFO("the grammar let through what the parser rejects: " << e.pointer << ": " << e.message);
+            CHECK(e.message.find("unique") != std::string::npos);
+            only_unique = only_unique && e.message.find("unique") != std::string::npos;
+        }
+        if (only_unique) ++tally.repeated_items;
+    }
+}
+
+TEST_CASE("every corpus type's grammar is read by the server, and every reply sampled under it is parsed") {
+    GrammarTally tally;
+    using namespace corpus;
+#define INSTRUCTOR_CORPUS_TYPE(T) sample_under_gbnf<T>(#T, tally)
+    INSTRUCTOR_CORPUS_TYPE(UserProfile);
+    INSTRUCTOR_CORPUS_TYPE(billing::PostalAddress);
+    INSTRUCTOR_CORPUS_TYPE(shipping::PostalAddress);
+    INSTRUCTOR_CORPUS_TYPE(Money);
+    INSTRUCTOR_CORPUS_TYPE(LineItem);
+    INSTRUCTOR_CORPUS_TYPE(Invoice);
+    INSTRUCTOR_CORPUS_TYPE(vendor::GeoPoint);
+    INSTRUCTOR_CORPUS_TYPE(Attendee);
+    INSTRUCTOR_CORPUS_TYPE(CalendarEvent);
+    INSTRUCTOR_CORPUS_TYPE(TelemetryFrame);
+    INSTRUCTOR_CORPUS_TYPE(OrgUnit);
+    INSTRUCTOR_CORPUS_TYPE(ReasoningStep);
+    INSTRUCTOR_CORPUS_TYPE(EmailMessage);
+    INSTRUCTOR_CORPUS_TYPE(Question);
+    INSTRUCTOR_CORPUS_TYPE(Answer);
+    INSTRUCTOR_CORPUS_TYPE(SpreadsheetCell);
+    INSTRUCTOR_CORPUS_TYPE(CardPayment);
+    INSTRUCTOR_CORPUS_TYPE(BankTransfer);
+    INSTRUCTOR_CORPUS_TYPE(CashPayment);
+    INSTRUCTOR_CORPUS_TYPE(Payment);
+    INSTRUCTOR_CORPUS_TYPE(ToolCallResult);
+    INSTRUCTOR_CORPUS_TYPE(ProfilePatch);
+    INSTRUCTOR_CORPUS_TYPE(StockLevel);
+    INSTRUCTOR_CORPUS_TYPE(InventorySnapshot);
+    INSTRUCTOR_CORPUS_TYPE(ArticleMetadata);
+    INSTRUCTOR_CORPUS_TYPE(Paged<Attendee>);
+    INSTRUCTOR_CORPUS_TYPE(SearchResults);
+    INSTRUCTOR_CORPUS_TYPE(WebhookEvent);
+    INSTRUCTOR_CORPUS_TYPE(BuildJob);
+    INSTRUCTOR_CORPUS_TYPE(SupportTicket);
+    INSTRUCTOR_CORPUS_TYPE(Inbox);
+    INSTRUCTOR_CORPUS_TYPE(ColorPalette);
+    INSTRUCTOR_CORPUS_TYPE(SentimentAnalysis);
+#undef INSTRUCTOR_CORPUS_TYPE
+    std::cout << "gbnf on " << server().version << ": " << tally.sent << " samples (33 types x 3 seeds), "
+              << tally.finished << " finished, " << tally.parsed << " parsed, " << tally.repeated_items
+              << " rejected only for repeated items (unique_items), " << tally.cut_off << " cut off at n_predict\n";
+    CHECK(tally.parsed + tally.repeated_items == tally.finished);
+    CHECK(tally.finished > 0);
+}
+
 TEST_CASE("every corpus schema is accepted by the server, and every finished reply by the strict parser") {
     Tally tally;
     auto each_form = [&]<class T>(std::type_identity<T>, const char* name) {
