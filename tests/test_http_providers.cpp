@@ -422,6 +422,11 @@ void check_mode_marks(const Preset& p, Mode mode, const json& body) {
             CHECK(body["messages"].back() ==
                   json{{"role", "user"}, {"content", "Return the JSON object inside a ```json code block."}});
             break;
+        case Mode::gbnf:
+            CHECK_FALSE(body.contains("response_format"));
+            CHECK(body["grammar"] == instructor::gbnf<UserDetail>());  // the type's own grammar, not a schema
+            CHECK(system == "You extract facts about people.");
+            break;
         default: FAIL("not a JSON mode: " << instructor::to_string(mode));
     }
 }

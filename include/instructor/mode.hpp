@@ -14,6 +14,7 @@ enum class Mode {
     json_schema,     // schema-constrained decoding, in each provider's own form
     md_json,         // the schema in the prompt; the answer in a ```json fenced block
     mistral_tools,   // tools, forced the way Mistral forces them (tool_choice "any")
+    gbnf,            // llama.cpp servers: the type's own grammar (gbnf<T>()) in the `grammar` field
 };
 
 /// The answer comes back as a function call (tools, tools_strict, parallel_tools, mistral_tools),

@@ -33,6 +33,9 @@ struct ResponseModel {
     Schema strict_schema;     // OpenAI strict form; null when the type has none
     Schema inlined_schema;    // no $ref but for recursion, patterns spelled for grammars; null: use `schema`
     std::string strict_unavailable;   // why there is no strict form
+    /// The GBNF grammar (gbnf<T>()), for Mode::gbnf; null when the type has none (see grammar_unavailable).
+    std::shared_ptr<const std::string> grammar;
+    std::string grammar_unavailable;  // why there is no grammar
 };
 
 struct Request {

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include <instructor/gbnf.hpp>
 #include <instructor/meta.hpp>
 #include <instructor/request.hpp>
 #include <instructor/schema.hpp>
@@ -80,6 +81,11 @@ ResponseModel build_response_model() {
         model.strict_unavailable = e.what();
     }
     model.inlined_schema = forever(json_schema<Wire>(SchemaForm::inlined));  // every type has one
+    try {
+        model.grammar = std::shared_ptr<const std::string>(std::shared_ptr<void>(), &gbnf<Wire>());
+    } catch (const SchemaError& e) {
+        model.grammar_unavailable = e.what();
+    }
     return model;
 }
 

@@ -166,7 +166,8 @@ std::string reask_instruction(Mode mode, const ResponseModel& model) {
     switch (mode) {
         case Mode::md_json: return "Answer again with the corrected JSON object inside a ```json code block.";
         case Mode::json:
-        case Mode::json_schema: return "Answer again with only the corrected JSON.";
+        case Mode::json_schema:
+        case Mode::gbnf: return "Answer again with only the corrected JSON.";
         case Mode::parallel_tools: return "Call the functions again with these errors fixed.";
         case Mode::tools:
         case Mode::tools_strict:

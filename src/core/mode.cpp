@@ -6,7 +6,7 @@
 namespace instructor {
 namespace {
 
-constexpr std::array<std::pair<Mode, std::string_view>, 7> mode_names{{
+constexpr std::array<std::pair<Mode, std::string_view>, 8> mode_names{{
     {Mode::tools, "tools"},
     {Mode::tools_strict, "tools_strict"},
     {Mode::parallel_tools, "parallel_tools"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 7> mode_names{{
     {Mode::json_schema, "json_schema"},
     {Mode::md_json, "md_json"},
     {Mode::mistral_tools, "mistral_tools"},
+    {Mode::gbnf, "gbnf"},
 }};
 
 }  // namespace

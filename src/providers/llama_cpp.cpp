@@ -5,6 +5,8 @@
 // 503 unavailable_error (the model still loading) is retried. Those servers cannot stream tools.
 // Newer servers let the chat template decide whether several tool calls may follow one another, and
 // a model forced to call tools then calls ours until the token limit: one call is asked for.
+// Mode::gbnf sends the type's own grammar in llama.cpp's `grammar` field, bypassing the server's
+// JSON-Schema converter and its gaps.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -16,7 +18,7 @@ const Provider& llama_cpp() {
         .base_url = "http://127.0.0.1:8080/v1",
         .key_variable = "",
         .default_mode = Mode::json_schema,
-        .modes = {Mode::tools, Mode::json, Mode::json_schema, Mode::md_json},
+        .modes = {Mode::tools, Mode::json, Mode::json_schema, Mode::md_json, Mode::gbnf},
         .forcing = ToolForcing::required,
         .inline_schemas = true,
         .one_tool_call = true,

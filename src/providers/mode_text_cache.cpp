@@ -21,6 +21,7 @@ std::string key_of(const std::vector<ResponseModel>& models, Mode mode) {
         key.append(model.name).push_back('\0');
         key.append(model.description).push_back('\0');
         key.append(model.strict_unavailable).push_back('\0');
+        append_pointer(key, model.grammar.get());
     }
     return key;
 }

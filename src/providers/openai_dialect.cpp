@@ -130,6 +130,14 @@ ojson OpenAIDialect::mode_fields(const std::vector<ResponseModel>& models, Mode 
             fields["response_format"] = {{"type", "json_object"}};
             break;
         case Mode::json_schema: fields["response_format"] = json_schema_format(one_model()); break;
+        case Mode::gbnf: {
+            const auto& model = one_model();
+            if (!model.grammar)
+                throw ConfigurationError(std::string(name()) + ": " + model.name + " has no grammar for mode gbnf" +
+                                         (model.grammar_unavailable.empty() ? "" : ": " + model.grammar_unavailable));
+            fields["grammar"] = *model.grammar;
+            break;
+        }
         case Mode::md_json: (void)one_model(); break;
     }
     return fields;
