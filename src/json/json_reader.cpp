@@ -103,6 +103,15 @@ double strtod_c(const std::string& text) {
     return strtod_l(text.c_str(), nullptr, c_locale);
 }
 
+// Whether a number token (checked against the grammar) fits a double, as nlohmann requires: it
+// refuses 1e600 ("number overflow"), and so must everything that claims to accept what it accepts.
+bool fits_a_double(std::string_view token) {
+    if (token.find_first_of(".eE") == std::string_view::npos && token.size() <= 20) return true;
+    double value = 0;
+    if (std::from_chars(token.data(), token.data() + token.size(), value).ec == std::errc()) return true;
+    return std::isfinite(strtod_c(std::string(token)));  // out of range: too large, or only too small
+}
+
 // A number token (already checked against the grammar) as nlohmann stores it: an unsigned or
 // signed integer when it is one and fits, else a double. False when it is too large for a double
 // (nlohmann rejects those too).
@@ -339,6 +348,7 @@ bool JsonCursor::number(std::string_view& token) noexcept {
         while (at_ != end_ && is_digit(*at_)) ++at_;
     }
     token = std::string_view(start, static_cast<std::size_t>(at_ - start));
+    if (!fits_a_double(token)) return fail();
     return true;
 }
 

@@ -1,5 +1,5 @@
 // extract_json, the first JSON value in a model's text (inside a ``` fence, among prose, after
-// <think> blocks): never throws, finds only objects and arrays, and finds a JSON value that is
+// <think> blocks): throws nothing but LimitError (a value nested beyond Limits::max_depth), finds only objects and arrays, and finds a JSON value that is
 // there: the input, when it is an object or array, is found again inside prose, a fence or after
 // a think block.
 //
@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <instructor/detail/client/extraction.hpp>
+#include <instructor/detail/json/text_excerpt.hpp>
+#include <instructor/limits.hpp>
 
 #include "fuzz_support.hpp"
 
@@ -25,6 +27,8 @@ using json = nlohmann::json;
 std::optional<json> extract(std::string_view text) {
     try {
         return instructor::detail::extract_json(text);
+    } catch (const instructor::LimitError&) {
+        return std::nullopt;  // a candidate nested beyond max_depth: the typed error a client reports
     } catch (const std::exception& e) {
         fuzz::finding(std::string("extract_json threw ") + typeid(e).name() + ": " + e.what());
     }
@@ -60,6 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     const json expected = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (expected.is_discarded() || !(expected.is_object() || expected.is_array())) return 0;
+    // Deeper than the default bound, it is a LimitError to say, not a value to find.
+    if (instructor::detail::nests_deeper_than(expected, instructor::Limits{}.max_depth)) return 0;
     FUZZ_CHECK(found.has_value(), "nothing found in \"" + fuzz::shown(reply) + "\"");
     FUZZ_CHECK(*found == expected, fuzz::shown(found->dump()) + " found in \"" + fuzz::shown(reply) + "\"");
     return 0;

@@ -42,7 +42,7 @@ public:
 
     /// A string, unescaped. The view lives until the next call that reads a string or a key.
     [[nodiscard]] bool string(std::string_view& out);
-    /// A number's text, checked against the JSON grammar.
+    /// A number's text, checked against the JSON grammar and to fit a double (nlohmann refuses 1e600).
     [[nodiscard]] bool number(std::string_view& token) noexcept;
     [[nodiscard]] bool boolean(bool& out) noexcept;
     [[nodiscard]] bool null() noexcept;
