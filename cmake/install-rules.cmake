@@ -14,6 +14,17 @@ install(EXPORT instructorTargets
   NAMESPACE instructor::
   DESTINATION ${INSTRUCTOR_CMAKE_DIR})
 
+# instructor::llama, when built against an installed llama.cpp: find_package(instructor COMPONENTS llama).
+if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
+  install(TARGETS instructor_llama
+    EXPORT instructorLlamaTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT instructorLlamaTargets
+    NAMESPACE instructor::
+    DESTINATION ${INSTRUCTOR_CMAKE_DIR})
+endif()
+
 configure_package_config_file(cmake/instructorConfig.cmake.in
   "${PROJECT_BINARY_DIR}/instructorConfig.cmake"
   INSTALL_DESTINATION ${INSTRUCTOR_CMAKE_DIR})

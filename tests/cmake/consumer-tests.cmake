@@ -50,7 +50,9 @@ set(_ic_forward
   BUILD_SHARED_LIBS:BOOL
   nlohmann_json_DIR:PATH
   Boost_DIR:PATH
-  CURL_DIR:PATH)
+  CURL_DIR:PATH
+  llama_DIR:PATH
+  ggml_DIR:PATH)
 if(_ic_multi_config)
   list(APPEND _ic_forward CMAKE_CONFIGURATION_TYPES:STRING)
   set(_ic_configs ${CMAKE_CONFIGURATION_TYPES})
@@ -97,6 +99,9 @@ if(INSTRUCTOR_INSTALL)
   set(_ic_fp_prefix_path "${_ic_prefix}" ${CMAKE_PREFIX_PATH})
   _ic_cache_line(_ic_fp_cache CMAKE_PREFIX_PATH "${_ic_fp_prefix_path}" STRING)
   _ic_cache_line(_ic_fp_cache INSTRUCTOR_EXPECTED_PREFIX "${_ic_prefix}" PATH)
+  if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
+    _ic_cache_line(_ic_fp_cache INSTRUCTOR_CONSUMER_LLAMA ON BOOL)
+  endif()
   file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/consumer-find_package-cache.cmake" "${_ic_fp_cache}")
 
   add_test(NAME consumer.install
@@ -132,6 +137,16 @@ if(INSTRUCTOR_INSTALL)
     FIXTURES_REQUIRED instructor_consumer_fp_built
     LABELS consumer
     TIMEOUT 60)
+
+  # find_package(instructor COMPONENTS llama), when this build has the component.
+  if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
+    add_test(NAME consumer.find_package.llama.run
+      COMMAND "${_ic_fp_build}${_ic_exe_subdir}/consumer_llama${CMAKE_EXECUTABLE_SUFFIX}")
+    set_tests_properties(consumer.find_package.llama.run PROPERTIES
+      FIXTURES_REQUIRED instructor_consumer_fp_built
+      LABELS "consumer;llama"
+      TIMEOUT 60)
+  endif()
 else()
   message(STATUS "INSTRUCTOR_INSTALL is OFF: skipping the consumer.install and "
                  "consumer.find_package.* tests")

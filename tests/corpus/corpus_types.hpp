@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -430,3 +431,48 @@ struct instructor::meta<corpus::SupportTicket> {
         instructor::field("order_reference", instructor::pattern("^ORD-[0-9]+$")),
         instructor::field("attachments", instructor::min_items(1), instructor::max_items(3)));
 };
+
+namespace corpus {
+
+/// Calls f(std::type_identity<T>{}, "T") for every type of the corpus, in one order, so that each
+/// test over the whole corpus names it once.
+template <class F>
+void for_each_type(F&& f) {
+    f(std::type_identity<UserProfile>{}, "UserProfile");
+    f(std::type_identity<billing::PostalAddress>{}, "billing::PostalAddress");
+    f(std::type_identity<shipping::PostalAddress>{}, "shipping::PostalAddress");
+    f(std::type_identity<Money>{}, "Money");
+    f(std::type_identity<LineItem>{}, "LineItem");
+    f(std::type_identity<Invoice>{}, "Invoice");
+    f(std::type_identity<vendor::GeoPoint>{}, "vendor::GeoPoint");
+    f(std::type_identity<Attendee>{}, "Attendee");
+    f(std::type_identity<CalendarEvent>{}, "CalendarEvent");
+    f(std::type_identity<TelemetryFrame>{}, "TelemetryFrame");
+    f(std::type_identity<OrgUnit>{}, "OrgUnit");
+    f(std::type_identity<ReasoningStep>{}, "ReasoningStep");
+    f(std::type_identity<EmailMessage>{}, "EmailMessage");
+    f(std::type_identity<Question>{}, "Question");
+    f(std::type_identity<Answer>{}, "Answer");
+    f(std::type_identity<SpreadsheetCell>{}, "SpreadsheetCell");
+    f(std::type_identity<CardPayment>{}, "CardPayment");
+    f(std::type_identity<BankTransfer>{}, "BankTransfer");
+    f(std::type_identity<CashPayment>{}, "CashPayment");
+    f(std::type_identity<Payment>{}, "Payment");
+    f(std::type_identity<ToolCallResult>{}, "ToolCallResult");
+    f(std::type_identity<ProfilePatch>{}, "ProfilePatch");
+    f(std::type_identity<StockLevel>{}, "StockLevel");
+    f(std::type_identity<InventorySnapshot>{}, "InventorySnapshot");
+    f(std::type_identity<ArticleMetadata>{}, "ArticleMetadata");
+    f(std::type_identity<Paged<Attendee>>{}, "Paged<Attendee>");
+    f(std::type_identity<SearchResults>{}, "SearchResults");
+    f(std::type_identity<WebhookEvent>{}, "WebhookEvent");
+    f(std::type_identity<BuildJob>{}, "BuildJob");
+    f(std::type_identity<SupportTicket>{}, "SupportTicket");
+    f(std::type_identity<Inbox>{}, "Inbox");
+    f(std::type_identity<ColorPalette>{}, "ColorPalette");
+    f(std::type_identity<SentimentAnalysis>{}, "SentimentAnalysis");
+}
+
+inline constexpr int type_count = 33;
+
+}  // namespace corpus

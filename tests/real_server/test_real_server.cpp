@@ -472,43 +472,8 @@ void sample_under_gbnf(const char* name, GrammarTally& tally) {
 
 TEST_CASE("every corpus type's grammar is read by the server, and every reply sampled under it is parsed") {
     GrammarTally tally;
-    using namespace corpus;
-#define INSTRUCTOR_CORPUS_TYPE(T) sample_under_gbnf<T>(#T, tally)
-    INSTRUCTOR_CORPUS_TYPE(UserProfile);
-    INSTRUCTOR_CORPUS_TYPE(billing::PostalAddress);
-    INSTRUCTOR_CORPUS_TYPE(shipping::PostalAddress);
-    INSTRUCTOR_CORPUS_TYPE(Money);
-    INSTRUCTOR_CORPUS_TYPE(LineItem);
-    INSTRUCTOR_CORPUS_TYPE(Invoice);
-    INSTRUCTOR_CORPUS_TYPE(vendor::GeoPoint);
-    INSTRUCTOR_CORPUS_TYPE(Attendee);
-    INSTRUCTOR_CORPUS_TYPE(CalendarEvent);
-    INSTRUCTOR_CORPUS_TYPE(TelemetryFrame);
-    INSTRUCTOR_CORPUS_TYPE(OrgUnit);
-    INSTRUCTOR_CORPUS_TYPE(ReasoningStep);
-    INSTRUCTOR_CORPUS_TYPE(EmailMessage);
-    INSTRUCTOR_CORPUS_TYPE(Question);
-    INSTRUCTOR_CORPUS_TYPE(Answer);
-    INSTRUCTOR_CORPUS_TYPE(SpreadsheetCell);
-    INSTRUCTOR_CORPUS_TYPE(CardPayment);
-    INSTRUCTOR_CORPUS_TYPE(BankTransfer);
-    INSTRUCTOR_CORPUS_TYPE(CashPayment);
-    INSTRUCTOR_CORPUS_TYPE(Payment);
-    INSTRUCTOR_CORPUS_TYPE(ToolCallResult);
-    INSTRUCTOR_CORPUS_TYPE(ProfilePatch);
-    INSTRUCTOR_CORPUS_TYPE(StockLevel);
-    INSTRUCTOR_CORPUS_TYPE(InventorySnapshot);
-    INSTRUCTOR_CORPUS_TYPE(ArticleMetadata);
-    INSTRUCTOR_CORPUS_TYPE(Paged<Attendee>);
-    INSTRUCTOR_CORPUS_TYPE(SearchResults);
-    INSTRUCTOR_CORPUS_TYPE(WebhookEvent);
-    INSTRUCTOR_CORPUS_TYPE(BuildJob);
-    INSTRUCTOR_CORPUS_TYPE(SupportTicket);
-    INSTRUCTOR_CORPUS_TYPE(Inbox);
-    INSTRUCTOR_CORPUS_TYPE(ColorPalette);
-    INSTRUCTOR_CORPUS_TYPE(SentimentAnalysis);
-#undef INSTRUCTOR_CORPUS_TYPE
-    std::cout << "gbnf on " << server().version << ": " << tally.sent << " samples (33 types x 3 seeds), "
+    corpus::for_each_type([&]<class T>(std::type_identity<T>, const char* name) { sample_under_gbnf<T>(name, tally); });
+    std::cout << "gbnf on " << server().version << ": " << tally.sent << " samples (" << corpus::type_count << " types x 3 seeds), "
               << tally.finished << " finished, " << tally.parsed << " parsed, " << tally.repeated_items
               << " rejected only for repeated items (unique_items), " << tally.cut_off << " cut off at n_predict\n";
     CHECK(tally.parsed + tally.repeated_items == tally.finished);
@@ -521,43 +486,8 @@ TEST_CASE("every corpus schema is accepted by the server, and every finished rep
         extract_corpus_type<T>(name, false, tally);
         extract_corpus_type<T>(name, true, tally);
     };
-    using namespace corpus;
-#define INSTRUCTOR_CORPUS_TYPE(T) each_form(std::type_identity<T>{}, #T)
-    INSTRUCTOR_CORPUS_TYPE(UserProfile);
-    INSTRUCTOR_CORPUS_TYPE(billing::PostalAddress);
-    INSTRUCTOR_CORPUS_TYPE(shipping::PostalAddress);
-    INSTRUCTOR_CORPUS_TYPE(Money);
-    INSTRUCTOR_CORPUS_TYPE(LineItem);
-    INSTRUCTOR_CORPUS_TYPE(Invoice);
-    INSTRUCTOR_CORPUS_TYPE(vendor::GeoPoint);
-    INSTRUCTOR_CORPUS_TYPE(Attendee);
-    INSTRUCTOR_CORPUS_TYPE(CalendarEvent);
-    INSTRUCTOR_CORPUS_TYPE(TelemetryFrame);
-    INSTRUCTOR_CORPUS_TYPE(OrgUnit);
-    INSTRUCTOR_CORPUS_TYPE(ReasoningStep);
-    INSTRUCTOR_CORPUS_TYPE(EmailMessage);
-    INSTRUCTOR_CORPUS_TYPE(Question);
-    INSTRUCTOR_CORPUS_TYPE(Answer);
-    INSTRUCTOR_CORPUS_TYPE(SpreadsheetCell);
-    INSTRUCTOR_CORPUS_TYPE(CardPayment);
-    INSTRUCTOR_CORPUS_TYPE(BankTransfer);
-    INSTRUCTOR_CORPUS_TYPE(CashPayment);
-    INSTRUCTOR_CORPUS_TYPE(Payment);
-    INSTRUCTOR_CORPUS_TYPE(ToolCallResult);
-    INSTRUCTOR_CORPUS_TYPE(ProfilePatch);
-    INSTRUCTOR_CORPUS_TYPE(StockLevel);
-    INSTRUCTOR_CORPUS_TYPE(InventorySnapshot);
-    INSTRUCTOR_CORPUS_TYPE(ArticleMetadata);
-    INSTRUCTOR_CORPUS_TYPE(Paged<Attendee>);
-    INSTRUCTOR_CORPUS_TYPE(SearchResults);
-    INSTRUCTOR_CORPUS_TYPE(WebhookEvent);
-    INSTRUCTOR_CORPUS_TYPE(BuildJob);
-    INSTRUCTOR_CORPUS_TYPE(SupportTicket);
-    INSTRUCTOR_CORPUS_TYPE(Inbox);
-    INSTRUCTOR_CORPUS_TYPE(ColorPalette);
-    INSTRUCTOR_CORPUS_TYPE(SentimentAnalysis);
-#undef INSTRUCTOR_CORPUS_TYPE
-    std::cout << "corpus on " << server().version << ": " << tally.sent << " requests (33 types x 2 forms x 3 seeds), "
+    corpus::for_each_type(each_form);
+    std::cout << "corpus on " << server().version << ": " << tally.sent << " requests (" << corpus::type_count << " types x 2 forms x 3 seeds), "
               << tally.accepted << " schemas accepted, " << tally.finished << " replies finished (stop), "
               << tally.parsed << " parsed, " << tally.unenforced
               << " rejected only for constraints the server does not enforce, " << tally.cut_off

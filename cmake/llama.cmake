@@ -1,0 +1,47 @@
+# The optional component instructor::llama (a model in the process): built when llama.cpp is found,
+# as an installed package (find_package(llama): put its prefix in CMAKE_PREFIX_PATH) or as a source
+# tree named by INSTRUCTOR_LLAMA_SOURCE_DIR, built here with the CPU backend.
+set(INSTRUCTOR_LLAMA "AUTO" CACHE STRING "Build instructor::llama, llama.cpp in the process: AUTO (when found), ON or OFF")
+set_property(CACHE INSTRUCTOR_LLAMA PROPERTY STRINGS AUTO ON OFF)
+set(INSTRUCTOR_LLAMA_SOURCE_DIR "" CACHE PATH "A llama.cpp source tree to build and link instead of an installed llama.cpp")
+
+set(INSTRUCTOR_HAS_LLAMA OFF)
+set(INSTRUCTOR_LLAMA_FROM_PACKAGE OFF)
+if(NOT INSTRUCTOR_LLAMA STREQUAL "OFF")
+  if(INSTRUCTOR_LLAMA_SOURCE_DIR)
+    if(NOT EXISTS "${INSTRUCTOR_LLAMA_SOURCE_DIR}/include/llama.h")
+      message(FATAL_ERROR "INSTRUCTOR_LLAMA_SOURCE_DIR=${INSTRUCTOR_LLAMA_SOURCE_DIR} holds no llama.cpp source tree (no include/llama.h)")
+    endif()
+    foreach(off LLAMA_BUILD_TESTS LLAMA_BUILD_EXAMPLES LLAMA_BUILD_TOOLS LLAMA_BUILD_SERVER LLAMA_BUILD_APP
+                LLAMA_BUILD_UI LLAMA_USE_PREBUILT_UI LLAMA_BUILD_COMMON LLAMA_CURL LLAMA_OPENSSL GGML_OPENMP)
+      set(${off} OFF CACHE BOOL "set by instructor-cpp" FORCE)
+    endforeach()
+    add_subdirectory("${INSTRUCTOR_LLAMA_SOURCE_DIR}" "${PROJECT_BINARY_DIR}/llama.cpp" EXCLUDE_FROM_ALL SYSTEM)
+    set(INSTRUCTOR_HAS_LLAMA ON)
+    message(STATUS "instructor::llama: built, with llama.cpp from the source tree ${INSTRUCTOR_LLAMA_SOURCE_DIR}")
+  else()
+    find_package(llama CONFIG QUIET)
+    if(llama_FOUND)
+      set(INSTRUCTOR_HAS_LLAMA ON)
+      set(INSTRUCTOR_LLAMA_FROM_PACKAGE ON)
+      message(STATUS "instructor::llama: built, with llama.cpp ${LLAMA_VERSION} from ${llama_DIR}")
+    endif()
+  endif()
+  if(NOT INSTRUCTOR_HAS_LLAMA)
+    set(how "install llama.cpp and put its prefix in CMAKE_PREFIX_PATH, or set INSTRUCTOR_LLAMA_SOURCE_DIR to its source tree")
+    if(INSTRUCTOR_LLAMA STREQUAL "ON")
+      message(FATAL_ERROR "INSTRUCTOR_LLAMA=ON, but llama.cpp was not found: ${how}")
+    endif()
+    message(STATUS "instructor::llama: not built, llama.cpp not found (${how})")
+  endif()
+endif()
+
+if(INSTRUCTOR_HAS_LLAMA)
+  add_library(instructor_llama
+    src/llama/from_llama.cpp
+    src/llama/llama_model.cpp)
+  add_library(instructor::llama ALIAS instructor_llama)
+  set_target_properties(instructor_llama PROPERTIES EXPORT_NAME llama)
+  target_link_libraries(instructor_llama PUBLIC instructor PRIVATE llama)
+  instructor_set_warnings(instructor_llama)
+endif()
