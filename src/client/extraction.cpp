@@ -1,5 +1,6 @@
 #include <instructor/detail/client/extraction.hpp>
 
+#include "extraction_steps.hpp"
 #include "http_call.hpp"
 #include "streaming.hpp"
 
@@ -196,15 +197,6 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
     request.messages.push_back(user("Your answer has these errors:\n" + found + reask_instruction(mode, model)));
 }
 
-// One answer from the provider, in one reply.
-Completion call_provider(const ExtractionSetup& setup, const Request& request, int attempt) {
-    const Provider& provider = *setup.provider;
-    HttpResponse response = send_with_retries(setup, chat_request(setup, request), attempt);
-    Completion completion = provider.decode_reply_text(response.body, response.headers, limits_of(setup));
-    completion.raw = std::move(response.body);
-    return completion;
-}
-
 }  // namespace
 
 std::optional<json> extract_json(std::string_view text, const Limits& limits) {
@@ -220,43 +212,112 @@ std::optional<json> extract_json(std::string_view text, const Limits& limits) {
     return first_json_value(rest, limits);
 }
 
+ExtractionSteps::ExtractionSteps(const ExtractionSetup& setup, Request request, ParseCallback parse)
+    : setup_(setup), request_(std::move(request)), parse_(std::move(parse)) {}
+
+const HttpRequest& ExtractionSteps::http() {
+    if (!http_) http_ = chat_request(setup_, request_);
+    return *http_;
+}
+
+void ExtractionSteps::before_send() {
+    throw_if_cancelled(request_.cancel);
+    const HttpRequest& sent = http();
+    ++send_;
+    notify(hooks_of(setup_).on_request,
+           RequestSent{.attempt = attempt_, .http_attempt = send_, .url = sent.url, .body = sent.body});
+}
+
+ExtractionSteps::Next ExtractionSteps::after_reply(HttpResponse response) {
+    try {
+        check_reply(setup_, response, attempt_, send_);
+    } catch (const Error&) {
+        return after_failure(std::current_exception());
+    }
+    Completion completion = setup_.provider->decode_reply_text(response.body, response.headers, limits_of(setup_));
+    completion.raw = std::move(response.body);
+    return Next{.done = after_completion(std::move(completion))};
+}
+
+ExtractionSteps::Next ExtractionSteps::after_failure(const std::exception_ptr& error) {
+    const auto delay = http_retry_wait(setup_, error, attempt_, send_);
+    if (!delay) std::rethrow_exception(error);
+    bool rate_limited = false;
+    try {
+        std::rethrow_exception(error);
+    } catch (const HttpError& e) {
+        rate_limited = e.status() == 429;
+    } catch (...) {
+    }
+    return Next{.done = false, .wait = *delay, .rate_limited = rate_limited};
+}
+
+bool ExtractionSteps::after_completion(Completion received) {
+    const Hooks& hooks = hooks_of(setup_);
+    const ResponseModel& model = request_.response_models.front();
+    const int number = attempt_;
+    result_.completions.push_back(std::move(received));
+    const Completion& completion = result_.completions.back();
+    notify(hooks.on_completion, CompletionReceived{.attempt = number, .completion = completion});
+    result_.usage += completion.usage;
+    if (completion.refusal) throw RefusalError(completion);
+    if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request_.max_tokens);
+
+    Answer answer = read_answer(completion, setup_.mode, model, limits_of(setup_));
+    std::vector<FieldError> errors = answer.value ? parse_(*answer.value) : std::move(answer.errors);
+    if (errors.empty()) return true;
+    notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});
+
+    // Only a failed attempt is kept, with the conversation as it was sent (before the re-ask).
+    attempts_.push_back(Attempt{.number = number, .messages = request_.messages, .completion = completion,
+                                .output = std::move(answer.text), .errors = errors});
+    if (number > request_.max_retries.value_or(0)) {
+        notify(hooks.on_last_attempt, LastAttempt{.attempt = number, .errors = attempts_.back().errors});
+        throw RetryError(std::move(attempts_), result_.usage);
+    }
+    const std::string reason =
+        std::to_string(errors.size()) + (errors.size() == 1 ? " validation error" : " validation errors");
+    notify(hooks.on_retry,
+           RetryScheduled{.attempt = number, .cause = RetryCause::validation, .delay = {}, .reason = reason});
+    add_reask(request_, setup_.mode, model, completion, errors);
+    ++attempt_;
+    send_ = 0;
+    http_.reset();
+    return false;
+}
+
 ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
                                 const StreamWatcher* watcher) {
-    ExtractionResult result;
-    std::vector<Attempt> attempts;
-    const ResponseModel& model = request.response_models.front();
-    const int max_retries = request.max_retries.value_or(0);
-    const Hooks& hooks = hooks_of(setup);
     if (watcher != nullptr) request.stream = true;
-    for (int number = 1;; ++number) {
-        bool stopped = false;
-        result.completions.push_back(watcher != nullptr ? stream_provider(setup, request, number, *watcher, stopped)
-                                                        : call_provider(setup, request, number));
-        const Completion& completion = result.completions.back();
-        notify(hooks.on_completion, CompletionReceived{.attempt = number, .completion = completion});
-        result.usage += completion.usage;
-        if (stopped) {  // the caller has what it wanted
-            result.stopped = true;
-            return result;
+    ExtractionSteps steps(setup, std::move(request), parse);
+    if (watcher != nullptr) {
+        for (;;) {
+            bool stopped = false;
+            Completion completion = stream_provider(setup, steps.request(), steps.attempt(), *watcher, stopped);
+            if (stopped) {  // the caller has what it wanted
+                notify(hooks_of(setup).on_completion,
+                       CompletionReceived{.attempt = steps.attempt(), .completion = completion});
+                ExtractionResult result = steps.take_result();
+                result.usage += completion.usage;
+                result.completions.push_back(std::move(completion));
+                result.stopped = true;
+                return result;
+            }
+            if (steps.after_completion(std::move(completion))) return steps.take_result();
         }
-        if (completion.refusal) throw RefusalError(completion);
-        if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request.max_tokens);
-
-        Answer answer = read_answer(completion, setup.mode, model, limits_of(setup));
-        std::vector<FieldError> errors = answer.value ? parse(*answer.value) : std::move(answer.errors);
-        if (errors.empty()) return result;
-        notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});
-
-        // Only a failed attempt is kept, with the conversation as it was sent (before the re-ask).
-        attempts.push_back(Attempt{.number = number, .messages = request.messages, .completion = completion,
-                                   .output = std::move(answer.text), .errors = errors});
-        if (number > max_retries) {
-            notify(hooks.on_last_attempt, LastAttempt{.attempt = number, .errors = attempts.back().errors});
-            throw RetryError(std::move(attempts), result.usage);
+    }
+    for (;;) {
+        steps.before_send();
+        std::optional<HttpResponse> response;
+        std::exception_ptr failure;
+        try {
+            response = (*setup.transport)(steps.http());
+        } catch (const Error&) {
+            failure = std::current_exception();
         }
-        const std::string reason = std::to_string(errors.size()) + (errors.size() == 1 ? " validation error" : " validation errors");
-        notify(hooks.on_retry, RetryScheduled{.attempt = number, .cause = RetryCause::validation, .delay = {}, .reason = reason});
-        add_reask(request, setup.mode, model, completion, errors);
+        const auto next = failure ? steps.after_failure(failure) : steps.after_reply(std::move(*response));
+        if (next.done) return steps.take_result();
+        wait_for(next.wait, steps.request().cancel);
     }
 }
 

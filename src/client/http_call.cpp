@@ -12,7 +12,13 @@
 namespace instructor::detail {
 namespace {
 
-// Sleeps for `delay`, waking early (with a CancelledError) when the call is cancelled.
+double random_fraction() {
+    thread_local std::minstd_rand engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+}  // namespace
+
 void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel) {
     if (delay.count() > 0) {
         std::mutex mutex;
@@ -22,13 +28,6 @@ void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel) {
     }
     throw_if_cancelled(cancel);
 }
-
-double random_fraction() {
-    thread_local std::minstd_rand engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
-
-}  // namespace
 
 void throw_if_cancelled(const std::stop_token& cancel) {
     if (cancel.stop_requested()) throw CancelledError("the call was cancelled");
@@ -48,41 +47,58 @@ HttpRequest chat_request(const ExtractionSetup& setup, const Request& request) {
                        .cancel = request.cancel};
 }
 
-HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
-                               const bool* streamed) {
+void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int attempt, int send) {
+    // libcurl stops at the bound itself; a transport of the user's may not.
+    if (const Limits& limits = limits_of(setup); response.body.size() > limits.max_bytes)
+        throw_too_large(response.body, response.body.size(), limits,
+                        "the reply from " + std::string(setup.provider->name()));
+    notify(hooks_of(setup).on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
+                                                   .headers = response.headers, .body = response.body});
+    if (response.status < 200 || response.status >= 300)
+        setup.provider->throw_error(response.status, response.headers, response.body);
+}
+
+std::optional<std::chrono::milliseconds> http_retry_wait(const ExtractionSetup& setup, const std::exception_ptr& error,
+                                                         int attempt, int send, bool streamed) {
     static const HttpRetries no_retries{.max_retries = 0};
     const HttpRetries& policy = setup.retries != nullptr ? *setup.retries : no_retries;
+    std::optional<std::chrono::milliseconds> delay;
+    std::string reason;
+    try {
+        std::rethrow_exception(error);
+    } catch (const HttpError& e) {
+        if (!setup.provider->retryable(e)) return std::nullopt;
+        delay = http_retry_delay(policy, send, e.details().retry_after_seconds, random_fraction());
+        reason = "HTTP " + std::to_string(e.status());
+    } catch (const TransportError& e) {
+        if (!e.retryable() || streamed) return std::nullopt;
+        delay = http_retry_delay(policy, send, std::nullopt, random_fraction());
+        reason = e.what();
+    } catch (...) {
+        return std::nullopt;
+    }
+    if (delay)
+        notify(hooks_of(setup).on_retry,
+               RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
+    return delay;
+}
+
+HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
+                               const bool* streamed) {
     const Hooks& hooks = hooks_of(setup);
     for (int send = 1;; ++send) {
         throw_if_cancelled(http.cancel);
         notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
-        std::optional<std::chrono::milliseconds> delay;
-        std::string reason;
         try {
             HttpResponse response = (*setup.transport)(http);
-            // libcurl stops at the bound itself; a transport of the user's may not.
-            if (const Limits& limits = limits_of(setup); response.body.size() > limits.max_bytes)
-                throw_too_large(response.body, response.body.size(), limits,
-                                "the reply from " + std::string(setup.provider->name()));
-            notify(hooks.on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
-                                                 .headers = response.headers, .body = response.body});
-            if (response.status < 200 || response.status >= 300)
-                setup.provider->throw_error(response.status, response.headers, response.body);
+            check_reply(setup, response, attempt, send);
             return response;
-        } catch (const HttpError& error) {
-            if (!setup.provider->retryable(error)) throw;
-            delay = http_retry_delay(policy, send, error.details().retry_after_seconds, random_fraction());
+        } catch (const Error&) {
+            const auto delay =
+                http_retry_wait(setup, std::current_exception(), attempt, send, streamed != nullptr && *streamed);
             if (!delay) throw;
-            reason = "HTTP " + std::to_string(error.status());
-        } catch (const TransportError& error) {
-            if (!error.retryable() || (streamed != nullptr && *streamed)) throw;
-            delay = http_retry_delay(policy, send, std::nullopt, random_fraction());
-            if (!delay) throw;
-            reason = error.what();
+            wait_for(*delay, http.cancel);
         }
-        notify(hooks.on_retry,
-               RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
-        wait_for(*delay, http.cancel);
     }
 }
 

@@ -2,6 +2,9 @@
 // Sending one request to the provider: hooks around it, and HTTP retries while the failure is one
 // that waiting can fix. Shared by the plain and the streaming calls.
 
+#include <chrono>
+#include <exception>
+#include <optional>
 #include <stop_token>
 
 #include <instructor/detail/client/extraction.hpp>
@@ -25,6 +28,19 @@ void throw_if_cancelled(const std::stop_token& cancel);
 
 /// The chat request for `request`: the provider's URL, headers (with the key) and body.
 [[nodiscard]] HttpRequest chat_request(const ExtractionSetup& setup, const Request& request);
+
+/// Sleeps for `delay`, waking early (with a CancelledError) when the call is cancelled.
+void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel);
+
+/// A reply as the loop takes it: within the size bound, shown to the on_reply hook, and a status
+/// other than 2xx thrown as the provider's typed error.
+void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int attempt, int send);
+
+/// After send number `send` failed with `error`: how long to wait before sending again (and the
+/// on_retry hook told), or nullopt when the failure is final. Once `streamed`, nothing is sent again.
+[[nodiscard]] std::optional<std::chrono::milliseconds> http_retry_wait(const ExtractionSetup& setup,
+                                                                      const std::exception_ptr& error, int attempt,
+                                                                      int send, bool streamed = false);
 
 /// Sends `http` and returns the 2xx reply; sends it again when the provider says the error reply
 /// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed error otherwise. Once

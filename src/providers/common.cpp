@@ -277,9 +277,14 @@ void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::or
     add_schema_instruction(messages, schema_instruction(schema));
 }
 
+std::string with_instruction(std::string_view system_text, std::string_view instruction) {
+    std::string text(system_text);
+    return text.append("\n\n").append(instruction);
+}
+
 void add_schema_instruction(nlohmann::ordered_json& messages, const std::string& instruction) {
     if (!messages.empty() && messages[0]["role"] == "system" && messages[0]["content"].is_string()) {
-        messages[0]["content"] = messages[0]["content"].get<std::string>() + "\n\n" + instruction;
+        messages[0]["content"] = with_instruction(messages[0]["content"].get<std::string>(), instruction);
         return;
     }
     messages.insert(messages.begin(), nlohmann::ordered_json{{"role", "system"}, {"content", instruction}});

@@ -71,6 +71,9 @@ inline constexpr std::string_view md_json_instruction = "Return the JSON object 
 /// Adds the schema instruction to the first system message, or puts a new one first.
 void add_schema_instruction(nlohmann::ordered_json& messages, const nlohmann::ordered_json& schema);
 void add_schema_instruction(nlohmann::ordered_json& messages, const std::string& instruction);
+/// A leading system message's text with the schema instruction after it: the rule
+/// add_schema_instruction and the plain-text message writer share.
+[[nodiscard]] std::string with_instruction(std::string_view system_text, std::string_view instruction);
 
 /// The one response model most modes need; throws ConfigurationError when there is none.
 [[nodiscard]] const ResponseModel& single_model(const Request& request, std::string_view provider);

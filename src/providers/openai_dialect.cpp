@@ -192,7 +192,7 @@ bool OpenAIDialect::write_plain_messages(const Request& request, Mode mode, cons
     std::size_t next = 0;
     if (mode == Mode::json || mode == Mode::md_json) {  // as add_schema_instruction
         if (!messages.empty() && messages.front().role == Role::system) {
-            write_plain_message("system", messages.front().content + "\n\n" + instruction, out);
+            write_plain_message("system", with_instruction(messages.front().content, instruction), out);
             next = 1;
         } else {
             write_plain_message("system", instruction, out);

@@ -89,47 +89,47 @@ std::optional<std::size_t> index_of(std::string_view number) {
     return static_cast<std::size_t>(value);
 }
 
+/// Where a choice holds its message: a stream chunk's "delta", or a whole reply's "message".
+enum class MessageMember { delta, message };
+
 class ChunkReader {
 public:
-    /// `message`: the member of the choice that holds the message ("delta" in a stream chunk).
-    ChunkReader(std::string_view event, const Completion& so_far, std::string_view message = "delta")
-        : event_(event), cursor_(event, 16), so_far_(so_far), message_(message) {}
+    ChunkReader(std::string_view event, const Completion& so_far, MessageMember member = MessageMember::delta)
+        : event_(event), cursor_(event, 16), so_far_(so_far), whole_reply_(member == MessageMember::message) {}
 
     // False when the event is not one to fold here (or not JSON at all).
     bool read(Chunk& chunk) {
-        std::string_view key;
-        if (!cursor_.begin_object()) return false;
         Seen seen;
-        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
-            if (key == "error" || key == "x_groq") return false;
-            if (key == "object") {
-                if (!seen.first(0)) return false;
-                std::string_view object;
-                if (cursor_.peek() == Kind::string) {
-                    if (!cursor_.string(object) || object == "error") return false;
-                } else if (!cursor_.skip()) {
-                    return false;
-                }
-            } else if (key == "usage") {
-                if (!seen.first(1)) return false;
-                std::string_view span;
-                const bool object = cursor_.peek() == Kind::object;
-                if (!cursor_.skip_span(span)) return false;
-                if (object) chunk.usage = span;
-            } else if (key == "id") {
-                if (!seen.first(2) || !optional_string(chunk.id, so_far_.request_id.empty())) return false;
-            } else if (key == "model") {
-                if (!seen.first(3) || !optional_string(chunk.model, so_far_.model.empty())) return false;
-            } else if (key == "choices") {
-                if (!seen.first(4) || !choices(chunk)) return false;
-            } else if (!cursor_.skip()) {
-                return false;
-            }
-        }
-        return !cursor_.failed() && cursor_.at_end();
+        return members([&](std::string_view key) {
+                   if (key == "error" || key == "x_groq") return false;
+                   if (key == "object") return seen.first(0) && object_kind();
+                   if (key == "usage") return seen.first(1) && usage(chunk);
+                   if (key == "id") return seen.first(2) && optional_string(chunk.id, so_far_.request_id.empty());
+                   if (key == "model") return seen.first(3) && optional_string(chunk.model, so_far_.model.empty());
+                   if (key == "choices") return seen.first(4) && choices(chunk);
+                   return cursor_.skip();
+               }) &&
+               cursor_.at_end();
     }
 
 private:
+    // Walks an object: `on_member(key)` reads or skips that member's value, and returns false when
+    // the event cannot be folded here. Every object below is read this way.
+    template <class OnMember>
+    bool members(OnMember&& on_member) {
+        std::string_view key;
+        if (!cursor_.begin_object()) return false;
+        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key))
+            if (!on_member(key)) return false;
+        return !cursor_.failed();
+    }
+
+    // `read` when the value is of that kind; any other value is skipped.
+    template <class Read>
+    bool when(Kind kind, Read&& read) {
+        return cursor_.peek() == kind ? read() : cursor_.skip();
+    }
+
     // A string member read when `wanted` (and when it is a string); anything else is skipped.
     bool optional_string(Text& into, bool wanted) {
         if (wanted && cursor_.peek() == Kind::string) {
@@ -141,6 +141,21 @@ private:
             return true;
         }
         return cursor_.skip();
+    }
+
+    bool object_kind() {  // "object": "error" is the DOM's to read
+        return when(Kind::string, [&] {
+            std::string_view object;
+            return cursor_.string(object) && object != "error";
+        });
+    }
+
+    bool usage(Chunk& chunk) {
+        std::string_view span;
+        const bool object = cursor_.peek() == Kind::object;
+        if (!cursor_.skip_span(span)) return false;
+        if (object) chunk.usage = span;
+        return true;
     }
 
     bool choices(Chunk& chunk) {
@@ -158,59 +173,37 @@ private:
     }
 
     bool choice(Chunk& chunk) {
-        std::string_view key;
-        if (!cursor_.begin_object()) return false;
         Seen seen;
-        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
-            if (key == message_) {
-                if (!seen.first(0)) return false;
-                if (cursor_.peek() == Kind::object) {
-                    if (!delta(chunk)) return false;
-                } else if (!cursor_.skip()) {
-                    return false;
-                }
-            } else if (key == "finish_reason") {
-                if (!seen.first(1)) return false;
-                const Kind kind = cursor_.peek();
-                if (kind == Kind::null) {
-                    if (!cursor_.null()) return false;
-                } else if (kind == Kind::string) {
-                    std::string_view reason;
-                    if (!cursor_.string(reason) || reason == "error") return false;
-                    chunk.finish = finish_reason_from(reason);
-                } else {
-                    if (!cursor_.skip()) return false;
-                    chunk.finish = FinishReason::unknown;
-                }
-            } else if (!cursor_.skip()) {
-                return false;
-            }
+        const std::string_view message = whole_reply_ ? "message" : "delta";
+        return members([&](std::string_view key) {
+            if (key == message) return seen.first(0) && when(Kind::object, [&] { return delta(chunk); });
+            if (key == "finish_reason") return seen.first(1) && finish_reason(chunk);
+            return cursor_.skip();
+        });
+    }
+
+    bool finish_reason(Chunk& chunk) {
+        const Kind kind = cursor_.peek();
+        if (kind == Kind::null) return cursor_.null();
+        if (kind == Kind::string) {
+            std::string_view reason;
+            if (!cursor_.string(reason) || reason == "error") return false;
+            chunk.finish = finish_reason_from(reason);
+            return true;
         }
-        return !cursor_.failed();
+        chunk.finish = FinishReason::unknown;
+        return cursor_.skip();
     }
 
     bool delta(Chunk& chunk) {
-        std::string_view key;
-        if (!cursor_.begin_object()) return false;
         Seen seen;
-        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
-            if (key == "content") {
-                if (!seen.first(0) || cursor_.peek() == Kind::array) return false;  // content parts: the DOM's
-                if (!optional_string(chunk.content, true)) return false;
-            } else if (key == "refusal") {
-                if (!seen.first(1) || !optional_string(chunk.refusal, true)) return false;
-            } else if (key == "tool_calls") {
-                if (!seen.first(2)) return false;
-                if (cursor_.peek() == Kind::array) {
-                    if (!tool_calls(chunk)) return false;
-                } else if (!cursor_.skip()) {
-                    return false;
-                }
-            } else if (!cursor_.skip()) {
-                return false;
-            }
-        }
-        return !cursor_.failed();
+        return members([&](std::string_view key) {
+            if (key == "content")  // content parts are the DOM's to read
+                return seen.first(0) && cursor_.peek() != Kind::array && optional_string(chunk.content, true);
+            if (key == "refusal") return seen.first(1) && optional_string(chunk.refusal, true);
+            if (key == "tool_calls") return seen.first(2) && when(Kind::array, [&] { return tool_calls(chunk); });
+            return cursor_.skip();
+        });
     }
 
     bool tool_calls(Chunk& chunk) {
@@ -223,63 +216,44 @@ private:
     }
 
     bool tool_call(CallFragment& call) {
-        std::string_view key;
-        if (!cursor_.begin_object()) return false;
         Seen seen;
-        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
-            if (key == "index") {
-                if (!seen.first(0)) return false;
-                std::string_view number;
-                if (cursor_.peek() == Kind::number) {
-                    if (!cursor_.number(number)) return false;
-                    call.index = index_of(number);
-                } else if (!cursor_.skip()) {
-                    return false;
-                }
-            } else if (key == "id") {
-                if (!seen.first(1) || !optional_string(call.id, true)) return false;
-            } else if (key == "function") {
+        return members([&](std::string_view key) {
+            if (key == "index") return seen.first(0) && when(Kind::number, [&] {
+                                           std::string_view number;
+                                           if (!cursor_.number(number)) return false;
+                                           call.index = index_of(number);
+                                           return true;
+                                       });
+            if (key == "id") return seen.first(1) && optional_string(call.id, true);
+            if (key == "function") {
                 if (!seen.first(2)) return false;
-                if (cursor_.peek() == Kind::object) {
-                    if (!function(call)) return false;
-                } else if (message_ != "delta" || !cursor_.skip()) {
-                    return false;  // a whole reply's call without a function object is malformed: the DOM says so
-                }
-            } else if (!cursor_.skip()) {
-                return false;
+                if (cursor_.peek() == Kind::object) return function(call);
+                // A whole reply's call without a function object is malformed: the DOM says so.
+                return !whole_reply_ && cursor_.skip();
             }
-        }
-        return !cursor_.failed();
+            return cursor_.skip();
+        });
     }
 
     bool function(CallFragment& call) {
-        std::string_view key;
-        if (!cursor_.begin_object()) return false;
         Seen seen;
-        for (bool more = cursor_.first_member(key); more; more = cursor_.next_member(key)) {
-            if (key == "name") {
-                if (!seen.first(0) || !optional_string(call.name, true)) return false;
-            } else if (key == "arguments") {
+        return members([&](std::string_view key) {
+            if (key == "name") return seen.first(0) && optional_string(call.name, true);
+            if (key == "arguments") {
                 if (!seen.first(1)) return false;
                 const Kind kind = cursor_.peek();
-                if (kind == Kind::string) {
-                    if (!optional_string(call.arguments, true)) return false;
-                } else if (kind == Kind::null) {
-                    if (!cursor_.null()) return false;
-                } else {
-                    return false;  // arguments as an object: the DOM writes them out
-                }
-            } else if (!cursor_.skip()) {
-                return false;
+                if (kind == Kind::string) return optional_string(call.arguments, true);
+                if (kind == Kind::null) return cursor_.null();
+                return false;  // arguments as an object: the DOM writes them out
             }
-        }
-        return !cursor_.failed();
+            return cursor_.skip();
+        });
     }
 
     std::string_view event_;
     JsonCursor cursor_;
     const Completion& so_far_;
-    std::string_view message_;
+    bool whole_reply_;
 };
 
 // The envelope a stream's chunks repeat. A chunk whose only news is one string (a piece of text, or
@@ -342,7 +316,7 @@ Completion OpenAIDialect::decode_reply_text(std::string_view body, const HttpHea
     Completion c;
     Chunk reply;
     // No choices is an error the DOM path words; finish_reason "error" too (the reader leaves it).
-    if (body.size() > limits.max_bytes || !ChunkReader(body, c, "message").read(reply) || !reply.has_choice)
+    if (body.size() > limits.max_bytes || !ChunkReader(body, c, MessageMember::message).read(reply) || !reply.has_choice)
         return Provider::decode_reply_text(body, headers, limits);
     // Filled in decode_checked's order.
     if (reply.content.set()) c.text = reply.content.view();

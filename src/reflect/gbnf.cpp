@@ -68,11 +68,16 @@ std::string digits(std::size_t count) {
     return count == 1 ? "[0-9]" : "[0-9]{" + std::to_string(count) + "}";
 }
 
-std::string joined(const std::vector<std::string>& alternatives) {
-    if (alternatives.size() == 1) return alternatives.front();
-    std::string out = "(";
+// "a | b | c": the body of a rule that is one of several.
+std::string either(const std::vector<std::string>& alternatives) {
+    std::string out;
     for (std::size_t i = 0; i < alternatives.size(); ++i) out += (i ? " | " : "") + alternatives[i];
-    return out + ")";
+    return out;
+}
+
+// "(a | b | c)": the same inside a rule, or the one alternative alone.
+std::string joined(const std::vector<std::string>& alternatives) {
+    return alternatives.size() == 1 ? alternatives.front() : "(" + either(alternatives) + ")";
 }
 
 // The numbers from `low` to `high`, both written with the same number of digits (leading zeros
@@ -142,7 +147,7 @@ public:
         const std::string top = value(root, {}, "");
         std::string out = "root ::= " + top + "\n";
         for (const auto& [name, body] : rules_) out += name + " ::= " + body + "\n";
-        for (const auto& [name, body] : integer_rules_) out += name + " ::= " + body + "\n";
+        for (const auto& [name, body] : shared_rules_) out += name + " ::= " + body + "\n";
         for (const std::string_view helper : helpers_) out += std::string(helper) + "\n";
         return out;
     }
@@ -189,19 +194,17 @@ private:
                               " to " + int_text(high) + ")");
         // A range is a rule of its own ("int-m128-127"): the C++ types' ranges recur across fields.
         const auto spelled = [](Int v) { return v < 0 ? "m" + decimal(static_cast<Magnitude>(-v)) : decimal(static_cast<Magnitude>(v)); };
-        const std::string name = "int-" + spelled(low) + "-" + spelled(high);
-        for (const auto& [known, body] : integer_rules_)
-            if (known == name) return name;
-        std::vector<std::string> alternatives;
-        if (low < 0) {  // -1 down to -|low|, or up to -|high| when the range stays below zero
-            const Magnitude nearest = high < 0 ? static_cast<Magnitude>(-high) : 1;
-            alternatives.push_back("\"-\" " + magnitude_range(nearest, static_cast<Magnitude>(-low)));
-        }
-        if (high >= 0) alternatives.push_back(magnitude_range(static_cast<Magnitude>(low < 0 ? 0 : low), static_cast<Magnitude>(high)));
-        std::string body;
-        for (std::size_t i = 0; i < alternatives.size(); ++i) body += (i ? " | " : "") + alternatives[i];
-        integer_rules_.emplace_back(name, std::move(body));
-        return name;
+        return shared_named("int-" + spelled(low) + "-" + spelled(high), [&] {
+            std::vector<std::string> alternatives;
+            if (low < 0) {  // -1 down to -|low|, or up to -|high| when the range stays below zero
+                const Magnitude nearest = high < 0 ? static_cast<Magnitude>(-high) : 1;
+                alternatives.push_back("\"-\" " + magnitude_range(nearest, static_cast<Magnitude>(-low)));
+            }
+            if (high >= 0)
+                alternatives.push_back(
+                    magnitude_range(static_cast<Magnitude>(low < 0 ? 0 : low), static_cast<Magnitude>(high)));
+            return either(alternatives);
+        });
     }
 
     // A number without an exponent, at most 15 digits either side of the point (within a float's
@@ -292,9 +295,7 @@ private:
         return named(n, [&] {
             std::vector<std::string> alternatives;
             for (const auto& name : n.enumerators) alternatives.push_back(json_string_literal(name));
-            std::string body;
-            for (std::size_t i = 0; i < alternatives.size(); ++i) body += (i ? " | " : "") + alternatives[i];
-            return body;
+            return either(alternatives);
         });
     }
 
@@ -356,9 +357,7 @@ private:
                 }
             }
             if (openings.empty()) return std::string(R"("{" ws "}")");
-            std::string body = "\"{\" ws (";
-            for (std::size_t i = 0; i < openings.size(); ++i) body += (i ? " | " : "") + openings[i];
-            return body + ")" + (all_optional ? "?" : "") + " \"}\"";
+            return "\"{\" ws (" + either(openings) + ")" + (all_optional ? "?" : "") + " \"}\"";
         });
     }
 
@@ -390,13 +389,20 @@ private:
         return name;
     }
 
+    // The shared rule `name`, written by `body()` the first time a place asks for it.
+    template <class Body>
+    std::string shared_named(std::string name, Body&& body) {
+        for (const auto& [known, written] : shared_rules_)
+            if (known == name) return name;
+        shared_rules_.emplace_back(name, body());
+        return name;
+    }
+
     // A rule for `body`, shared by every place that writes the same one ("num-1", "num-2", ...).
     std::string shared(const std::string& prefix, std::string body) {
-        for (const auto& [name, known] : integer_rules_)
+        for (const auto& [name, known] : shared_rules_)
             if (known == body) return name;
-        std::string name = prefix + "-" + std::to_string(++shared_count_);
-        integer_rules_.emplace_back(name, std::move(body));
-        return name;
+        return shared_named(prefix + "-" + std::to_string(++shared_count_), [&] { return std::move(body); });
     }
 
     void use(std::string_view helper) {
@@ -410,7 +416,7 @@ private:
     static std::string shown(const std::string& where) { return where.empty() ? "the root" : where; }
 
     std::vector<std::pair<std::string, std::string>> rules_;
-    std::vector<std::pair<std::string, std::string>> integer_rules_;  // and the other shared rules
+    std::vector<std::pair<std::string, std::string>> shared_rules_;  // integer ranges, numbers, ...
     std::unordered_map<const TypeNode*, std::string> names_;
     std::unordered_set<std::string> taken_;
     int shared_count_ = 0;
@@ -440,9 +446,7 @@ private:
             ++at_;
             branches.push_back(sequence());
         }
-        std::string out;
-        for (std::size_t i = 0; i < branches.size(); ++i) out += (i ? " | " : "") + branches[i];
-        return out;
+        return either(branches);
     }
 
     std::string sequence() {
