@@ -21,4 +21,9 @@ namespace examples {
                                          instructor::ClientOptions options = {},
                                          instructor::Mode replay_mode = instructor::Mode::tools);
 
+/// The same, with a replay server that answers each request from its body.
+[[nodiscard]] instructor::Client connect(std::optional<ReplayServer>& replay, ReplayServer::Responder respond,
+                                         instructor::ClientOptions options = {},
+                                         instructor::Mode replay_mode = instructor::Mode::tools);
+
 }  // namespace examples

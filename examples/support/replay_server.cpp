@@ -54,6 +54,8 @@ void send_all(int fd, const std::string& data) {
 ReplayServer::ReplayServer(std::vector<std::string> replies)
     : ReplayServer(std::vector<Reply>(std::make_move_iterator(replies.begin()), std::make_move_iterator(replies.end()))) {}
 
+ReplayServer::ReplayServer(Responder respond) : ReplayServer(std::vector<Reply>{}) { respond_ = std::move(respond); }
+
 ReplayServer::ReplayServer(std::vector<Reply> replies) : replies_(std::move(replies)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (listener_ < 0) throw std::runtime_error(std::string("replay server: socket: ") + std::strerror(errno));
@@ -129,9 +131,9 @@ void ReplayServer::answer(int connection) {
         request.append(buffer, static_cast<std::size_t>(n));
     }
 
-    const Reply reply = next_ < replies_.size()
-                            ? replies_[next_++]
-                            : error_reply(500, "replay server: no more recorded replies");
+    const Reply reply = respond_                  ? respond_(std::string_view(request).substr(header_end + 4))
+                        : next_ < replies_.size() ? replies_[next_++]
+                                                  : error_reply(500, "replay server: no more recorded replies");
     if (!pause(connection, reply.delay)) return;
     std::string head = "HTTP/1.1 " + std::to_string(reply.status) + (reply.status < 400 ? " OK" : " Error") +
                        "\r\nContent-Type: " + reply.content_type + "\r\nConnection: close\r\n";

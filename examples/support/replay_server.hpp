@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -34,6 +35,9 @@ public:
     /// last one, a 500 error. Throws std::runtime_error when it cannot listen.
     explicit ReplayServer(std::vector<Reply> replies);
     explicit ReplayServer(std::vector<std::string> replies);  // JSON bodies, each with status 200
+    /// Answers each request with what `respond` makes of its body (called on the server's thread).
+    using Responder = std::function<Reply(std::string_view request_body)>;
+    explicit ReplayServer(Responder respond);
     ~ReplayServer();
     ReplayServer(const ReplayServer&) = delete;
     ReplayServer& operator=(const ReplayServer&) = delete;
@@ -49,6 +53,7 @@ private:
 
     std::vector<Reply> replies_;
     std::size_t next_ = 0;
+    Responder respond_;
     int listener_ = -1;
     int wake_[2] = {-1, -1};  // written to by the destructor to stop serve()
     int port_ = 0;

@@ -10,10 +10,16 @@
 //     });
 
 #include <atomic>
+#include <cstddef>
+#include <exception>
 #include <functional>
-#include <memory>
+#include <future>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <ranges>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <variant>
@@ -21,6 +27,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <instructor/batch.hpp>
+#include <instructor/detail/client/batch_engine.hpp>
 #include <instructor/detail/client/extraction.hpp>
 #include <instructor/detail/parse/partial_assign.hpp>
 #include <instructor/from_json.hpp>
@@ -49,6 +57,8 @@ struct ClientOptions {
     Hooks hooks;                     // watch requests, replies, parse errors and retries
     Transport transport;             // empty: libcurl, with the settings below
     CurlOptions curl;
+    /// create_async: its calls share one engine (one thread) with these settings.
+    BatchOptions async{.max_concurrency = 64};
 };
 
 /// A value with the replies it took to get it.
@@ -127,26 +137,69 @@ public:
         return items;
     }
 
-    [[nodiscard]] const Provider& provider() const noexcept { return *provider_; }
-    [[nodiscard]] Mode mode() const noexcept { return mode_; }
-    [[nodiscard]] const ClientOptions& options() const noexcept { return options_; }
+    /// Many calls at once, from one thread: each request's value (with its replies) or the error
+    /// it ended in, in input order. One call's failure never stops the others; each keeps its own
+    /// re-asks and HTTP retries, and a 429 holds every new send back for the wait it asks. Throws
+    /// only what a BatchOptions callback throws (after stopping the batch).
+    ///
+    ///     auto results = client.create_many<UserDetail>(requests, {.max_concurrency = 32});
+    template <class T, std::ranges::input_range Requests>
+    std::vector<Result<Extraction<T>, AnyError>> create_many(Requests&& requests, BatchOptions options = {}) const;
+
+    /// The same, handing each result to `on_result(BatchResult<Extraction<T>>)` as soon as it ends
+    /// (on the batch's thread, one at a time) and keeping none: the requests are read as calls
+    /// start, so a long or endless input needs memory only for the calls in flight.
+    template <class T, std::ranges::input_range Requests, class OnResult>
+    void create_many(Requests&& requests, BatchOptions options, OnResult&& on_result) const;
+
+    /// One call that runs without blocking: on the client's engine (one thread for all its async
+    /// calls, ClientOptions::async). request.cancel cancels it; destroying the last copy of the
+    /// client cancels what is still running. The future throws what create<T> would.
+    template <class T>
+    std::future<T> create_async(Request request) const;
+
+    [[nodiscard]] const Provider& provider() const noexcept;
+    [[nodiscard]] Mode mode() const noexcept;
+    [[nodiscard]] const ClientOptions& options() const noexcept;
 
 private:
+    // What a client is made of, shared by its copies.
+    struct State;
     detail::ExtractionResult run(Request request, const detail::ParseCallback& parse,
                                  const detail::StreamWatcher* watcher = nullptr) const;
+    // The request with the client's defaults filled in, and how to send it.
+    detail::ExtractionSetup setup_for(Request& request) const;
+    detail::BatchTransport batch_transport() const noexcept;
+    detail::AsyncEngine& async_engine() const;
     // Sets the request's response model for T and returns the callback that reads an answer into `value`.
     template <class T>
     detail::ParseCallback parse_into(Request& request, std::optional<T>& value) const;
+    // One call of a batch, reading its answer into a value of its own; `finish` gets the outcome.
+    template <class T, class Finish>
+    detail::BatchCall batch_call(Request request, Finish finish) const;
 
-    const Provider* provider_;
-    Mode mode_;
-    ClientOptions options_;
-    Transport transport_;
-    std::string url_;       // base URL + chat path
-    HttpHeaders headers_;   // the provider's, with the key: made once, sent on every call
-    // The server refused to stream tool calls once: ask for them whole from then on.
-    std::shared_ptr<std::atomic<bool>> tools_unstreamable_ = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<State> state_;
 };
+
+struct Client::State {
+    const Provider* provider = nullptr;
+    Mode mode = Mode::tools;
+    ClientOptions options;
+    Transport transport;
+    bool default_transport = false;  // libcurl made by the client: batches use its multi interface
+    std::string url;                 // base URL + chat path
+    HttpHeaders headers;             // the provider's, with the key: made once, sent on every call
+    // The server refused to stream tool calls once: ask for them whole from then on.
+    std::atomic<bool> tools_unstreamable{false};
+    // create_async's engine, started on first use. Last, so that it ends (cancelling what it still
+    // runs) while everything its calls point to is still there.
+    std::mutex async_mutex;
+    std::unique_ptr<detail::AsyncEngine> async;
+};
+
+inline const Provider& Client::provider() const noexcept { return *state_->provider; }
+inline Mode Client::mode() const noexcept { return state_->mode; }
+inline const ClientOptions& Client::options() const noexcept { return state_->options; }
 
 /// A client over an in-process backend (llama.cpp linked in, an SDK, a test double), speaking the
 /// OpenAI dialect, or another one (e.g. provider("llama-cpp-python")) where the backend expects it.
@@ -211,17 +264,17 @@ detail::ParseCallback Client::parse_into(Request& request, std::optional<T>& val
     if constexpr (detail::parallel_answer<T>::value) {
         using Variant = typename T::value_type;
         if (request.response_models.empty()) request.response_models = response_models_of<Variant>();
-        return [&value, this](const nlohmann::json& answer) {
+        return [&value, options = state_->options.parse](const nlohmann::json& answer) {
             T items;
-            auto errors = detail::read_parallel(answer, items, options_.parse);
+            auto errors = detail::read_parallel(answer, items, options);
             if (errors.empty()) value.emplace(std::move(items));
             return errors;
         };
     } else {
         using Wire = typename detail::wire_format<T>::wire;
         if (request.response_models.empty()) request.response_models = {response_model<T>()};
-        return [&value, this](const nlohmann::json& answer) -> std::vector<FieldError> {
-            auto result = try_from_json<Wire>(answer, options_.parse);
+        return [&value, options = state_->options.parse](const nlohmann::json& answer) -> std::vector<FieldError> {
+            auto result = try_from_json<Wire>(answer, options);
             if (!result) return result.error().errors();
             value.emplace(detail::wire_format<T>::unwrap(std::move(*result)));
             return {};
@@ -243,7 +296,7 @@ T Client::create_partial(Request request, OnUpdate&& on_update) const {
                   "create_partial<T> streams a struct; for a list of items use create_iterable<Item>");
     std::optional<T> value;
     const auto parse = parse_into<T>(request, value);
-    detail::PartialBuilder<T> builder(options_.parse);
+    detail::PartialBuilder<T> builder(state_->options.parse);
     const detail::StreamWatcher watcher{
         .on_attempt = [&](int attempt) { builder.restart(attempt); },
         .on_event =
@@ -275,7 +328,7 @@ void Client::create_iterable(Request request, OnItem&& on_item) const {
                 if (event.kind != detail::PartialEventKind::value_complete || event.path.size() != 2 ||
                     !event.path[1].is_index || event.path[1].index != next)
                     return true;
-                auto item = try_from_json<T>(event.value, options_.parse);
+                auto item = try_from_json<T>(event.value, state_->options.parse);
                 if (!item) {
                     next = std::numeric_limits<std::size_t>::max();  // the final check re-asks
                     return true;
@@ -287,6 +340,132 @@ void Client::create_iterable(Request request, OnItem&& on_item) const {
             },
     };
     (void)run(std::move(request), parse, &watcher);
+}
+
+template <class T, class Finish>
+detail::BatchCall Client::batch_call(Request request, Finish finish) const {
+    detail::BatchCall call;
+    auto value = std::make_shared<std::optional<T>>();
+    try {
+        call.parse = [value, read = parse_into<T>(request, *value)](const nlohmann::json& answer) {
+            return read(answer);
+        };
+        call.setup = setup_for(request);
+        call.request = std::move(request);
+    } catch (const Error&) {
+        call.failed_before_start = std::current_exception();
+    }
+    call.finish = [value, finish = std::move(finish)](detail::ExtractionResult* result, const std::exception_ptr& error,
+                                                      const Usage& usage) mutable {
+        if (result == nullptr) {
+            finish(std::optional<Extraction<T>>(), error, usage);
+            return;
+        }
+        finish(std::optional<Extraction<T>>(
+                   Extraction<T>{std::move(**value), std::move(result->completions), result->usage}),
+               error, usage);
+    };
+    return call;
+}
+
+namespace detail {
+
+// The error a batch call ended in, as create<T> would have thrown it.
+inline AnyError any_error(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error&) {
+        return AnyError::current();
+    }
+}
+
+}  // namespace detail
+
+template <class T, std::ranges::input_range Requests, class OnResult>
+void Client::create_many(Requests&& requests, BatchOptions options, OnResult&& on_result) const {
+    // A callback that throws stops the batch; its exception comes out of create_many.
+    std::stop_source stop;
+    std::stop_callback forward(options.cancel, [&stop] { stop.request_stop(); });
+    options.cancel = stop.get_token();
+    std::exception_ptr thrown;
+    auto it = std::ranges::begin(requests);
+    const auto end = std::ranges::end(requests);
+    std::size_t index = 0;
+    const detail::BatchSource source = [&]() -> std::optional<detail::BatchCall> {
+        if (it == end) return std::nullopt;
+        Request request = *it;
+        ++it;
+        const std::size_t at = index++;
+        return batch_call<T>(std::move(request), [&, at](std::optional<Extraction<T>> value,
+                                                         const std::exception_ptr& error, const Usage& usage) {
+            if (thrown) return;
+            try {
+                if (value)
+                    on_result(BatchResult<Extraction<T>>{.index = at, .result = std::move(*value), .usage = usage});
+                else
+                    on_result(BatchResult<Extraction<T>>{.index = at, .result = detail::any_error(error), .usage = usage});
+            } catch (...) {
+                thrown = std::current_exception();
+                stop.request_stop();
+            }
+        });
+    };
+    detail::run_batch(source, batch_transport(), options);
+    if (thrown) std::rethrow_exception(thrown);
+}
+
+template <class T, std::ranges::input_range Requests>
+std::vector<Result<Extraction<T>, AnyError>> Client::create_many(Requests&& requests, BatchOptions options) const {
+    std::vector<std::optional<Result<Extraction<T>, AnyError>>> slots;
+    if constexpr (std::ranges::sized_range<Requests>) slots.reserve(std::ranges::size(requests));
+    create_many<T>(std::forward<Requests>(requests), std::move(options), [&](BatchResult<Extraction<T>> done) {
+        if (slots.size() <= done.index) slots.resize(done.index + 1);
+        slots[done.index].emplace(std::move(done.result));
+    });
+    std::vector<Result<Extraction<T>, AnyError>> results;
+    results.reserve(slots.size());
+    for (auto& slot : slots) results.push_back(std::move(*slot));
+    return results;
+}
+
+template <class T>
+std::future<T> Client::create_async(Request request) const {
+    auto promise = std::make_shared<std::promise<T>>();
+    std::future<T> future = promise->get_future();
+    async_engine().submit(batch_call<T>(std::move(request), [promise](std::optional<Extraction<T>> value,
+                                                                    const std::exception_ptr& error, const Usage&) {
+        if (value)
+            promise->set_value(std::move(value->value));
+        else
+            promise->set_exception(error);
+    }));
+    return future;
+}
+
+/// Extracts a T from each text, many at once (Client::create_many): each result in input order.
+template <class T, std::ranges::input_range Texts>
+std::vector<Result<T, AnyError>> extract_many(const Client& client, Texts&& texts, ExtractOptions options = {},
+                                              BatchOptions batch = {}) {
+    const auto to_request = [&](const auto& text) {
+        Request request{.model = options.model, .messages = {}, .max_retries = options.max_retries};
+        if (!options.system.empty()) request.messages.push_back(system(options.system));
+        request.messages.push_back(user(std::string(text)));
+        return request;
+    };
+    std::vector<std::optional<Result<T, AnyError>>> slots;
+    if constexpr (std::ranges::sized_range<Texts>) slots.reserve(std::ranges::size(texts));
+    client.create_many<T>(std::views::transform(std::forward<Texts>(texts), to_request), std::move(batch),
+                          [&](BatchResult<Extraction<T>> done) {
+                              if (slots.size() <= done.index) slots.resize(done.index + 1);
+                              if (done.result)
+                                  slots[done.index].emplace(std::move(done.result->value));
+                              else
+                                  slots[done.index].emplace(std::move(done.result.error()));
+                          });
+    std::vector<Result<T, AnyError>> results;
+    results.reserve(slots.size());
+    for (auto& slot : slots) results.push_back(std::move(*slot));
+    return results;
 }
 
 }  // namespace instructor

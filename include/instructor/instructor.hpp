@@ -3,6 +3,7 @@
 // This header brings in everything.
 
 #include <instructor/annotations.hpp>
+#include <instructor/batch.hpp>
 #include <instructor/client.hpp>
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>

@@ -5,39 +5,63 @@
 namespace instructor {
 
 Client::Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport)
-    : provider_(&provider), mode_(mode), options_(std::move(options)), transport_(std::move(transport)) {
-    provider_->check_mode(mode_);
+    : state_(std::make_shared<State>()) {
+    State& state = *state_;
+    state.provider = &provider;
+    state.mode = mode;
+    state.options = std::move(options);
+    provider.check_mode(mode);
+    ClientOptions& o = state.options;
     // One set of bounds for everything the client reads, the answer's parse included.
-    if (options_.parse.limits != Limits{} && options_.parse.limits != options_.limits)
+    if (o.parse.limits != Limits{} && o.parse.limits != o.limits)
         throw ConfigurationError("a client reads within ClientOptions::limits: set those, not ClientOptions::parse.limits");
-    options_.parse.limits = options_.limits;
-    if (options_.curl.max_reply_bytes != Limits{}.max_bytes && options_.curl.max_reply_bytes != options_.limits.max_bytes)
+    o.parse.limits = o.limits;
+    if (o.curl.max_reply_bytes != Limits{}.max_bytes && o.curl.max_reply_bytes != o.limits.max_bytes)
         throw ConfigurationError("a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
-    options_.curl.max_reply_bytes = options_.limits.max_bytes;
-    if (options_.base_url.empty()) options_.base_url = provider_->default_base_url();
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
-    if (!transport_) transport_ = options_.transport ? options_.transport : curl_transport(options_.curl);
-    url_ = options_.base_url + std::string(provider_->chat_path());
-    headers_ = provider_->headers(options_.api_key);
+    o.curl.max_reply_bytes = o.limits.max_bytes;
+    if (o.base_url.empty()) o.base_url = provider.default_base_url();
+    while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
+    state.transport = transport ? std::move(transport) : o.transport;
+    if (!state.transport) {
+        state.transport = curl_transport(o.curl);
+        state.default_transport = true;
+    }
+    state.url = o.base_url + std::string(provider.chat_path());
+    state.headers = provider.headers(o.api_key);
+}
+
+detail::ExtractionSetup Client::setup_for(Request& request) const {
+    const State& state = *state_;
+    // Per-client defaults fill what the request leaves open.
+    if (request.model.empty()) request.model = state.options.model;
+    if (!request.max_retries) request.max_retries = state.options.max_retries.value_or(2);
+    if (!request.temperature) request.temperature = state.options.temperature;
+    return detail::ExtractionSetup{.provider = state.provider,
+                                   .mode = request.mode.value_or(state.mode),
+                                   .transport = &state.transport,
+                                   .url = state.url,
+                                   .headers = &state.headers,
+                                   .retries = &state.options.http_retries,
+                                   .hooks = &state.options.hooks,
+                                   .tools_unstreamable = &state_->tools_unstreamable,
+                                   .limits = &state.options.limits};
 }
 
 detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse,
                                      const detail::StreamWatcher* watcher) const {
-    // Per-client defaults fill what the request leaves open.
-    if (request.model.empty()) request.model = options_.model;
-    if (!request.max_retries) request.max_retries = options_.max_retries.value_or(2);
-    if (!request.temperature) request.temperature = options_.temperature;
-    const Mode mode = request.mode.value_or(mode_);
-    detail::ExtractionSetup setup{.provider = provider_,
-                                  .mode = mode,
-                                  .transport = &transport_,
-                                  .url = url_,
-                                  .headers = &headers_,
-                                  .retries = &options_.http_retries,
-                                  .hooks = &options_.hooks,
-                                  .tools_unstreamable = tools_unstreamable_.get(),
-                                  .limits = &options_.limits};
+    const detail::ExtractionSetup setup = setup_for(request);
     return detail::run_extraction(setup, std::move(request), parse, watcher);
+}
+
+detail::BatchTransport Client::batch_transport() const noexcept {
+    if (state_->default_transport) return {.callable = nullptr, .curl = &state_->options.curl};
+    return {.callable = &state_->transport, .curl = nullptr};
+}
+
+detail::AsyncEngine& Client::async_engine() const {
+    std::lock_guard lock(state_->async_mutex);
+    if (!state_->async) state_->async = std::make_unique<detail::AsyncEngine>(batch_transport(), state_->options.async);
+    return *state_->async;
 }
 
 namespace {

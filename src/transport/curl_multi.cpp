@@ -102,17 +102,18 @@ void CurlMulti::abort(std::uint64_t id) {
 }
 
 void CurlMulti::run(std::chrono::milliseconds timeout) {
+    // Wait for the network (libcurl cuts the wait short when a new transfer needs starting), move
+    // every transfer along once, then hand over those that ended.
+    curl_multi_poll(state_->multi, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
     int running = 0;
     curl_multi_perform(state_->multi, &running);
     int pending = 0;
-    bool any = false;
     while (CURLMsg* message = curl_multi_info_read(state_->multi, &pending)) {
         if (message->msg != CURLMSG_DONE) continue;
         const auto found = state_->ids.find(message->easy_handle);
         if (found == state_->ids.end()) continue;
         const CURLcode code = message->data.result;
         auto exchange = state_->take(found->second);
-        any = true;
         HttpResponse response;
         std::exception_ptr error;
         try {
@@ -124,9 +125,6 @@ void CurlMulti::run(std::chrono::milliseconds timeout) {
         state_->recycle(*exchange);
         done(error ? nullptr : &response, error);
     }
-    if (any) return;  // the caller has news to act on before waiting
-    curl_multi_poll(state_->multi, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
-    curl_multi_perform(state_->multi, &running);
 }
 
 void CurlMulti::wakeup() { curl_multi_wakeup(state_->multi); }

@@ -24,6 +24,10 @@ instructor_set_warnings(llama_tests)
 if(EXISTS "${INSTRUCTOR_LLAMA_TEST_MODEL}")
   add_test(NAME llama.in_process COMMAND llama_tests --durations yes)
   set_tests_properties(llama.in_process PROPERTIES LABELS llama TIMEOUT 900)
+  # The threaded part alone, for the ThreadSanitizer preset.
+  add_test(NAME llama.threads COMMAND llama_tests "calls from several threads share one loaded model")
+  set_tests_properties(llama.threads PROPERTIES LABELS "llama;threads" TIMEOUT 300)
+  add_dependencies(threaded_tests llama_tests)
 else()
   add_test(NAME llama.in_process COMMAND ${CMAKE_COMMAND} -E echo
     "skipped: no model file at ${INSTRUCTOR_LLAMA_TEST_MODEL} (set INSTRUCTOR_LLAMA_TEST_MODEL)")

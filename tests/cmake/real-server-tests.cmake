@@ -31,4 +31,15 @@ foreach(_version IN ITEMS b4748 b10156)
     TIMEOUT 900
     # One server at a time: each runs the model on one core, and the client needs the other.
     RESOURCE_LOCK llama-server)
+  # Many calls at once against a server with 4 slots: create_many beats the same calls in turn.
+  add_test(NAME real_server.${_version}.slots
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
+            ${_version} "${INSTRUCTOR_LLAMA_SERVER_${_upper}}" "${_real_server_shared}"
+            $<TARGET_FILE:real_server_tests> "[slots]")
+  set_tests_properties(real_server.${_version}.slots PROPERTIES
+    LABELS real-server
+    ENVIRONMENT "INSTRUCTOR_LLAMA_SERVER_SLOTS=4;INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE=chatml"
+    SKIP_RETURN_CODE 77
+    TIMEOUT 600
+    RESOURCE_LOCK llama-server)
 endforeach()

@@ -497,3 +497,35 @@ TEST_CASE("every corpus schema is accepted by the server, and every finished rep
 }
 
 }  // namespace
+
+// Run by the real_server.<version>.slots tests, with a server started with 4 slots (-np 4).
+TEST_CASE("create_many of 16 requests on a server with 4 slots takes less time than the same calls one after another",
+          "[.slots]") {
+    const auto client = instructor::from_provider(
+        "llama-cpp/stories260K", {.base_url = server().url + "/v1", .max_retries = 0}, Mode::json_schema);
+    std::vector<instructor::Request> requests;
+    for (std::int64_t i = 0; i < 16; ++i)
+        requests.push_back({.model = "",
+                            .messages = {instructor::user("Extract: Jason is " + std::to_string(20 + i) + " years old")},
+                            .max_retries = 0,
+                            .max_tokens = 200,
+                            .seed = i});
+    const auto started = std::chrono::steady_clock::now();
+    int sequential_values = 0;
+    for (const auto& request : requests)
+        if (client.try_create<UserDetail>(request)) ++sequential_values;
+    const auto sequential = std::chrono::steady_clock::now() - started;
+
+    const auto batch_started = std::chrono::steady_clock::now();
+    const auto results = client.create_many<UserDetail>(requests, {.max_concurrency = 4});
+    const auto batch = std::chrono::steady_clock::now() - batch_started;
+    int batch_values = 0;
+    for (const auto& result : results) batch_values += result.has_value() ? 1 : 0;
+    const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+    std::cout << "4 slots on " << server().version << ": 16 calls one after another " << ms(sequential) << " ms ("
+              << sequential_values << " values), create_many at 4 " << ms(batch) << " ms (" << batch_values
+              << " values)\n";
+    CHECK(batch_values == sequential_values);  // the same seeds sample the same, in parallel or not
+    CHECK(batch_values >= 12);
+    CHECK(batch < sequential);
+}

@@ -41,7 +41,9 @@ model=$shared/models/stories260K.gguf
 
 # The start commands of shared/llama.cpp/README.md. -n bounds a reply whose request does not, and
 # --seed makes a request that names no seed (extract) sample the same way on every run.
-common=(-m "$model" --host 127.0.0.1 -c 4096 -np 1 -t 1 --alias stories260K -n 512 --seed 7)
+# INSTRUCTOR_LLAMA_SERVER_SLOTS: requests the server decodes at once (-np), 1 unless set.
+slots=${INSTRUCTOR_LLAMA_SERVER_SLOTS:-1}
+common=(-m "$model" --host 127.0.0.1 -c $((4096 * slots)) -np "$slots" -t 1 --alias stories260K -n 512 --seed 7)
 case $version in
   b4748) args=(--jinja --chat-template chatml) ;;
   b10156) args=(--chat-template-file
@@ -49,6 +51,11 @@ case $version in
                 --override-kv llama.context_length=int:4096) ;;
   *) echo "with_llama_server.sh: unknown version $version" >&2; exit 2 ;;
 esac
+# INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE: a built-in template by name instead (b10156's tool-use
+# template makes every reply about 20 times slower to serve; tests without tools need none).
+if [[ -n ${INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE-} && $version == b10156 ]]; then
+  args=(--chat-template "$INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE" --override-kv llama.context_length=int:4096)
+fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/llama-server-$version.XXXXXX.log")
 server=

@@ -7,6 +7,9 @@
 #include "test_server.hpp"
 
 #include <httplib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cctype>
@@ -90,6 +93,24 @@ std::vector<std::string> ScriptedReply::split_every(std::string_view text, std::
   return pieces;
 }
 
+// cpp-httplib listens with a backlog of 5 (compiled into Debian's library): a hundred clients
+// connecting at once overflow it, and the kernel drops their SYNs for a second or more. Listening
+// again on the same socket raises the backlog; the socket is found by its port.
+void widen_backlog(int port) {
+  for (int fd = 3; fd < 4096; ++fd) {
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening) continue;
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.sin_family != AF_INET) continue;
+    if (ntohs(address.sin_port) == port) {
+      ::listen(fd, 4096);
+      return;
+    }
+  }
+}
+
 struct TestServer::State {
   httplib::Server server;
   std::thread thread;
@@ -101,6 +122,7 @@ struct TestServer::State {
   bool stopping = false;
   std::deque<ScriptedReply> script;
   std::vector<RecordedRequest> recorded;
+  Responder responder;
 
   void handle(const httplib::Request& req, httplib::Response& res);
   void set_chunked_body(const httplib::Request& req, httplib::Response& res, ScriptedReply& reply,
@@ -120,20 +142,28 @@ void TestServer::State::handle(const httplib::Request& req, httplib::Response& r
   record.path = req.path;
   record.body = req.body;
   record.remote_port = req.remote_port;
+  record.received = std::chrono::steady_clock::now();
   for (const auto& [name, value] : req.headers) {
     if (!is_pseudo_header(name)) record.headers.emplace_back(name, value);
   }
 
   ScriptedReply reply;
   bool scripted = false;
+  Responder respond;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    recorded.push_back(std::move(record));
+    recorded.push_back(record);
     if (!script.empty()) {
       reply = std::move(script.front());
       script.pop_front();
       scripted = true;
+    } else {
+      respond = responder;
     }
+  }
+  if (!scripted && respond) {
+    reply = respond(record);
+    scripted = true;
   }
 
   if (!scripted) {
@@ -198,8 +228,12 @@ void TestServer::State::set_chunked_body(const httplib::Request& req, httplib::R
       });
 }
 
-TestServer::TestServer() : state_(std::make_unique<State>()) {
+TestServer::TestServer(int threads) : state_(std::make_unique<State>()) {
   State* const state = state_.get();
+  if (threads > 0) {
+    const auto count = static_cast<std::size_t>(threads);
+    state->server.new_task_queue = [count] { return new httplib::ThreadPool(count); };
+  }
   const auto handler = [state](const httplib::Request& req, httplib::Response& res) {
     state->handle(req, res);
   };
@@ -220,6 +254,7 @@ TestServer::TestServer() : state_(std::make_unique<State>()) {
 
   state->port = state->server.bind_to_any_port("127.0.0.1");
   if (state->port <= 0) throw std::runtime_error("test server: cannot bind 127.0.0.1");
+  widen_backlog(state->port);
 
   state->thread = std::thread([state] {
     state->server.listen_after_bind();
@@ -252,6 +287,11 @@ int TestServer::port() const { return state_->port; }
 
 std::string TestServer::base_url() const {
   return "http://127.0.0.1:" + std::to_string(state_->port);
+}
+
+void TestServer::respond_with(Responder responder) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->responder = std::move(responder);
 }
 
 void TestServer::enqueue(ScriptedReply reply) {

@@ -9,7 +9,9 @@
 // cpp-httplib is an implementation detail: this header does not include it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +28,7 @@ struct RecordedRequest {
   // received). The pseudo-headers cpp-httplib adds (REMOTE_ADDR, REMOTE_PORT, ...) are left out.
   std::vector<std::pair<std::string, std::string>> headers;
   int remote_port = -1;  // the client's port: equal ports mean the same TCP connection
+  std::chrono::steady_clock::time_point received;  // when the server began handling it
 };
 
 struct ScriptedReply {
@@ -61,7 +64,9 @@ class TestServer {
  public:
   // Starts serving on 127.0.0.1 in a background thread and returns once it accepts connections.
   // Throws std::runtime_error if it cannot bind or start.
-  TestServer();
+  // `threads`: requests handled at once (each keep-alive connection holds one); 0 is cpp-httplib's
+  // default, a few. Raise it for tests with many requests in flight.
+  explicit TestServer(int threads = 0);
   // Stops the server (cutting pending delays short, and dropping streamed replies still being
   // sent) and joins its thread. Immediate once clients have closed their connections; a
   // connection a client keeps open idle delays it by up to the server's keep-alive timeout of 1 s
@@ -78,6 +83,11 @@ class TestServer {
   // path. When the script is empty the server answers
   // 500 {"error":{"message":"test server: no scripted reply"}}.
   void enqueue(ScriptedReply reply);
+
+  // Answers every request that finds the script empty (instead of the 500 below), on the
+  // server's threads, possibly several at once: `responder` must be thread-safe.
+  using Responder = std::function<ScriptedReply(const RecordedRequest&)>;
+  void respond_with(Responder responder);
 
   // Every request received so far, in the order the server began handling them.
   std::vector<RecordedRequest> requests() const;
