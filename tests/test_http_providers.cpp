@@ -555,6 +555,58 @@ TEST_CASE("every provider and mode sends the golden request to its endpoint and 
     }
 }
 
+TEST_CASE("every provider and mode gives through create_many and create_async what create gives, re-asks included",
+          "[http-providers]") {
+    for (const auto& pair : every_pair()) {
+        DYNAMIC_SECTION(pair.label) {
+            const Preset& p = *pair.preset;
+            const Mode mode = pair.mode;
+            TestServer server;
+            // Two calls, one at a time: each is answered invalid, then valid.
+            for (int call = 0; call < 2; ++call)
+                for (int attempt = 1; attempt <= 2; ++attempt)
+                    server.enqueue({.body = reply_body(p.dialect, answer(p.dialect, mode,
+                                                                         attempt == 1 ? Kind::invalid : Kind::valid,
+                                                                         attempt),
+                                                       {30, 10})});
+            const auto client = client_for(server, p, mode, key_for(p));
+            auto request = golden_request(p, mode);
+            request.max_retries = 1;
+            const std::vector<instructor::Request> requests{request, request};
+            if (mode == Mode::parallel_tools) {
+                const auto results = client.create_many<Calls>(requests, {.max_concurrency = 1});
+                for (const auto& result : results) {
+                    REQUIRE(result.has_value());
+                    check_calls(result->value);
+                    CHECK(result->completions.size() == 2);
+                }
+            } else {
+                const auto results = client.create_many<UserDetail>(requests, {.max_concurrency = 1});
+                for (const auto& result : results) {
+                    REQUIRE(result.has_value());
+                    check_user(result->value);
+                    CHECK(result->completions.size() == 2);
+                    CHECK(result->usage == usage(60, 20));
+                }
+            }
+            const auto sent = server.requests();
+            REQUIRE(sent.size() == 4);
+            for (std::size_t i = 0; i < sent.size(); ++i) {
+                CHECK(sent[i].path == p.chat_path);
+                CHECK(server.header(i, "authorization") == "Bearer " + key_for(p));
+            }
+            CHECK(json::parse(sent[0].body) == json(golden_body(p, mode)));
+
+            server.enqueue({.body = reply_body(p.dialect, answer(p.dialect, mode, Kind::valid, 1), {30, 10})});
+            request.max_retries = 0;
+            if (mode == Mode::parallel_tools)
+                check_calls(client.create_async<Calls>(request).get());
+            else
+                check_user(client.create_async<UserDetail>(request).get());
+        }
+    }
+}
+
 TEST_CASE("every provider and mode re-asks an invalid answer in its own way, then returns the valid one",
           "[http-providers]") {
     for (const auto& pair : every_pair()) {

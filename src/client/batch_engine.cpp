@@ -166,7 +166,7 @@ public:
                 add(std::move(*call), now);
             }
             if (stopping && stop == nullptr) drain_cancelled(source);
-            const auto next_due = send_ready(now);
+            const auto next_due = stopping ? now + milliseconds(10) : send_ready(now);
             if (calls_.empty() && (source_dry || stopping)) return;
             auto wait = std::chrono::duration_cast<milliseconds>(next_due - Clock::now());
             wait = std::clamp(wait, milliseconds(0), milliseconds(250));
