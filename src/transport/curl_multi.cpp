@@ -1,5 +1,10 @@
 #include <instructor/detail/transport/curl_multi.hpp>
 
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -8,6 +13,8 @@
 #include "curl_exchange.hpp"
 
 namespace instructor::detail {
+
+using Clock = std::chrono::steady_clock;
 
 struct CurlMulti::State {
     struct Exchange {
@@ -24,6 +31,33 @@ struct CurlMulti::State {
     std::unordered_map<std::uint64_t, std::unique_ptr<Exchange>> exchanges;
     std::unordered_map<CURL*, std::uint64_t> ids;
     std::vector<std::unique_ptr<CurlHandle>> idle;  // handles keep their settings for the next exchange
+    // Event-driven: libcurl says which sockets to watch (epoll) and when to call it back (timer), so
+    // each wake touches only the transfers with news, however many are in flight.
+    int epoll = -1;
+    int wake = -1;          // an eventfd in the epoll set: wakeup() writes to it
+    long timer_ms = -1;     // libcurl's next timeout; -1: none
+    Clock::time_point timer_set;
+
+    static int on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) {
+        auto* self = static_cast<State*>(user);
+        if (what == CURL_POLL_REMOVE) {
+            epoll_ctl(self->epoll, EPOLL_CTL_DEL, socket, nullptr);
+            return 0;
+        }
+        epoll_event event{};
+        event.data.fd = socket;
+        if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) event.events |= EPOLLIN;
+        if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
+        if (epoll_ctl(self->epoll, EPOLL_CTL_MOD, socket, &event) != 0)
+            epoll_ctl(self->epoll, EPOLL_CTL_ADD, socket, &event);
+        return 0;
+    }
+    static int on_timer(CURLM*, long timeout_ms, void* user) {
+        auto* self = static_cast<State*>(user);
+        self->timer_ms = timeout_ms;
+        self->timer_set = Clock::now();
+        return 0;
+    }
 
     std::unique_ptr<Exchange> take(std::uint64_t id) {
         const auto found = exchanges.find(id);
@@ -48,6 +82,17 @@ CurlMulti::CurlMulti(CurlOptions options, long max_host_connections) : state_(st
     state_->options = std::move(options);
     state_->multi = curl_multi_init();
     if (state_->multi == nullptr) throw TransportError("libcurl could not create a multi handle");
+    state_->epoll = epoll_create1(EPOLL_CLOEXEC);
+    state_->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (state_->epoll < 0 || state_->wake < 0) throw TransportError("could not create an epoll set for libcurl");
+    epoll_event wake{};
+    wake.events = EPOLLIN;
+    wake.data.fd = state_->wake;
+    epoll_ctl(state_->epoll, EPOLL_CTL_ADD, state_->wake, &wake);
+    curl_multi_setopt(state_->multi, CURLMOPT_SOCKETFUNCTION, &State::on_socket);
+    curl_multi_setopt(state_->multi, CURLMOPT_SOCKETDATA, state_.get());
+    curl_multi_setopt(state_->multi, CURLMOPT_TIMERFUNCTION, &State::on_timer);
+    curl_multi_setopt(state_->multi, CURLMOPT_TIMERDATA, state_.get());
     curl_multi_setopt(state_->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_host_connections);
     // Kept connections: enough for every host's cap to be reused rather than closed and opened again.
     curl_multi_setopt(state_->multi, CURLMOPT_MAXCONNECTS, max_host_connections * 4);
@@ -61,6 +106,8 @@ CurlMulti::~CurlMulti() {
     }
     for (auto& handle : state_->idle) curl_easy_cleanup(handle->curl);
     curl_multi_cleanup(state_->multi);
+    close(state_->epoll);
+    close(state_->wake);
 }
 
 std::uint64_t CurlMulti::start(const HttpRequest& request, Done done) {
@@ -102,11 +149,34 @@ void CurlMulti::abort(std::uint64_t id) {
 }
 
 void CurlMulti::run(std::chrono::milliseconds timeout) {
-    // Wait for the network (libcurl cuts the wait short when a new transfer needs starting), move
-    // every transfer along once, then hand over those that ended.
-    curl_multi_poll(state_->multi, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
+    // Wait for a watched socket, libcurl's timer or a wakeup; tell libcurl what happened; hand over
+    // the exchanges that ended.
+    long wait = static_cast<long>(timeout.count());
+    if (state_->timer_ms >= 0) {
+        const auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - state_->timer_set).count();
+        wait = std::min(wait, std::max(0L, state_->timer_ms - static_cast<long>(elapsed)));
+    }
+    epoll_event events[64];
+    const int ready = epoll_wait(state_->epoll, events, 64, static_cast<int>(wait));
     int running = 0;
-    curl_multi_perform(state_->multi, &running);
+    for (int i = 0; i < ready; ++i) {
+        if (events[i].data.fd == state_->wake) {
+            std::uint64_t count = 0;
+            (void)!::read(state_->wake, &count, sizeof count);
+            continue;
+        }
+        int flags = 0;
+        if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+        if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(state_->multi, events[i].data.fd, flags, &running);
+    }
+    if (state_->timer_ms >= 0 &&
+        Clock::now() - state_->timer_set >= std::chrono::milliseconds(state_->timer_ms)) {
+        state_->timer_ms = -1;
+        curl_multi_socket_action(state_->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
     int pending = 0;
     while (CURLMsg* message = curl_multi_info_read(state_->multi, &pending)) {
         if (message->msg != CURLMSG_DONE) continue;
@@ -127,7 +197,10 @@ void CurlMulti::run(std::chrono::milliseconds timeout) {
     }
 }
 
-void CurlMulti::wakeup() { curl_multi_wakeup(state_->multi); }
+void CurlMulti::wakeup() {
+    const std::uint64_t one = 1;
+    (void)!::write(state_->wake, &one, sizeof one);
+}
 
 std::size_t CurlMulti::active() const noexcept { return state_->exchanges.size(); }
 
