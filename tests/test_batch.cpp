@@ -175,20 +175,35 @@ TEST_CASE("each result reaches the callback as soon as it ends, with its usage, 
     CHECK(progress_calls == 6);
 }
 
+// An input range that makes each request only when it is read, and counts them.
+struct LazyRequests {
+    int count;
+    std::atomic<int>* made;
+    struct iterator {
+        int at;
+        const LazyRequests* owner;
+        instructor::Request operator*() const {
+            ++*owner->made;
+            return {.model = "m", .messages = {instructor::user("item " + std::to_string(at))}, .max_retries = 0};
+        }
+        iterator& operator++() {
+            ++at;
+            return *this;
+        }
+        bool operator==(const iterator& other) const { return at == other.at; }
+    };
+    [[nodiscard]] iterator begin() const { return {0, this}; }
+    [[nodiscard]] iterator end() const { return {count, this}; }
+};
+
 TEST_CASE("a lazy input is read as calls start") {
     TestServer server(8);
     server.respond_with([](const RecordedRequest& request) { return person_reply(item_of(request)); });
     const auto client = client_for(server);
     std::atomic<int> made{0};
-    auto lazy = std::views::iota(0, 30) | std::views::transform([&](int i) {
-                    ++made;
-                    return instructor::Request{.model = "m",
-                                               .messages = {instructor::user("item " + std::to_string(i))},
-                                               .max_retries = 0};
-                });
     int most_ahead = 0;
     int ended = 0;
-    client.create_many<Person>(lazy, {.max_concurrency = 3}, [&](auto done) {
+    client.create_many<Person>(LazyRequests{30, &made}, {.max_concurrency = 3}, [&](auto done) {
         CHECK(done.result.has_value());
         ++ended;
         most_ahead = std::max(most_ahead, made.load() - ended);

@@ -14,11 +14,11 @@
 #include <exception>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <ranges>
 #include <stop_token>
 #include <string>
 #include <utility>
@@ -70,6 +70,15 @@ struct Extraction {
 };
 
 class Client;
+
+namespace detail {
+/// What create_many and extract_many read their inputs from: anything with begin() and end().
+template <class Range>
+concept Iterable = requires(Range& range) {
+    std::begin(range) != std::end(range);
+    *std::begin(range);
+};
+}  // namespace detail
 
 /// A client for OpenAI (no base_url; key from OPENAI_API_KEY when not given) or for any
 /// OpenAI-compatible server at base_url (the key is only what you pass: OPENAI_API_KEY is never
@@ -143,14 +152,29 @@ public:
     /// only what a BatchOptions callback throws (after stopping the batch).
     ///
     ///     auto results = client.create_many<UserDetail>(requests, {.max_concurrency = 32});
-    template <class T, std::ranges::input_range Requests>
+    template <class T, detail::Iterable Requests>
     std::vector<Result<Extraction<T>, AnyError>> create_many(Requests&& requests, BatchOptions options = {}) const;
 
     /// The same, handing each result to `on_result(BatchResult<Extraction<T>>)` as soon as it ends
     /// (on the batch's thread, one at a time) and keeping none: the requests are read as calls
     /// start, so a long or endless input needs memory only for the calls in flight.
-    template <class T, std::ranges::input_range Requests, class OnResult>
-    void create_many(Requests&& requests, BatchOptions options, OnResult&& on_result) const;
+    template <class T, detail::Iterable Requests, class OnResult>
+    void create_many(Requests&& requests, BatchOptions options, OnResult&& on_result) const {
+        auto it = std::begin(requests);
+        const auto end = std::end(requests);
+        create_many_from<T>(
+            [&]() -> std::optional<Request> {
+                if (it == end) return std::nullopt;
+                Request request = *it;
+                ++it;
+                return request;
+            },
+            std::move(options), std::forward<OnResult>(on_result));
+    }
+
+    /// The same, with the requests from `next()` until it returns nullopt.
+    template <class T, class Next, class OnResult>
+    void create_many_from(Next&& next, BatchOptions options, OnResult&& on_result) const;
 
     /// One call that runs without blocking: on the client's engine (one thread for all its async
     /// calls, ClientOptions::async). request.cancel cancels it; destroying the last copy of the
@@ -381,23 +405,20 @@ inline AnyError any_error(const std::exception_ptr& error) {
 
 }  // namespace detail
 
-template <class T, std::ranges::input_range Requests, class OnResult>
-void Client::create_many(Requests&& requests, BatchOptions options, OnResult&& on_result) const {
+template <class T, class Next, class OnResult>
+void Client::create_many_from(Next&& next, BatchOptions options, OnResult&& on_result) const {
     // A callback that throws stops the batch; its exception comes out of create_many.
     std::stop_source stop;
     std::stop_callback forward(options.cancel, [&stop] { stop.request_stop(); });
     options.cancel = stop.get_token();
     std::exception_ptr thrown;
-    auto it = std::ranges::begin(requests);
-    const auto end = std::ranges::end(requests);
     std::size_t index = 0;
     const detail::BatchSource source = [&]() -> std::optional<detail::BatchCall> {
-        if (it == end) return std::nullopt;
-        Request request = *it;
-        ++it;
+        std::optional<Request> request = next();
+        if (!request) return std::nullopt;
         const std::size_t at = index++;
-        return batch_call<T>(std::move(request), [&, at](std::optional<Extraction<T>> value,
-                                                         const std::exception_ptr& error, const Usage& usage) {
+        return batch_call<T>(std::move(*request), [&, at](std::optional<Extraction<T>> value,
+                                                          const std::exception_ptr& error, const Usage& usage) {
             if (thrown) return;
             try {
                 if (value)
@@ -414,10 +435,10 @@ void Client::create_many(Requests&& requests, BatchOptions options, OnResult&& o
     if (thrown) std::rethrow_exception(thrown);
 }
 
-template <class T, std::ranges::input_range Requests>
+template <class T, detail::Iterable Requests>
 std::vector<Result<Extraction<T>, AnyError>> Client::create_many(Requests&& requests, BatchOptions options) const {
     std::vector<std::optional<Result<Extraction<T>, AnyError>>> slots;
-    if constexpr (std::ranges::sized_range<Requests>) slots.reserve(std::ranges::size(requests));
+    if constexpr (requires { std::size(requests); }) slots.reserve(std::size(requests));
     create_many<T>(std::forward<Requests>(requests), std::move(options), [&](BatchResult<Extraction<T>> done) {
         if (slots.size() <= done.index) slots.resize(done.index + 1);
         slots[done.index].emplace(std::move(done.result));
@@ -443,25 +464,28 @@ std::future<T> Client::create_async(Request request) const {
 }
 
 /// Extracts a T from each text, many at once (Client::create_many): each result in input order.
-template <class T, std::ranges::input_range Texts>
+template <class T, detail::Iterable Texts>
 std::vector<Result<T, AnyError>> extract_many(const Client& client, Texts&& texts, ExtractOptions options = {},
                                               BatchOptions batch = {}) {
-    const auto to_request = [&](const auto& text) {
+    auto it = std::begin(texts);
+    const auto end = std::end(texts);
+    const auto next = [&]() -> std::optional<Request> {
+        if (it == end) return std::nullopt;
         Request request{.model = options.model, .messages = {}, .max_retries = options.max_retries};
         if (!options.system.empty()) request.messages.push_back(system(options.system));
-        request.messages.push_back(user(std::string(text)));
+        request.messages.push_back(user(std::string(*it)));
+        ++it;
         return request;
     };
     std::vector<std::optional<Result<T, AnyError>>> slots;
-    if constexpr (std::ranges::sized_range<Texts>) slots.reserve(std::ranges::size(texts));
-    client.create_many<T>(std::views::transform(std::forward<Texts>(texts), to_request), std::move(batch),
-                          [&](BatchResult<Extraction<T>> done) {
-                              if (slots.size() <= done.index) slots.resize(done.index + 1);
-                              if (done.result)
-                                  slots[done.index].emplace(std::move(done.result->value));
-                              else
-                                  slots[done.index].emplace(std::move(done.result.error()));
-                          });
+    if constexpr (requires { std::size(texts); }) slots.reserve(std::size(texts));
+    client.create_many_from<T>(next, std::move(batch), [&](BatchResult<Extraction<T>> done) {
+        if (slots.size() <= done.index) slots.resize(done.index + 1);
+        if (done.result)
+            slots[done.index].emplace(std::move(done.result->value));
+        else
+            slots[done.index].emplace(done.result.error());
+    });
     std::vector<Result<T, AnyError>> results;
     results.reserve(slots.size());
     for (auto& slot : slots) results.push_back(std::move(*slot));
