@@ -470,7 +470,10 @@ json read_json(std::string_view text, const Limits& limits, std::string_view wha
             case JsonCursor::Kind::boolean:
                 if (cursor.boolean(flag)) *slot = flag;
                 break;
-            case JsonCursor::Kind::null: (void)cursor.null(); break;
+            case JsonCursor::Kind::null:
+                // Written, not left as the slot was: a repeated key's last value wins, as in nlohmann.
+                if (cursor.null()) *slot = nullptr;
+                break;
             case JsonCursor::Kind::invalid: break;
         }
         if (cursor.failed()) break;
