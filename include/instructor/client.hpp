@@ -435,18 +435,39 @@ void Client::create_many_from(Next&& next, BatchOptions options, OnResult&& on_r
     if (thrown) std::rethrow_exception(thrown);
 }
 
+namespace detail {
+
+// Results that end in any order, handed back in input order.
+template <class R>
+class InInputOrder {
+public:
+    template <class Inputs>
+    explicit InInputOrder(const Inputs& inputs) {
+        if constexpr (requires { std::size(inputs); }) slots_.reserve(std::size(inputs));
+    }
+    void put(std::size_t index, R result) {
+        if (slots_.size() <= index) slots_.resize(index + 1);
+        slots_[index].emplace(std::move(result));
+    }
+    std::vector<R> take() && {
+        std::vector<R> results;
+        results.reserve(slots_.size());
+        for (auto& slot : slots_) results.push_back(std::move(*slot));
+        return results;
+    }
+
+private:
+    std::vector<std::optional<R>> slots_;
+};
+
+}  // namespace detail
+
 template <class T, detail::Iterable Requests>
 std::vector<Result<Extraction<T>, AnyError>> Client::create_many(Requests&& requests, BatchOptions options) const {
-    std::vector<std::optional<Result<Extraction<T>, AnyError>>> slots;
-    if constexpr (requires { std::size(requests); }) slots.reserve(std::size(requests));
-    create_many<T>(std::forward<Requests>(requests), std::move(options), [&](BatchResult<Extraction<T>> done) {
-        if (slots.size() <= done.index) slots.resize(done.index + 1);
-        slots[done.index].emplace(std::move(done.result));
-    });
-    std::vector<Result<Extraction<T>, AnyError>> results;
-    results.reserve(slots.size());
-    for (auto& slot : slots) results.push_back(std::move(*slot));
-    return results;
+    detail::InInputOrder<Result<Extraction<T>, AnyError>> results(requests);
+    create_many<T>(std::forward<Requests>(requests), std::move(options),
+                   [&](BatchResult<Extraction<T>> done) { results.put(done.index, std::move(done.result)); });
+    return std::move(results).take();
 }
 
 template <class T>
@@ -477,19 +498,14 @@ std::vector<Result<T, AnyError>> extract_many(const Client& client, Texts&& text
         ++it;
         return request;
     };
-    std::vector<std::optional<Result<T, AnyError>>> slots;
-    if constexpr (requires { std::size(texts); }) slots.reserve(std::size(texts));
+    detail::InInputOrder<Result<T, AnyError>> results(texts);
     client.create_many_from<T>(next, std::move(batch), [&](BatchResult<Extraction<T>> done) {
-        if (slots.size() <= done.index) slots.resize(done.index + 1);
         if (done.result)
-            slots[done.index].emplace(std::move(done.result->value));
+            results.put(done.index, std::move(done.result->value));
         else
-            slots[done.index].emplace(done.result.error());
+            results.put(done.index, done.result.error());
     });
-    std::vector<Result<T, AnyError>> results;
-    results.reserve(slots.size());
-    for (auto& slot : slots) results.push_back(std::move(*slot));
-    return results;
+    return std::move(results).take();
 }
 
 }  // namespace instructor

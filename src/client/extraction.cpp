@@ -240,16 +240,9 @@ ExtractionSteps::Next ExtractionSteps::after_reply(HttpResponse response) {
 }
 
 ExtractionSteps::Next ExtractionSteps::after_failure(const std::exception_ptr& error) {
-    const auto delay = http_retry_wait(setup_, error, attempt_, send_);
-    if (!delay) std::rethrow_exception(error);
-    bool rate_limited = false;
-    try {
-        std::rethrow_exception(error);
-    } catch (const HttpError& e) {
-        rate_limited = e.status() == 429;
-    } catch (...) {
-    }
-    return Next{.done = false, .wait = *delay, .rate_limited = rate_limited};
+    const auto wait = http_retry_wait(setup_, error, attempt_, send_);
+    if (!wait) std::rethrow_exception(error);
+    return Next{.done = false, .wait = wait->delay, .rate_limited = wait->rate_limited};
 }
 
 bool ExtractionSteps::after_completion(Completion received) {

@@ -58,18 +58,20 @@ void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int
         setup.provider->throw_error(response.status, response.headers, response.body);
 }
 
-std::optional<std::chrono::milliseconds> http_retry_wait(const ExtractionSetup& setup, const std::exception_ptr& error,
-                                                         int attempt, int send, bool streamed) {
+std::optional<RetryWait> http_retry_wait(const ExtractionSetup& setup, const std::exception_ptr& error, int attempt,
+                                         int send, bool streamed) {
     static const HttpRetries no_retries{.max_retries = 0};
     const HttpRetries& policy = setup.retries != nullptr ? *setup.retries : no_retries;
     std::optional<std::chrono::milliseconds> delay;
     std::string reason;
+    bool rate_limited = false;
     try {
         std::rethrow_exception(error);
     } catch (const HttpError& e) {
         if (!setup.provider->retryable(e)) return std::nullopt;
         delay = http_retry_delay(policy, send, e.details().retry_after_seconds, random_fraction());
         reason = "HTTP " + std::to_string(e.status());
+        rate_limited = e.status() == 429;
     } catch (const TransportError& e) {
         if (!e.retryable() || streamed) return std::nullopt;
         delay = http_retry_delay(policy, send, std::nullopt, random_fraction());
@@ -77,10 +79,10 @@ std::optional<std::chrono::milliseconds> http_retry_wait(const ExtractionSetup& 
     } catch (...) {
         return std::nullopt;
     }
-    if (delay)
-        notify(hooks_of(setup).on_retry,
-               RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
-    return delay;
+    if (!delay) return std::nullopt;
+    notify(hooks_of(setup).on_retry,
+           RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
+    return RetryWait{.delay = *delay, .rate_limited = rate_limited};
 }
 
 HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
@@ -94,10 +96,10 @@ HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& 
             check_reply(setup, response, attempt, send);
             return response;
         } catch (const Error&) {
-            const auto delay =
+            const auto wait =
                 http_retry_wait(setup, std::current_exception(), attempt, send, streamed != nullptr && *streamed);
-            if (!delay) throw;
-            wait_for(*delay, http.cancel);
+            if (!wait) throw;
+            wait_for(wait->delay, http.cancel);
         }
     }
 }

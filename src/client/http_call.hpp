@@ -36,11 +36,16 @@ void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel);
 /// other than 2xx thrown as the provider's typed error.
 void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int attempt, int send);
 
-/// After send number `send` failed with `error`: how long to wait before sending again (and the
-/// on_retry hook told), or nullopt when the failure is final. Once `streamed`, nothing is sent again.
-[[nodiscard]] std::optional<std::chrono::milliseconds> http_retry_wait(const ExtractionSetup& setup,
-                                                                      const std::exception_ptr& error, int attempt,
-                                                                      int send, bool streamed = false);
+/// How long to wait before sending again, and whether the server asked for it (429).
+struct RetryWait {
+    std::chrono::milliseconds delay{0};
+    bool rate_limited = false;
+};
+
+/// After send number `send` failed with `error`: the wait before sending again (and the on_retry
+/// hook told), or nullopt when the failure is final. Once `streamed`, nothing is sent again.
+[[nodiscard]] std::optional<RetryWait> http_retry_wait(const ExtractionSetup& setup, const std::exception_ptr& error,
+                                                       int attempt, int send, bool streamed = false);
 
 /// Sends `http` and returns the 2xx reply; sends it again when the provider says the error reply
 /// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed error otherwise. Once

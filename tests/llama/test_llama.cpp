@@ -18,6 +18,7 @@
 
 #include "catch.hpp"
 #include "corpus/corpus_types.hpp"
+#include "corpus/grammar_agreement.hpp"
 
 namespace {
 
@@ -97,42 +98,21 @@ TEST_CASE("every corpus type's grammar is accepted by llama.cpp's grammar parser
 }
 
 TEST_CASE("every reply sampled in the process under a corpus type's grammar is accepted by the strict parser") {
-    int sent = 0, finished = 0, parsed = 0, repeated_items = 0, cut_off = 0;
+    corpus::GrammarTally tally;
     corpus::for_each_type([&]<class T>(std::type_identity<T>, const char* name) {
         for (std::int64_t seed = 1; seed <= 3; ++seed) {
             auto body = chat_body("Fill in the form.", seed);
             body["grammar"] = instructor::gbnf<T>();
             body["max_tokens"] = 600;
             const auto reply = call(body);
-            ++sent;
             const auto& choice = reply["choices"][0];
-            if (choice["finish_reason"] == "length") {
-                ++cut_off;
-                continue;
-            }
-            ++finished;
-            const std::string content = choice["message"]["content"];
-            INFO(name << ", seed " << seed << "\nreply: " << content);
-            const auto result = instructor::try_from_json<T>(content, {.strict = true});
-            if (result) {
-                ++parsed;
-                continue;
-            }
-            // Only what no grammar can say is left to the parser: distinct items (README).
-            bool only_unique = true;
-            for (const auto& e : result.error().errors()) {
-                INFO("the grammar let through what the parser rejects: " << e.pointer << ": " << e.message);
-                CHECK(e.message.find("unique") != std::string::npos);
-                only_unique = only_unique && e.message.find("unique") != std::string::npos;
-            }
-            if (only_unique) ++repeated_items;
+            INFO(name << ", seed " << seed);
+            corpus::judge_sample<T>(choice["message"]["content"], choice["finish_reason"] == "length", tally);
         }
     });
-    std::cout << "in-process gbnf: " << sent << " samples (" << corpus::type_count << " types x 3 seeds), "
-              << finished << " finished, " << parsed << " parsed, " << repeated_items
-              << " rejected only for repeated items (unique_items), " << cut_off << " cut off at max_tokens\n";
-    CHECK(parsed + repeated_items == finished);
-    CHECK(finished * 2 > sent);
+    std::cout << "in-process gbnf (" << corpus::type_count << " types x 3 seeds): " << tally << "\n";
+    CHECK(tally.parsed + tally.repeated_items == tally.finished);
+    CHECK(tally.finished * 2 > tally.sent);
 }
 
 TEST_CASE("from_llama extracts a struct in the process in every mode it offers") {

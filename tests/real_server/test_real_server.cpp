@@ -25,6 +25,7 @@
 
 #include "catch.hpp"
 #include "corpus/corpus_types.hpp"
+#include "corpus/grammar_agreement.hpp"
 #include "grammar_spelling.hpp"
 
 namespace {
@@ -425,14 +426,10 @@ void extract_corpus_type(const char* name, bool plain_form, Tally& tally) {
 
 // ---- gbnf<T>(): the grammar the server samples under, and the parser, agree -------------------------
 
-struct GrammarTally {
-    int sent = 0, finished = 0, parsed = 0, repeated_items = 0, cut_off = 0;
-};
-
 // Sampled through the server's native /completion with our grammar in its `grammar` field: every
 // reply the grammar finished must be accepted by the strict parser, with no exception.
 template <class T>
-void sample_under_gbnf(const char* name, GrammarTally& tally) {
+void sample_under_gbnf(const char* name, corpus::GrammarTally& tally) {
     const std::string& grammar = instructor::gbnf<T>();
     const auto transport = instructor::curl_transport();
     for (std::int64_t seed = 1; seed <= 3; ++seed) {
@@ -442,40 +439,18 @@ void sample_under_gbnf(const char* name, GrammarTally& tally) {
         const auto reply = transport({.url = server().url + "/completion",
                                       .headers = {{"Content-Type", "application/json"}},
                                       .body = body.dump()});
-        ++tally.sent;
         INFO("HTTP " << reply.status << ": " << reply.body.substr(0, 2000));
         REQUIRE(reply.status == 200);  // the server read the grammar
         const auto answer = nlohmann::json::parse(reply.body);
-        const std::string content = answer.at("content").get<std::string>();
         const bool cut_off = answer.value("stopped_limit", false) || answer.value("stop_type", "") == "limit";
-        if (cut_off) {
-            ++tally.cut_off;
-            continue;
-        }
-        ++tally.finished;
-        INFO("reply: " << content);
-        const auto parsed = instructor::try_from_json<T>(content, {.strict = true});
-        if (parsed) {
-            ++tally.parsed;
-            continue;
-        }
-        // Only what no grammar can say may be left to the parser: distinct items (README).
-        bool only_unique = true;
-        for (const auto& e : parsed.error().errors()) {
-            INFO("the grammar let through what the parser rejects: " << e.pointer << ": " << e.message);
-            CHECK(e.message.find("unique") != std::string::npos);
-            only_unique = only_unique && e.message.find("unique") != std::string::npos;
-        }
-        if (only_unique) ++tally.repeated_items;
+        corpus::judge_sample<T>(answer.at("content").get<std::string>(), cut_off, tally);
     }
 }
 
 TEST_CASE("every corpus type's grammar is read by the server, and every reply sampled under it is parsed") {
-    GrammarTally tally;
+    corpus::GrammarTally tally;
     corpus::for_each_type([&]<class T>(std::type_identity<T>, const char* name) { sample_under_gbnf<T>(name, tally); });
-    std::cout << "gbnf on " << server().version << ": " << tally.sent << " samples (" << corpus::type_count << " types x 3 seeds), "
-              << tally.finished << " finished, " << tally.parsed << " parsed, " << tally.repeated_items
-              << " rejected only for repeated items (unique_items), " << tally.cut_off << " cut off at n_predict\n";
+    std::cout << "gbnf on " << server().version << " (" << corpus::type_count << " types x 3 seeds): " << tally << "\n";
     CHECK(tally.parsed + tally.repeated_items == tally.finished);
     CHECK(tally.finished > 0);
 }
