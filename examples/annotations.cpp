@@ -16,7 +16,7 @@ struct Invoice {
     instructor::Annotated<std::string, instructor::choices("paid", "open", "overdue")> status;
     instructor::Annotated<std::vector<std::string>, instructor::min_items(1), instructor::max_items(20)> lines;
     instructor::Annotated<std::string, instructor::default_value("EUR")> currency;
-    std::optional<std::string> note;
+    instructor::Annotated<std::optional<std::string>, instructor::max_length(200)> note;
 };
 
 // --- non-intrusive: a struct from a header you do not own ---
@@ -38,8 +38,11 @@ struct instructor::meta<vendor::Contact> {
 int main() {
     auto invoice = instructor::from_json<Invoice>(
         R"({"number": "INV-0042", "total": 99.5, "status": "open", "lines": ["2 x widget"]})");
-    invoice.total = invoice.total * 2;  // reads and writes like a double
-    std::cout << invoice.number << " " << invoice.total << " " << invoice.currency << "\n";
+    invoice.total = invoice.total * 2;      // reads and writes like a double
+    invoice.lines.push_back("1 x shipping");  // and like a vector, a string, an optional
+    if (!invoice.note) invoice.note = "none";
+    std::cout << invoice.number << " " << invoice.total << " " << invoice.currency << ", " << invoice.lines.size()
+              << " lines, note: " << *invoice.note << "\n";
 
     auto contact = instructor::from_json<vendor::Contact>(R"({"email": "ann@example.com", "age": 41})");
     std::cout << contact.email << " " << contact.age << "\n";

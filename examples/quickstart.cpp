@@ -2,7 +2,8 @@
 // does not fit is sent back with its errors until one does.
 //
 // The model is the first one found of:
-//   INSTRUCTOR_PROVIDER   "provider/model", e.g. groq/llama-3.3-70b-versatile (the key from GROQ_API_KEY)
+//   INSTRUCTOR_PROVIDER   "provider/model", e.g. groq/llama-3.3-70b-versatile (the key from GROQ_API_KEY),
+//                         at INSTRUCTOR_BASE_URL when set (e.g. llama-cpp/any at http://127.0.0.1:9000/v1)
 //   OPENAI_API_KEY        OpenAI, with INSTRUCTOR_MODEL (default gpt-4o-mini)
 //   a local Ollama        at OLLAMA_HOST (default http://localhost:11434), with OLLAMA_MODEL
 //                         (default the first model it has)
@@ -31,7 +32,8 @@ std::string env(const char* name, std::string fallback = "") {
 }
 
 instructor::Client connect(std::optional<examples::ReplayServer>& replay) {
-    if (const auto spec = env("INSTRUCTOR_PROVIDER"); !spec.empty()) return instructor::from_provider(spec);
+    if (const auto spec = env("INSTRUCTOR_PROVIDER"); !spec.empty())
+        return instructor::from_provider(spec, {.base_url = env("INSTRUCTOR_BASE_URL")});  // "": the provider's own
     if (!env("OPENAI_API_KEY").empty())
         return instructor::from_openai({.model = env("INSTRUCTOR_MODEL", "gpt-4o-mini")});
     if (const auto ollama = examples::find_ollama(env("OLLAMA_HOST", "http://localhost:11434"))) {

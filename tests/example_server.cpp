@@ -51,6 +51,7 @@ struct Dialect {
     std::string model;              // expected "model" in the body
     std::function<std::string(const std::string& arguments)> reply;  // a reply carrying these arguments
     std::function<void(const json& body, std::vector<std::string>& failures)> check_mode;
+    std::vector<std::string> environment = {};  // more NAME=value settings for the example
 };
 
 json usage(int prompt, int completion) {
@@ -177,6 +178,17 @@ std::vector<Dialect> dialects() {
          .model = "openhermes-2.5-mistral-7b",
          .reply = [](const std::string& a) { return content_reply(a, {{"timings", {{"predicted_n", 12}}}}); },
          .check_mode = check_json_schema_mode},
+        // The quickstart with INSTRUCTOR_PROVIDER naming llama.cpp and INSTRUCTOR_BASE_URL where it runs.
+        {.name = "quickstart",
+         .base_url_variable = "INSTRUCTOR_BASE_URL",
+         .base_path = "/v1",
+         .key_variable = "",
+         .authorization = "",
+         .path = "/v1/chat/completions",
+         .model = "openhermes-2.5-mistral-7b",
+         .reply = [](const std::string& a) { return content_reply(a, {{"timings", {{"predicted_n", 12}}}}); },
+         .check_mode = check_json_schema_mode,
+         .environment = {"INSTRUCTOR_PROVIDER=llama-cpp/openhermes-2.5-mistral-7b"}},
         {.name = "anyscale",
          .base_url_variable = "ANYSCALE_BASE_URL",
          .base_path = "/v1",
@@ -315,6 +327,7 @@ int run(const std::string& program, const std::vector<std::string>& environment,
 std::vector<std::string> environment_for(const Dialect& dialect, const std::string& base_url) {
     std::vector<std::string> names{dialect.base_url_variable};
     if (!dialect.key_variable.empty()) names.push_back(dialect.key_variable);
+    for (const auto& setting : dialect.environment) names.push_back(setting.substr(0, setting.find('=')));
     std::vector<std::string> environment;
     for (char** entry = environ; *entry != nullptr; ++entry) {
         const std::string text = *entry;
@@ -324,6 +337,7 @@ std::vector<std::string> environment_for(const Dialect& dialect, const std::stri
     }
     environment.push_back(dialect.base_url_variable + "=" + base_url + dialect.base_path);
     if (!dialect.key_variable.empty()) environment.push_back(dialect.key_variable + "=" + kFakeKey);
+    environment.insert(environment.end(), dialect.environment.begin(), dialect.environment.end());
     return environment;
 }
 

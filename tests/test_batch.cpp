@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <unistd.h>
 #include <map>
 #include <mutex>
 #include <set>
@@ -391,6 +393,26 @@ TEST_CASE("an exception from a callable transport ends that call only, as an ins
         CHECK_THROWS_AS(std::rethrow_if_nested(e), std::runtime_error);  // the original is kept
     }
     CHECK(results[2].has_value());
+}
+
+TEST_CASE("a cassette shared by a batch's transport threads records every call, then replays them all") {
+    const std::string path = "batch-cassette-" + std::to_string(::getpid()) + ".jsonl";
+    TestServer server(8);
+    server.respond_with([](const RecordedRequest& request) { return person_reply(item_of(request), 5); });
+    auto recording = client_for(server, {.transport = instructor::cassette({.path = path,
+                                                                            .mode = instructor::CassetteMode::record})});
+    const auto recorded = recording.create_many<Person>(items(24), {.max_concurrency = 8, .transport_threads = 4});
+    CHECK(server.requests().size() == 24);
+    instructor::ClientOptions offline{.base_url = "http://127.0.0.1:1/v1",
+                                      .transport = instructor::cassette({.path = path})};
+    const auto client = instructor::from_openai(offline, instructor::Mode::json_schema);
+    const auto replayed = client.create_many<Person>(items(24), {.max_concurrency = 8, .transport_threads = 4});
+    for (int i = 0; i < 24; ++i) {
+        REQUIRE(recorded[i].has_value());
+        REQUIRE(replayed[i].has_value());
+        CHECK(replayed[i]->value.age == i);
+    }
+    std::remove(path.c_str());
 }
 
 TEST_CASE("extract_many extracts from each text, in order") {

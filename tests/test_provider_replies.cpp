@@ -420,9 +420,9 @@ TEST_CASE("a reply that is JSON but not in the provider's shape is a typed error
             else
                 (void)instructor::provider(name).decode_reply(body, {});
             FAIL("a malformed reply must not decode");
-        } catch (const instructor::HttpError& e) {
+        } catch (const instructor::UnexpectedReplyError& e) {
             CHECK(e.status() == 200);
-            CHECK(std::string(e.what()).find("the reply is not in the expected shape") != std::string::npos);
+            CHECK(std::string(e.what()).find("not a chat completion (not in the expected shape") != std::string::npos);
             CHECK(e.details().body == body.dump());
         }
       }

@@ -20,6 +20,7 @@ template <class Start>
 instructor::Client connect_or_replay(std::optional<ReplayServer>& replay, Start&& start,
                                      instructor::ClientOptions options, instructor::Mode replay_mode) {
     if (const auto spec = env("INSTRUCTOR_PROVIDER"); !spec.empty()) {
+        options.base_url = env("INSTRUCTOR_BASE_URL");  // "": the provider's own
         std::cout << "Using " << spec << " (INSTRUCTOR_PROVIDER).\n";
         return instructor::from_provider(spec, std::move(options));
     }

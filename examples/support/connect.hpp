@@ -12,7 +12,8 @@
 namespace examples {
 
 /// A client for the first model found of:
-///   INSTRUCTOR_PROVIDER   "provider/model", e.g. groq/llama-3.3-70b-versatile (the key from GROQ_API_KEY)
+///   INSTRUCTOR_PROVIDER   "provider/model", e.g. groq/llama-3.3-70b-versatile (the key from GROQ_API_KEY),
+///                         at INSTRUCTOR_BASE_URL when set (e.g. llama-cpp/any at http://127.0.0.1:9000/v1)
 ///   OPENAI_API_KEY        OpenAI, with INSTRUCTOR_MODEL (default gpt-4o-mini)
 /// and when there is none, `replies` served in order by a ReplayServer started in `replay` (talked
 /// to in `replay_mode`). Prints one line saying which. `options` are the client's settings (hooks,

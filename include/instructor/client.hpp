@@ -10,6 +10,8 @@
 //     });
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -30,6 +32,7 @@
 #include <instructor/batch.hpp>
 #include <instructor/detail/client/batch_engine.hpp>
 #include <instructor/detail/client/extraction.hpp>
+#include <instructor/detail/parse/context_check.hpp>
 #include <instructor/detail/parse/partial_assign.hpp>
 #include <instructor/from_json.hpp>
 #include <instructor/hooks.hpp>
@@ -59,6 +62,13 @@ struct ClientOptions {
     CurlOptions curl;
     /// create_async: its calls share one engine (one thread) with these settings.
     BatchOptions async{.max_concurrency = 64};
+    /// Every call, re-asks and HTTP retries included, ends with a TimeoutError after this long,
+    /// unless its Request::timeout says otherwise. 0: no deadline (the transfer's own bounds,
+    /// CurlOptions, still apply).
+    std::chrono::milliseconds timeout{0};
+    /// HTTP headers sent on every call, set over the provider's (a same-named one replaces it).
+    /// Never logged.
+    HttpHeaders headers;
 };
 
 /// A value with the replies it took to get it.
@@ -195,6 +205,8 @@ private:
     detail::ExtractionSetup setup_for(Request& request) const;
     detail::BatchTransport batch_transport() const noexcept;
     detail::AsyncEngine& async_engine() const;
+    // The client's parse options with the request's validation context.
+    ParseOptions parse_options_for(const Request& request) const;
     // Sets the request's response model for T and returns the callback that reads an answer into `value`.
     template <class T>
     detail::ParseCallback parse_into(Request& request, std::optional<T>& value) const;
@@ -222,6 +234,11 @@ struct Client::State {
 };
 
 inline const Provider& Client::provider() const noexcept { return *state_->provider; }
+inline ParseOptions Client::parse_options_for(const Request& request) const {
+    ParseOptions options = state_->options.parse;
+    options.context = request.context;
+    return options;
+}
 inline Mode Client::mode() const noexcept { return state_->mode; }
 inline const ClientOptions& Client::options() const noexcept { return state_->options; }
 
@@ -230,19 +247,32 @@ inline const ClientOptions& Client::options() const noexcept { return state_->op
 [[nodiscard]] Client from_callable(ChatFunction chat, Mode mode = Mode::tools,
                                    const Provider& dialect = provider("openai-compatible"), ClientOptions options = {});
 
+/// What extract() takes: the system message, and everything a Request carries but its messages.
 struct ExtractOptions {
     std::string model;
     std::optional<int> max_retries;
     std::string system;  // an optional system message before the text
+
+    std::optional<double> temperature;
+    std::optional<double> top_p;
+    std::optional<int> max_tokens;
+    std::optional<std::int64_t> seed;
+    std::vector<std::string> stop;
+    std::optional<Mode> mode;
+    nlohmann::json extra = nlohmann::json::object();
+    std::stop_token cancel;
+    std::chrono::milliseconds timeout{0};
+    HttpHeaders headers;
+    ValidationContext context;
 };
+
+/// The request extract() sends for `text`.
+[[nodiscard]] Request extract_request(std::string text, ExtractOptions options);
 
 /// Extracts a T from a piece of text.
 template <class T>
 T extract(const Client& client, std::string text, ExtractOptions options = {}) {
-    Request request{.model = std::move(options.model), .messages = {}, .max_retries = options.max_retries};
-    if (!options.system.empty()) request.messages.push_back(system(std::move(options.system)));
-    request.messages.push_back(user(std::move(text)));
-    return client.create<T>(std::move(request));
+    return client.create<T>(extract_request(std::move(text), std::move(options)));
 }
 
 namespace detail {
@@ -288,7 +318,7 @@ detail::ParseCallback Client::parse_into(Request& request, std::optional<T>& val
     if constexpr (detail::parallel_answer<T>::value) {
         using Variant = typename T::value_type;
         if (request.response_models.empty()) request.response_models = response_models_of<Variant>();
-        return [&value, options = state_->options.parse](const nlohmann::json& answer) {
+        return [&value, options = parse_options_for(request)](const nlohmann::json& answer) {
             T items;
             auto errors = detail::read_parallel(answer, items, options);
             if (errors.empty()) value.emplace(std::move(items));
@@ -297,7 +327,8 @@ detail::ParseCallback Client::parse_into(Request& request, std::optional<T>& val
     } else {
         using Wire = typename detail::wire_format<T>::wire;
         if (request.response_models.empty()) request.response_models = {response_model<T>()};
-        return [&value, options = state_->options.parse](const nlohmann::json& answer) -> std::vector<FieldError> {
+        detail::check_validation_context_of<Wire>(request.context);
+        return [&value, options = parse_options_for(request)](const nlohmann::json& answer) -> std::vector<FieldError> {
             auto result = try_from_json<Wire>(answer, options);
             if (!result) return result.error().errors();
             value.emplace(detail::wire_format<T>::unwrap(std::move(*result)));
@@ -320,7 +351,7 @@ T Client::create_partial(Request request, OnUpdate&& on_update) const {
                   "create_partial<T> streams a struct; for a list of items use create_iterable<Item>");
     std::optional<T> value;
     const auto parse = parse_into<T>(request, value);
-    detail::PartialBuilder<T> builder(state_->options.parse);
+    detail::PartialBuilder<T> builder(parse_options_for(request));
     const detail::StreamWatcher watcher{
         .on_attempt = [&](int attempt) { builder.restart(attempt); },
         .on_event =
@@ -341,6 +372,7 @@ template <class T, class OnItem>
 void Client::create_iterable(Request request, OnItem&& on_item) const {
     std::optional<std::vector<T>> all;
     const auto parse = parse_into<std::vector<T>>(request, all);
+    const ParseOptions item_options = parse_options_for(request);
     // Items go out in order, each once: after a re-ask, the first `handed_over` are skipped.
     std::size_t handed_over = 0;
     std::size_t next = 0;
@@ -352,7 +384,7 @@ void Client::create_iterable(Request request, OnItem&& on_item) const {
                 if (event.kind != detail::PartialEventKind::value_complete || event.path.size() != 2 ||
                     !event.path[1].is_index || event.path[1].index != next)
                     return true;
-                auto item = try_from_json<T>(event.value, state_->options.parse);
+                auto item = try_from_json<T>(event.value, item_options);
                 if (!item) {
                     next = std::numeric_limits<std::size_t>::max();  // the final check re-asks
                     return true;
@@ -492,9 +524,7 @@ std::vector<Result<T, AnyError>> extract_many(const Client& client, Texts&& text
     const auto end = std::end(texts);
     const auto next = [&]() -> std::optional<Request> {
         if (it == end) return std::nullopt;
-        Request request{.model = options.model, .messages = {}, .max_retries = options.max_retries};
-        if (!options.system.empty()) request.messages.push_back(system(options.system));
-        request.messages.push_back(user(std::string(*it)));
+        Request request = extract_request(std::string(*it), options);
         ++it;
         return request;
     };

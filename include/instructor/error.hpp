@@ -75,6 +75,13 @@ private:
     bool retryable_ = false;
 };
 
+/// The call's timeout (Request::timeout, ClientOptions::timeout) ran out: during a transfer, or
+/// before the next send could start. Never retried.
+class TimeoutError : public TransportError {
+public:
+    explicit TimeoutError(const std::string& what) : TransportError(what, false) {}
+};
+
 /// The call was cancelled through its stop token (Request::cancel), or a hook or callback asked
 /// to stop. Never retried.
 class CancelledError : public Error {
@@ -157,6 +164,19 @@ public:
 class ContextLengthError : public HttpError {
 public:
     explicit ContextLengthError(HttpErrorDetails details);
+};
+
+/// A successful status (2xx) with a body that is not what the provider's API answers: an HTML page,
+/// a proxy's greeting, JSON of another shape. base_url most likely points at another server or
+/// path. details().message says what was wrong, details().body keeps the whole reply.
+class UnexpectedReplyError : public HttpError {
+public:
+    explicit UnexpectedReplyError(HttpErrorDetails details);
+    /// The start of the reply (at most a few hundred bytes), as what() shows it.
+    [[nodiscard]] const std::string& excerpt() const noexcept { return excerpt_; }
+
+private:
+    std::string excerpt_;
 };
 
 /// 5xx: the provider failed.
@@ -258,5 +278,13 @@ private:
     std::exception_ptr owner_;  // keeps *error_ alive
     const Error* error_;
 };
+
+/// The error as an E, or nullptr: error.as<E>() without the `.template` generic code needs.
+///
+///     if (auto* retry = instructor::error_cast<instructor::RetryError>(result.error())) ...
+template <class E>
+[[nodiscard]] const E* error_cast(const AnyError& error) noexcept {
+    return error.as<E>();
+}
 
 }  // namespace instructor

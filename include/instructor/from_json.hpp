@@ -15,15 +15,18 @@
 
 #include <instructor/detail/json/json_reader.hpp>
 #include <instructor/detail/json/text_excerpt.hpp>
+#include <instructor/detail/parse/context_check.hpp>
 #include <instructor/detail/parse/reader.hpp>
 #include <instructor/error.hpp>
 #include <instructor/result.hpp>
 
 namespace instructor {
 
-/// Reads T from a JSON value; the non-throwing form.
+/// Reads T from a JSON value; the non-throwing form. (Only a programming error throws: a validator
+/// needing a context that options.context is not, a ConfigurationError, whatever the input.)
 template <class T>
 [[nodiscard]] Result<T> try_from_json(const nlohmann::json& json, const ParseOptions& options = {}) {
+    detail::check_validation_context_of<T>(options.context);
     if (detail::nests_deeper_than(json, options.limits.max_depth))
         return Result<T>(detail::too_deep_error(options.limits, detail::json_excerpt(json)));
     std::vector<FieldError> errors;
@@ -36,6 +39,7 @@ template <class T>
 /// Reads T from JSON text; malformed JSON is a ValidationError too (pointer "", the parser's message).
 template <class T>
 [[nodiscard]] Result<T> try_from_json(std::string_view text, const ParseOptions& options = {}) {
+    detail::check_validation_context_of<T>(options.context);
     nlohmann::json json;
     try {
         json = detail::read_json(text, options.limits, "the JSON text");

@@ -4,12 +4,14 @@
 
 #include <instructor/annotations.hpp>
 #include <instructor/batch.hpp>
+#include <instructor/cassette.hpp>
 #include <instructor/client.hpp>
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
 #include <instructor/from_json.hpp>
 #include <instructor/gbnf.hpp>
 #include <instructor/hooks.hpp>
+#include <instructor/http_headers.hpp>
 #include <instructor/http_retries.hpp>
 #include <instructor/limits.hpp>
 #include <instructor/message.hpp>
@@ -22,5 +24,6 @@
 #include <instructor/schema.hpp>
 #include <instructor/to_json.hpp>
 #include <instructor/transport.hpp>
+#include <instructor/validation_context.hpp>
 #include <instructor/validator.hpp>
 #include <instructor/version.hpp>

@@ -8,6 +8,7 @@
 //         .temperature = 0.0,
 //     };
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -16,8 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <instructor/http_headers.hpp>
 #include <instructor/message.hpp>
 #include <instructor/mode.hpp>
+#include <instructor/validation_context.hpp>
 
 namespace instructor {
 
@@ -61,6 +64,19 @@ struct Request {
     /// Cancels the call from another thread (std::stop_source::request_stop): the transfer or the
     /// wait in progress ends with a CancelledError.
     std::stop_token cancel;
+
+    /// The whole call, re-asks and HTTP retries included, ends with a TimeoutError after this long
+    /// (counted from when it starts). 0: the client's (ClientOptions::timeout).
+    std::chrono::milliseconds timeout{0};
+
+    /// HTTP headers for this call only, set over the client's (ClientOptions::headers) and the
+    /// provider's. Sent, never logged: hooks and errors do not show headers.
+    HttpHeaders headers;
+
+    /// What validators taking a context (`validate(const C&) const`) receive: e.g. the source text
+    /// the answer must agree with. Checked before anything is sent: a validator whose context the
+    /// call does not give is a ConfigurationError.
+    ValidationContext context;
 };
 
 }  // namespace instructor

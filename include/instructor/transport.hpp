@@ -10,16 +10,18 @@
 #include <string_view>
 #include <utility>
 
+#include <instructor/http_headers.hpp>
 #include <instructor/limits.hpp>
 #include <vector>
 
 namespace instructor {
 
-/// Header names and values, in the order sent or received.
-using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
-
 /// The value of the first header named `name` (compared case-insensitively, as HTTP does), or "".
 [[nodiscard]] std::string header_value(const HttpHeaders& headers, std::string_view name);
+
+/// Sets each header of `extra` in `headers`: it replaces every header of the same name (compared
+/// case-insensitively), or is added at the end.
+void set_headers(HttpHeaders& headers, const HttpHeaders& extra);
 
 /// Receives a streamed reply's body as it arrives, in pieces cut anywhere. Return false to stop
 /// the transfer (the transport then returns normally, with what arrived so far).
@@ -35,6 +37,8 @@ struct HttpRequest {
     BodyChunkCallback on_chunk;
     /// A stop request abandons the transfer with a CancelledError.
     std::stop_token cancel;
+    /// The call's deadline: a transfer still going then is abandoned with a TimeoutError. max(): none.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct HttpResponse {

@@ -27,23 +27,7 @@ using std::chrono::milliseconds;
 // Whatever a call threw, as an instructor::Error: a user's transport, validator or model may throw
 // anything, and one call's failure must end that call only. The original stays nested inside.
 std::exception_ptr as_instructor_error(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const Error&) {
-        return error;
-    } catch (const std::exception& e) {
-        try {
-            std::throw_with_nested(Error(std::string("the call failed: ") + e.what()));
-        } catch (...) {
-            return std::current_exception();
-        }
-    } catch (...) {
-        try {
-            std::throw_with_nested(Error("the call failed with an exception that is not a std::exception"));
-        } catch (...) {
-            return std::current_exception();
-        }
-    }
+    return detail::as_instructor_error(error, "the call failed");
 }
 
 // Paces sends to `per_minute`, allowing a burst of a second's worth; may run into debt (a large
@@ -243,7 +227,7 @@ private:
                 pool_->post([this, it, &http] {
                     Call& c = *it;
                     try {
-                        c.response = (*transport_.callable)(http);
+                        c.response = call_transport(*transport_.callable, http);
                     } catch (...) {
                         c.failure = std::current_exception();
                     }

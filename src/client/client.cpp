@@ -1,8 +1,54 @@
 #include <instructor/client.hpp>
 
+#include <cctype>
 #include <cstdlib>
+#include <exception>
+#include <string_view>
 
 namespace instructor {
+namespace {
+
+// A base URL libcurl can use: http or https, and a host. Caught here, it is a clear error now
+// rather than "Could not resolve host" (or a long wait) at the first call.
+void check_base_url(const std::string& url) {
+    const auto bad = [&](const std::string& why) {
+        return ConfigurationError("base_url \"" + url + "\" " + why);
+    };
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string::npos)
+        throw bad("has no scheme: write it as http://host:port/v1 or https://host/v1");
+    std::string scheme = url.substr(0, scheme_end);
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "http" && scheme != "https")
+        throw bad("has the scheme \"" + scheme + "\"; only http and https are supported");
+    std::string_view authority = std::string_view(url).substr(scheme_end + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    const std::string_view host =
+        authority.starts_with('[') ? authority.substr(0, authority.find(']') + 1) : authority.substr(0, authority.find(':'));
+    if (host.empty() || host == "[]") throw bad("has no host: write it as " + scheme + "://host:port/...");
+    if (host.find_first_of(" \t\r\n") != std::string_view::npos) throw bad("has a space in its host");
+}
+
+}  // namespace
+
+Request extract_request(std::string text, ExtractOptions options) {
+    Request request{.model = std::move(options.model), .messages = {}, .max_retries = options.max_retries};
+    if (!options.system.empty()) request.messages.push_back(system(std::move(options.system)));
+    request.messages.push_back(user(std::move(text)));
+    request.temperature = options.temperature;
+    request.top_p = options.top_p;
+    request.max_tokens = options.max_tokens;
+    request.seed = options.seed;
+    request.stop = std::move(options.stop);
+    request.mode = options.mode;
+    request.extra = std::move(options.extra);
+    request.cancel = std::move(options.cancel);
+    request.timeout = options.timeout;
+    request.headers = std::move(options.headers);
+    request.context = std::move(options.context);
+    return request;
+}
 
 Client::Client(const Provider& provider, Mode mode, ClientOptions options, Transport transport)
     : state_(std::make_shared<State>()) {
@@ -19,6 +65,7 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     if (o.curl.max_reply_bytes != Limits{}.max_bytes && o.curl.max_reply_bytes != o.limits.max_bytes)
         throw ConfigurationError("a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
     o.curl.max_reply_bytes = o.limits.max_bytes;
+    if (!o.base_url.empty()) check_base_url(o.base_url);
     if (o.base_url.empty()) o.base_url = provider.default_base_url();
     while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
     state.transport = transport ? std::move(transport) : o.transport;
@@ -28,6 +75,7 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     }
     state.url = o.base_url + std::string(provider.chat_path());
     state.headers = provider.headers(o.api_key);
+    set_headers(state.headers, o.headers);
 }
 
 detail::ExtractionSetup Client::setup_for(Request& request) const {
@@ -36,6 +84,7 @@ detail::ExtractionSetup Client::setup_for(Request& request) const {
     if (request.model.empty()) request.model = state.options.model;
     if (!request.max_retries) request.max_retries = state.options.max_retries.value_or(2);
     if (!request.temperature) request.temperature = state.options.temperature;
+    const auto timeout = request.timeout.count() > 0 ? request.timeout : state.options.timeout;
     return detail::ExtractionSetup{.provider = state.provider,
                                    .mode = request.mode.value_or(state.mode),
                                    .transport = &state.transport,
@@ -44,7 +93,10 @@ detail::ExtractionSetup Client::setup_for(Request& request) const {
                                    .retries = &state.options.http_retries,
                                    .hooks = &state.options.hooks,
                                    .tools_unstreamable = &state_->tools_unstreamable,
-                                   .limits = &state.options.limits};
+                                   .limits = &state.options.limits,
+                                   .deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
+                                                                   : std::chrono::steady_clock::time_point::max(),
+                                   .timeout = timeout};
 }
 
 detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse,
@@ -103,10 +155,17 @@ Client from_provider(std::string_view spec, ClientOptions options, Mode mode) {
 }
 
 Client from_callable(ChatFunction chat, Mode mode, const Provider& dialect, ClientOptions options) {
-    if (options.base_url.empty()) options.base_url = "in-process:";
     Transport transport = [chat = std::move(chat)](const HttpRequest& request) {
-        const nlohmann::json reply = chat(nlohmann::json::parse(request.body));
-        return HttpResponse{.status = 200, .headers = {}, .body = reply.dump()};
+        try {
+            const nlohmann::json reply = chat(nlohmann::json::parse(request.body));
+            return HttpResponse{.status = 200, .headers = {}, .body = reply.dump()};
+        } catch (const Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            std::throw_with_nested(TransportError(std::string("the in-process model (from_callable) threw: ") + e.what()));
+        } catch (...) {
+            std::throw_with_nested(TransportError("the in-process model (from_callable) threw an exception that is not a std::exception"));
+        }
     };
     return Client(dialect, mode, std::move(options), std::move(transport));
 }

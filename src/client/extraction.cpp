@@ -224,6 +224,7 @@ void ExtractionSteps::before_send() {
     throw_if_cancelled(request_.cancel);
     const HttpRequest& sent = http();
     ++send_;
+    throw_if_past_deadline(setup_, attempt_, send_);
     notify(hooks_of(setup_).on_request,
            RequestSent{.attempt = attempt_, .http_attempt = send_, .url = sent.url, .body = sent.body});
 }
@@ -304,7 +305,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
         std::optional<HttpResponse> response;
         std::exception_ptr failure;
         try {
-            response = (*setup.transport)(steps.http());
+            response = call_transport(*setup.transport, steps.http());
         } catch (const Error&) {
             failure = std::current_exception();
         }

@@ -33,6 +33,47 @@ void throw_if_cancelled(const std::stop_token& cancel) {
     if (cancel.stop_requested()) throw CancelledError("the call was cancelled");
 }
 
+std::exception_ptr as_instructor_error(const std::exception_ptr& error, const std::string& what_failed) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error&) {
+        return error;
+    } catch (const std::exception& e) {
+        try {
+            std::throw_with_nested(Error(what_failed + ": " + e.what()));
+        } catch (...) {
+            return std::current_exception();
+        }
+    } catch (...) {
+        try {
+            std::throw_with_nested(Error(what_failed + " with an exception that is not a std::exception"));
+        } catch (...) {
+            return std::current_exception();
+        }
+    }
+}
+
+HttpResponse call_transport(const Transport& transport, const HttpRequest& request) {
+    try {
+        return transport(request);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        std::throw_with_nested(TransportError(std::string("the transport threw: ") + e.what()));
+    } catch (...) {
+        std::throw_with_nested(TransportError("the transport threw an exception that is not a std::exception"));
+    }
+}
+
+void throw_if_past_deadline(const ExtractionSetup& setup, int attempt, int send) {
+    if (setup.deadline == std::chrono::steady_clock::time_point::max() ||
+        std::chrono::steady_clock::now() < setup.deadline)
+        return;
+    throw TimeoutError("the call's timeout (" + std::to_string(setup.timeout.count()) + " ms) ran out before " +
+                       (send > 1 ? "HTTP retry " + std::to_string(send - 1) + " of attempt " : "attempt ") +
+                       std::to_string(attempt) + " could be sent");
+}
+
 const Hooks& hooks_of(const ExtractionSetup& setup) noexcept {
     static const Hooks none;
     return setup.hooks != nullptr ? *setup.hooks : none;
@@ -40,11 +81,14 @@ const Hooks& hooks_of(const ExtractionSetup& setup) noexcept {
 
 HttpRequest chat_request(const ExtractionSetup& setup, const Request& request) {
     const Provider& provider = *setup.provider;
-    return HttpRequest{.url = std::string(setup.url),
-                       .headers = setup.headers != nullptr ? *setup.headers : provider.headers({}),
-                       .body = provider.write_body(request, setup.mode),
-                       .on_chunk = {},
-                       .cancel = request.cancel};
+    HttpRequest http{.url = std::string(setup.url),
+                     .headers = setup.headers != nullptr ? *setup.headers : provider.headers({}),
+                     .body = provider.write_body(request, setup.mode),
+                     .on_chunk = {},
+                     .cancel = request.cancel,
+                     .deadline = setup.deadline};
+    set_headers(http.headers, request.headers);
+    return http;
 }
 
 void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int attempt, int send) {
@@ -80,6 +124,10 @@ std::optional<RetryWait> http_retry_wait(const ExtractionSetup& setup, const std
         return std::nullopt;
     }
     if (!delay) return std::nullopt;
+    // A retry that could only start after the deadline is not made: the call ends in this error.
+    if (setup.deadline != std::chrono::steady_clock::time_point::max() &&
+        std::chrono::steady_clock::now() + *delay >= setup.deadline)
+        return std::nullopt;
     notify(hooks_of(setup).on_retry,
            RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = *delay, .reason = reason});
     return RetryWait{.delay = *delay, .rate_limited = rate_limited};
@@ -92,7 +140,8 @@ HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& 
         throw_if_cancelled(http.cancel);
         notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
         try {
-            HttpResponse response = (*setup.transport)(http);
+            throw_if_past_deadline(setup, attempt, send);
+            HttpResponse response = call_transport(*setup.transport, http);
             check_reply(setup, response, attempt, send);
             return response;
         } catch (const Error&) {

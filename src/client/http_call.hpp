@@ -23,6 +23,19 @@ void notify(const Hook& hook, const Event& event) noexcept {
 
 void throw_if_cancelled(const std::stop_token& cancel);
 
+/// The transport's reply. Whatever a user's transport throws that is not an instructor::Error
+/// becomes a TransportError with the original nested (std::nested_exception), so that the
+/// non-throwing calls stay free of exceptions.
+[[nodiscard]] HttpResponse call_transport(const Transport& transport, const HttpRequest& request);
+
+/// `error` as an instructor::Error: itself when it is one, else an Error saying `what_failed`,
+/// with the original nested.
+[[nodiscard]] std::exception_ptr as_instructor_error(const std::exception_ptr& error, const std::string& what_failed);
+
+/// Throws a TimeoutError when the call's deadline (setup.deadline) has passed before send number
+/// `send` (1 for the first) of attempt number `attempt` could start.
+void throw_if_past_deadline(const ExtractionSetup& setup, int attempt, int send);
+
 /// The hooks of `setup`, or a set of empty ones.
 [[nodiscard]] const Hooks& hooks_of(const ExtractionSetup& setup) noexcept;
 

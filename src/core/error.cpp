@@ -5,13 +5,28 @@
 namespace instructor {
 namespace {
 
-std::string summarize(const std::vector<FieldError>& errors) {
-    std::string text = errors.size() == 1 ? "1 validation error" : std::to_string(errors.size()) + " validation errors";
-    for (const auto& error : errors) {
-        text += "\n  ";
-        text += to_string(error);
-    }
+// what() names the first few errors, each cut to a readable length; errors() keeps them all.
+constexpr std::size_t kErrorsShown = 10;
+constexpr std::size_t kMessageShown = 300;
+
+std::string clipped(const std::string& message, std::size_t limit = 500) {
+    if (message.size() <= limit) return message;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0U) == 0x80U) --cut;
+    return message.substr(0, cut) + "... (" + std::to_string(message.size()) + " bytes in all)";
+}
+
+std::string list_errors(const std::vector<FieldError>& errors) {
+    std::string text;
+    for (std::size_t i = 0; i < errors.size() && i < kErrorsShown; ++i) text += "\n  " + clipped(to_string(errors[i]), kMessageShown);
+    if (errors.size() > kErrorsShown)
+        text += "\n  ... and " + std::to_string(errors.size() - kErrorsShown) + " more (errors() has them all)";
     return text;
+}
+
+std::string summarize(const std::vector<FieldError>& errors) {
+    return (errors.size() == 1 ? "1 validation error" : std::to_string(errors.size()) + " validation errors") +
+           list_errors(errors);
 }
 
 }  // namespace
@@ -27,14 +42,6 @@ namespace {
 
 // A server's message goes into what() cut to a readable length (whole characters); all of it stays
 // in details().message and the body in details().body.
-std::string clipped(const std::string& message) {
-    constexpr std::size_t limit = 500;
-    if (message.size() <= limit) return message;
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0U) == 0x80U) --cut;
-    return message.substr(0, cut) + "... (" + std::to_string(message.size()) + " bytes in all)";
-}
-
 std::string describe(const HttpErrorDetails& d) {
     std::string text = d.provider + " answered HTTP " + std::to_string(d.status);
     if (!d.code.empty() && d.code != std::to_string(d.status)) text += " (" + d.code + ")";
@@ -46,6 +53,34 @@ std::string describe(const HttpErrorDetails& d) {
 }  // namespace
 
 HttpError::HttpError(HttpErrorDetails details) : Error(describe(details)), details_(std::move(details)) {}
+
+namespace {
+
+std::string reply_excerpt(const std::string& body) {
+    constexpr std::size_t limit = 200;
+    std::string text;
+    for (const char c : body.substr(0, limit)) text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    // Cut at a character boundary, so that what() stays valid UTF-8.
+    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80U) != 0) {
+        const bool lead = (static_cast<unsigned char>(text.back()) & 0xC0U) == 0xC0U;
+        text.pop_back();
+        if (lead) break;
+    }
+    if (body.size() > limit) text += "... (" + std::to_string(body.size()) + " bytes in all)";
+    return text;
+}
+
+std::string describe_unexpected(const HttpErrorDetails& d, const std::string& excerpt) {
+    return d.provider + " answered HTTP " + std::to_string(d.status) + " with a reply that is not a chat completion (" +
+           d.message + "): " + (excerpt.empty() ? std::string("an empty body") : "\"" + excerpt + "\"") +
+           "; does base_url point at the provider's API (e.g. http://host:port/v1)?";
+}
+
+}  // namespace
+
+UnexpectedReplyError::UnexpectedReplyError(HttpErrorDetails details)
+    : HttpError(details, describe_unexpected(details, reply_excerpt(details.body))),
+      excerpt_(reply_excerpt(details.body)) {}
 
 namespace {
 
@@ -98,8 +133,7 @@ std::string describe_attempts(const std::vector<Attempt>& attempts) {
     std::string text = "no valid answer after " + std::to_string(attempts.size()) +
                        (attempts.size() == 1 ? " attempt" : " attempts");
     if (!attempts.empty()) {
-        text += "; the last one had:";
-        for (const auto& error : attempts.back().errors) text += "\n  " + to_string(error);
+        text += "; the last one had:" + list_errors(attempts.back().errors);
     }
     return text;
 }

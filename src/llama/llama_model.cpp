@@ -325,10 +325,12 @@ private:
 
 struct AbortState {
     const std::stop_token* cancel;
+    std::chrono::steady_clock::time_point deadline;
 };
 
 bool abort_when_cancelled(void* data) {
-    return static_cast<AbortState*>(data)->cancel->stop_requested();
+    const auto* state = static_cast<AbortState*>(data);
+    return state->cancel->stop_requested() || std::chrono::steady_clock::now() >= state->deadline;
 }
 
 }  // namespace
@@ -378,7 +380,7 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
     } release_on_exit{*this, context};
     llama_context* ctx = context.get();
     llama_memory_clear(llama_get_memory(ctx), true);
-    AbortState abort{&request.cancel};
+    AbortState abort{&request.cancel, request.deadline};
     llama_set_abort_callback(ctx, abort_when_cancelled, &abort);
 
     const auto number = calls.fetch_add(1) + 1;
@@ -392,6 +394,8 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
 
     const auto cancelled = [&] {
         if (request.cancel.stop_requested()) throw CancelledError("llama: cancelled");
+        if (std::chrono::steady_clock::now() >= request.deadline)
+            throw TimeoutError("llama: the call's timeout ran out while the model was writing");
     };
 
     // The prompt, in batches of at most n_batch tokens.

@@ -198,12 +198,18 @@ HttpErrorDetails decode_error_body(std::string_view provider, int status, const 
 }
 
 void throw_malformed_reply(std::string_view provider, const json& body, std::string_view why) {
+    throw_unexpected_reply(provider, 200, {}, dump_text(body), "not in the expected shape: " + std::string(why));
+}
+
+void throw_unexpected_reply(std::string_view provider, int status, const HttpHeaders& headers, std::string_view body,
+                            std::string why) {
     HttpErrorDetails d;
     d.provider = provider;
-    d.status = 200;
-    d.message = "the reply is not in the expected shape (" + std::string(why) + ")";
-    d.body = dump_text(body);
-    throw HttpError(std::move(d));
+    d.status = status;
+    d.message = std::move(why);
+    d.body = body;
+    d.request_id = header_value(headers, "x-request-id");
+    throw UnexpectedReplyError(std::move(d));
 }
 
 bool exceeds_context(const HttpErrorDetails& details) {

@@ -84,6 +84,9 @@ void add_schema_instruction(nlohmann::ordered_json& messages, const std::string&
 
 /// Runs a reply decoder; a reply that is JSON but not in the provider's shape (a choice that is not
 /// an object, a null function...) becomes an HttpError saying so, keeping the body.
+/// A 2xx reply that is not the API's: an UnexpectedReplyError saying `why`.
+[[noreturn]] void throw_unexpected_reply(std::string_view provider, int status, const HttpHeaders& headers,
+                                         std::string_view body, std::string why);
 [[noreturn]] void throw_malformed_reply(std::string_view provider, const nlohmann::json& body, std::string_view why);
 
 template <class Decode>

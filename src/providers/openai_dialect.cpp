@@ -339,14 +339,8 @@ Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& he
         throw_error(200, headers, dump_text(body));  // an error sent with status 200
     if (string_field(body, "object") == "error") throw_error(200, headers, dump_text(body));  // vLLM's error shape
     const auto choices = body.find("choices");
-    if (choices == body.end() || !choices->is_array() || choices->empty()) {
-        HttpErrorDetails d;
-        d.provider = name();
-        d.status = 200;
-        d.message = "the reply has no choices";
-        d.body = dump_text(body);
-        throw HttpError(std::move(d));
-    }
+    if (choices == body.end() || !choices->is_array() || choices->empty())
+        throw_unexpected_reply(name(), 200, headers, dump_text(body), "JSON without \"choices\"");
     const json& choice = choices->front();
     const json message = choice.value("message", json::object());
     if (const auto content = message.find("content"); content != message.end()) {

@@ -30,7 +30,10 @@ std::string Provider::write_body(const Request& request, Mode mode) const {
 
 Completion Provider::decode_reply_text(std::string_view body, const HttpHeaders& headers, const Limits& limits) const {
     const nlohmann::json document = detail::read_json(body, limits, "the reply from " + std::string(name()));
-    if (document.is_discarded()) throw_error(200, headers, body);
+    if (document.is_discarded())
+        providers::throw_unexpected_reply(name(), 200, headers, body,
+                                          body.empty() ? "an empty body" : "not JSON, content-type \"" +
+                                                                               header_value(headers, "content-type") + "\"");
     return decode_reply(document, headers);
 }
 
@@ -56,7 +59,10 @@ bool Provider::retryable(const HttpError& error) const {
     if (const auto* limited = dynamic_cast<const RateLimitError*>(&error); limited && limited->quota_exhausted())
         return false;
     // 498: Groq's flex tier is out of capacity for now.
-    return d.status == 408 || d.status == 409 || d.status == 429 || d.status == 498 || d.status >= 500;
+    // 5xx but those that say the request will never work here (501 not implemented, 505 HTTP version,
+    // 506-508 server misconfigured or out of storage, 510, 511 proxy login): waiting cannot fix them.
+    const bool lasting = d.status == 501 || (d.status >= 505 && d.status <= 508) || d.status == 510 || d.status == 511;
+    return d.status == 408 || d.status == 409 || d.status == 429 || d.status == 498 || (d.status >= 500 && !lasting);
 }
 
 bool Provider::refuses_tool_streaming(const HttpErrorDetails&) const { return false; }

@@ -1,5 +1,6 @@
 #include "curl_exchange.hpp"
 
+#include <chrono>
 #include <mutex>
 
 #include <instructor/error.hpp>
@@ -121,6 +122,19 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, &reply);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, request.cancel.stop_possible() ? 0L : 1L);
+    // The transfer's own bound, cut shorter by the call's deadline when that comes first.
+    long timeout_ms = static_cast<long>(options.total_timeout.count());
+    if (request.deadline != std::chrono::steady_clock::time_point::max()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline -
+                                                                                std::chrono::steady_clock::now())
+                              .count();
+        if (left <= 0) {
+            curl_slist_free_all(headers);
+            throw TimeoutError("request to " + host_of(request.url) + " not sent: the call's timeout has run out");
+        }
+        if (timeout_ms == 0 || left < timeout_ms) timeout_ms = static_cast<long>(left);
+    }
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     return headers;
 }
 
@@ -136,6 +150,10 @@ HttpResponse finish_exchange(CurlHandle& handle, CURLcode code, CurlReply& reply
         // Neither the URL's credentials nor any header go into the message: only where and what.
         std::string what = curl_easy_strerror(code);
         if (handle.error[0] != '\0') what += std::string(" (") + handle.error.data() + ")";
+        if (code == CURLE_OPERATION_TIMEDOUT && request.deadline != std::chrono::steady_clock::time_point::max() &&
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(5) >= request.deadline)
+            throw TimeoutError("request to " + host_of(request.url) + " abandoned: the call's timeout ran out (" +
+                               what + ")");
         throw TransportError("request to " + host_of(request.url) + " failed: " + what, connection_failure(code));
     }
     long status = 0;

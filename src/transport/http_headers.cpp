@@ -5,15 +5,27 @@
 
 namespace instructor {
 
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
 std::string header_value(const HttpHeaders& headers, std::string_view name) {
-    const auto same_name = [name](std::string_view key) {
-        return key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char x, char y) {
-                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-               });
-    };
     for (const auto& [key, value] : headers)
-        if (same_name(key)) return value;
+        if (same_name(key, name)) return value;
     return {};
+}
+
+void set_headers(HttpHeaders& headers, const HttpHeaders& extra) {
+    for (const auto& [name, value] : extra) {
+        std::erase_if(headers, [&name](const auto& header) { return same_name(header.first, name); });
+        headers.emplace_back(name, value);
+    }
 }
 
 }  // namespace instructor

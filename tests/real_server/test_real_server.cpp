@@ -8,6 +8,7 @@
 // error that keeps the reply, never to a value.
 
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -469,6 +470,45 @@ TEST_CASE("every corpus schema is accepted by the server, and every finished rep
               << " cut off at max_tokens\n";
     CHECK(tally.accepted == tally.sent);
     CHECK(tally.parsed + tally.unenforced == tally.finished);
+}
+
+// ---- cassettes: a real server's replies, recorded once and replayed offline ------------------------
+
+TEST_CASE("a real server's replies, plain and streamed, recorded to a cassette replay offline to the same values") {
+    const std::string path = "real-server-" + server().version + ".cassette.jsonl";
+    std::remove(path.c_str());
+    auto request = small_request("Jason is 30 years old. Extract the person's name and age.");
+    request.max_retries = 0;
+    int recorded_updates = 0;
+    instructor::Extraction<UserDetail> recorded;
+    UserDetail recorded_stream;
+    {
+        const auto client = instructor::from_provider(
+            "llama-cpp/stories260K",
+            {.base_url = server().url + "/v1",
+             .transport = instructor::cassette({.path = path, .mode = instructor::CassetteMode::record})},
+            Mode::json_schema);
+        recorded = client.create_with_completion<UserDetail>(request);
+        recorded_stream = client.create_partial<UserDetail>(request, [&](const UserDetail&) { ++recorded_updates; });
+    }
+    // Nothing listens at port 1: every answer below comes from the file.
+    const auto offline = instructor::from_provider(
+        "llama-cpp/stories260K",
+        {.base_url = "http://127.0.0.1:1/v1", .transport = instructor::cassette({.path = path})}, Mode::json_schema);
+    const auto replayed = offline.create_with_completion<UserDetail>(request);
+    CHECK(*replayed.value.name == *recorded.value.name);
+    CHECK(replayed.value.age == recorded.value.age);
+    CHECK(replayed.usage.total_tokens == recorded.usage.total_tokens);
+    CHECK(replayed.completions.back().text == recorded.completions.back().text);
+    int replayed_updates = 0;
+    const auto streamed = offline.create_partial<UserDetail>(request, [&](const UserDetail&) { ++replayed_updates; });
+    CHECK(*streamed.name == *recorded_stream.name);
+    CHECK(streamed.age == recorded_stream.age);
+    CHECK(replayed_updates == recorded_updates);
+    CHECK(recorded_updates > 1);
+    std::cout << server().version << ": recorded and replayed " << recorded_updates << " stream updates, value name=\""
+              << *streamed.name << "\" age=" << streamed.age << "\n";
+    std::remove(path.c_str());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // never the C++ type being extracted.
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ struct ExtractionSetup {
     // (shared by copies of the client, which talk to the same server). nullptr: never remembered.
     std::atomic<bool>* tools_unstreamable = nullptr;
     const Limits* limits = nullptr;  // nullptr: the defaults
+    // The whole call ends by then (Request::timeout or ClientOptions::timeout); max(): no deadline.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    std::chrono::milliseconds timeout{0};  // what the deadline was made from, for messages
 };
 
 /// The setup's limits, or the defaults.

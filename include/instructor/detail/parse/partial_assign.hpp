@@ -47,7 +47,7 @@ void assign_partial(T& out, const PartialEvent& event, std::size_t step, ReadCon
         if (event.kind == PartialEventKind::value_complete) {
             (void)read_value(event.value, out, ctx, use);
         } else if constexpr (annotated_type<T>) {
-            assign_partial(out.get(), event, step, ctx, use);
+            assign_partial(annotated_value(out), event, step, ctx, use);
         } else if constexpr (string_type<T>) {
             // The string so far extends what `out` holds: append only the new part. Comparing only
             // the end of what `out` holds keeps a long string streamed in tiny pieces linear.
@@ -68,7 +68,7 @@ void assign_partial(T& out, const PartialEvent& event, std::size_t step, ReadCon
     }
     const PathStep& here = event.path[step];
     if constexpr (annotated_type<T>) {
-        assign_partial(out.get(), event, step, ctx, nullptr);
+        assign_partial(annotated_value(out), event, step, ctx, nullptr);
     } else if constexpr (optional_type<T>) {
         if (!out) out.emplace();
         assign_partial(*out, event, step, ctx, nullptr);

@@ -13,6 +13,7 @@
 
 #include <instructor/error.hpp>
 #include <instructor/limits.hpp>
+#include <instructor/validation_context.hpp>
 #include <instructor/detail/reflect/type_tree.hpp>
 
 namespace instructor {
@@ -26,6 +27,9 @@ struct ParseOptions {
     /// Bounds on the input: deeper nesting or (for text) more bytes is a ValidationError naming the
     /// bound. A client reads with its ClientOptions::limits instead.
     Limits limits;
+    /// What validators taking a context (`validate(const C& context) const`) receive; must then be a
+    /// C. A client call copies its Request::context here. Last, so that `{.strict = true, .context = x}`.
+    ValidationContext context;
 };
 
 namespace detail {

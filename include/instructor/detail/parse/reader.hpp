@@ -4,14 +4,17 @@
 
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <variant>
 
 #include <boost/pfr.hpp>
 #include <nlohmann/json.hpp>
 
+#include <instructor/detail/parse/context_check.hpp>
 #include <instructor/detail/parse/read_context.hpp>
 #include <instructor/detail/reflect/type_traits.hpp>
 #include <instructor/detail/reflect/type_tree.hpp>
@@ -160,24 +163,58 @@ void read_field(const nlohmann::json& object, T& out, ReadContext& ctx, const Ty
 }
 
 template <class T>
-void run_validator_into(const T& value, ReadContext& ctx) {
+void run_validator_into(const T& value, ReadContext& ctx, [[maybe_unused]] const void* context) {
     try {
-        add_validator_errors(ctx, run_validator(value));
+        if constexpr (has_context_member_validator<T>)
+            add_validator_errors(ctx, value.validate(*static_cast<const validation_context_t<T>*>(context)));
+        else
+            add_validator_errors(ctx, run_validator(value));
     } catch (const std::exception& e) {
         add_validator_errors(ctx, std::string(e.what()));
     }
 }
 
+// One static_assert per refused form (validator_form names exactly one), each saying what to write.
+template <class T>
+constexpr bool check_validator_form() {
+    constexpr ValidatorForm form = validator_form<T>();
+    static_assert(form != ValidatorForm::free_with_context,
+                  "instructor: a free validate(const T&, const C&) is never called: the library passes a context "
+                  "only to a member. Make it a const member function of the struct, e.g. "
+                  "`std::optional<std::string> validate(const C& context) const`");
+    static_assert(form != ValidatorForm::not_one_function,
+                  "instructor: this struct's member `validate` is overloaded, a template or not public. A struct "
+                  "has one validator, a public const member function: either `validate() const` or "
+                  "`validate(const C& context) const` (C the type of ParseOptions::context / Request::context)");
+    static_assert(form != ValidatorForm::context_not_const_reference,
+                  "instructor: this struct's validator takes its context by non-const or rvalue reference. The "
+                  "context is shared and read-only: take it as `const C&`, e.g. "
+                  "`std::optional<std::string> validate(const C& context) const`");
+    static_assert(form != ValidatorForm::context_class_by_value,
+                  "instructor: this struct's validator takes its context, a class, by value, which would copy it "
+                  "for every object read. Take it as `const C&`, e.g. "
+                  "`std::optional<std::string> validate(const C& context) const`");
+    static_assert(form != ValidatorForm::not_a_validator,
+                  "instructor: this struct's `validate` is never called, because its signature is not one a "
+                  "validator has. Write a const member function taking no arguments (or a context as `const C&`), "
+                  "or a free function validate(const T&), returning std::vector<instructor::FieldError>, "
+                  "std::vector<std::string>, std::string or std::optional<std::string> (empty means valid), e.g. "
+                  "`std::optional<std::string> validate() const`");
+    return true;
+}
+
 template <class T, std::size_t... I>
 bool read_struct(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use,
                  std::index_sequence<I...>) {
-    static_assert(validator_is_callable<T>,
-                  "instructor: this struct's `validate` is never called, because its signature is not one a "
-                  "validator has. Write a const member function taking no arguments, or a free function "
-                  "validate(const T&), returning std::vector<instructor::FieldError>, std::vector<std::string>, "
-                  "std::string or std::optional<std::string> (empty means valid), e.g. "
-                  "`std::optional<std::string> validate() const`");
+    static_assert(check_validator_form<T>());
     const TypeNode& node = node_of<T>();
+    // The context first, whatever the JSON: a missing one is the program's mistake, not the model's.
+    const void* context = nullptr;
+    if constexpr (has_context_member_validator<T>) {
+        using C = validation_context_t<T>;
+        context = ctx.options().context.template get_if<C>();
+        if (context == nullptr) throw_struct_context_error(node, typeid(C), ctx.options().context);
+    }
     if (!j.is_object()) {
         fail_expected(ctx, node, use, j);
         return false;
@@ -186,7 +223,7 @@ bool read_struct(const nlohmann::json& j, T& out, ReadContext& ctx, const Constr
     (read_field<T, I>(j, out, ctx, node), ...);
     check_unknown_keys(ctx, node, j);
     if constexpr (has_validator<T>) {
-        if (ctx.error_count() == before) run_validator_into(out, ctx);
+        if (ctx.error_count() == before) run_validator_into(out, ctx, context);
     }
     return ctx.error_count() == before;
 }
@@ -221,8 +258,14 @@ bool read_variant(const nlohmann::json& j, std::variant<A...>& out, ReadContext&
         if (found) ctx.ignored_keys += best_ignored;
         return found;
     };
-    static const ParseOptions strict_options{.strict = true};
-    if (attempt(strict_options)) return true;
+    // The strict attempt reads with the same validation context (copied only when there is one).
+    static const ParseOptions plain_strict_options{.strict = true};
+    std::optional<ParseOptions> strict_with_context;
+    if (ctx.options().context.has_value()) {
+        strict_with_context.emplace(ctx.options());
+        strict_with_context->strict = true;
+    }
+    if (attempt(strict_with_context ? *strict_with_context : plain_strict_options)) return true;
     if (!ctx.strict() && attempt(ctx.options())) return true;
     report_variant_mismatch(ctx, node_of<std::variant<A...>>(), j, std::move(errors), ignored);
     return false;
@@ -232,10 +275,10 @@ template <class T>
 bool read_value(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use) {
     if constexpr (annotated_type<T>) {
         const Constraints& own = node_of<T>().constraints;
-        if (use == nullptr || use->empty()) return read_value(j, out.get(), ctx, &own);
+        if (use == nullptr || use->empty()) return read_value(j, annotated_value(out), ctx, &own);
         Constraints merged = own;
         merge_constraints(merged, *use);
-        return read_value(j, out.get(), ctx, &merged);
+        return read_value(j, annotated_value(out), ctx, &merged);
     } else if constexpr (json_type<T>) {
         out = j;
         return true;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -21,6 +22,7 @@
 #include <instructor/detail/reflect/constraints.hpp>
 #include <instructor/detail/reflect/names.hpp>
 #include <instructor/detail/reflect/type_traits.hpp>
+#include <instructor/detail/reflect/validator_signature.hpp>
 #include <instructor/detail/reflect/writer.hpp>
 #include <instructor/meta.hpp>
 
@@ -65,6 +67,9 @@ struct TypeNode {
     // (only what the user declared, plus `minimum: 0` for unsigned types), because servers' grammar
     // converters choke on or mistranslate such bounds and they cost prompt tokens for nothing.
     std::optional<nlohmann::json> type_minimum, type_maximum;
+    // object: the type of the context its validator takes (`validate(const C&) const`), else null.
+    // A client checks up front that the call gives it (contexts_needed in detail/parse/context_check.hpp).
+    const std::type_info* validation_context = nullptr;
 };
 
 template <class T>
@@ -185,7 +190,9 @@ Constraints meta_field_constraints() {
 /// struct counts as supported here: its own fields are checked where its node is built.
 template <class T>
 consteval bool is_supported_type() {
-    if constexpr (annotated_type<T> || optional_type<T> || sequence_type<T> || set_type<T>)
+    if constexpr (annotated_type<T>)
+        return is_supported_type<annotated_value_t<T>>();
+    else if constexpr (optional_type<T> || sequence_type<T> || set_type<T>)
         return is_supported_type<typename T::value_type>();
     else if constexpr (pointer_type<T>)
         return is_supported_type<typename T::element_type>();
@@ -253,7 +260,7 @@ TypeNode build_node() {
     TypeNode n;
     if constexpr (annotated_type<T>) {
         n.kind = Kind::annotated;
-        n.element = &node_of<typename T::value_type>;
+        n.element = &node_of<annotated_value_t<T>>;
         n.constraints = []<class V, auto... A>(std::type_identity<Annotated<V, A...>>) {
             return make_constraints<V>(A...);
         }(std::type_identity<T>{});
@@ -313,6 +320,7 @@ TypeNode build_node() {
         n.name = type_name<T>();
         n.description = type_description<T>();
         n.fields = struct_fields<T>(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+        if constexpr (has_context_member_validator<T>) n.validation_context = &typeid(validation_context_t<T>);
     } else {
         static_assert(sizeof(T) == 0,
                       "instructor: unsupported field type. Supported: bool, integers, float, double, std::string, "

@@ -21,7 +21,7 @@ void write_struct(const T& value, nlohmann::json& out, std::index_sequence<I...>
 template <class T>
 void write_value(const T& value, nlohmann::json& out) {
     if constexpr (annotated_type<T>) {
-        write_value(value.get(), out);
+        write_value(annotated_value(value), out);
     } else if constexpr (json_type<T>) {
         out = value;
     } else if constexpr (null_type<T>) {
