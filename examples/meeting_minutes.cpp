@@ -28,7 +28,7 @@ struct Minutes {
 struct ActionItem {
     std::string task;
     std::string owner;
-    std::optional<std::string> due;  // when the minutes give a date
+    instructor::Annotated<std::optional<std::string>, instructor::description("YYYY-MM-DD, if the minutes give one")> due;
 
     // Only the source text can tell whether the owner is someone who was there.
     std::optional<std::string> validate(const Minutes& minutes) const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <unistd.h>
 #include <map>
@@ -396,7 +397,11 @@ TEST_CASE("an exception from a callable transport ends that call only, as an ins
 }
 
 TEST_CASE("a cassette shared by a batch's transport threads records every call, then replays them all") {
-    const std::string path = "batch-cassette-" + std::to_string(::getpid()) + ".jsonl";
+    struct Removed {
+        std::string path;
+        ~Removed() { std::remove(path.c_str()); }
+    } file{(std::filesystem::temp_directory_path() / ("batch-cassette-" + std::to_string(::getpid()) + ".jsonl")).string()};
+    const std::string& path = file.path;
     TestServer server(8);
     server.respond_with([](const RecordedRequest& request) { return person_reply(item_of(request), 5); });
     auto recording = client_for(server, {.transport = instructor::cassette({.path = path,
@@ -412,7 +417,6 @@ TEST_CASE("a cassette shared by a batch's transport threads records every call, 
         REQUIRE(replayed[i].has_value());
         CHECK(replayed[i]->value.age == i);
     }
-    std::remove(path.c_str());
 }
 
 TEST_CASE("extract_many extracts from each text, in order") {

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
+#include <variant>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +30,21 @@ using std::chrono::milliseconds;
 struct UserDetail {
     std::string name;
     int age = 0;
+};
+
+// Validators that need the text the answer was taken from.
+struct Source {
+    std::string text;
+};
+struct NamedUser {
+    std::string name;
+    std::optional<std::string> validate(const Source& source) const {
+        if (source.text.find(name) == std::string::npos) return "\"" + name + "\" is not in the text";
+        return std::nullopt;
+    }
+};
+struct Place {
+    std::string city;
 };
 
 std::string text_reply(const std::string& content) {
@@ -302,4 +319,67 @@ TEST_CASE("what() is clipped for long server messages and long error lists; the 
         CHECK(what.find("/10: ") == std::string::npos);
         CHECK(what.find("and 40 more") != std::string::npos);
     }
+}
+
+TEST_CASE("a call's validation context reaches its validators; a call without it fails before sending") {
+    TestServer server;
+    const auto named = [](const std::string& name) {
+        return text_reply(json{{"name", name}}.dump());
+    };
+    const auto client = instructor::from_openai(at(server), Mode::json);
+    const instructor::Request base{.model = "m", .messages = {instructor::user("Jason is 30")}, .max_retries = 1};
+    SECTION("a name not in the text is sent back, the one in it accepted") {
+        server.enqueue({.body = named("Sam")});
+        server.enqueue({.body = named("Jason")});
+        auto request = base;
+        request.context = Source{"Jason is 30"};
+        const auto done = client.create_with_completion<NamedUser>(request);
+        CHECK(done.value.name == "Jason");
+        REQUIRE(server.requests().size() == 2);
+        CHECK(server.requests()[1].body.find(R"(\"Sam\" is not in the text)") != std::string::npos);
+    }
+    SECTION("through extract") {
+        server.enqueue({.body = named("Jason")});
+        CHECK(instructor::extract<NamedUser>(client, "Jason is 30", {.model = "m", .context = Source{"Jason is 30"}}).name ==
+              "Jason");
+    }
+    SECTION("no context, or one of another type: a ConfigurationError, and nothing sent") {
+        const auto none = thrown<instructor::ConfigurationError>([&] { (void)client.create<NamedUser>(base); });
+        REQUIRE(none);
+        CHECK(std::string(none->what()).find("Source") != std::string::npos);
+        auto wrong = base;
+        wrong.context = std::string("Jason is 30");
+        CHECK(thrown<instructor::ConfigurationError>([&] { (void)client.create<NamedUser>(wrong); }));
+        CHECK(thrown<instructor::ConfigurationError>(
+            [&] { (void)client.create<std::vector<std::variant<NamedUser, Place>>>(base); }));  // parallel answers too
+        CHECK(server.requests().empty());
+    }
+}
+
+TEST_CASE("a request's timeout replaces the client's") {
+    TestServer server;
+    server.enqueue({.body = jason, .delay_ms = 400});
+    auto options = at(server);
+    options.timeout = milliseconds(100);
+    const auto client = instructor::from_openai(options, Mode::json);
+    CHECK(client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(5000)})
+              .age == 30);
+    CHECK(thrown<instructor::ConfigurationError>(
+        [&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(-1)}); }));
+}
+
+TEST_CASE("a batch call held back past its deadline ends in a TimeoutError, not after the hold") {
+    TestServer server;
+    server.respond_with([](const test_support::RecordedRequest&) { return ScriptedReply{.body = jason}; });
+    const auto client = instructor::from_openai(at(server), Mode::json);
+    // One request a second (after a burst of one, which the pacer may overdraw once): the third
+    // call waits about a second for its turn, past its 300 ms.
+    std::vector<instructor::Request> requests(
+        3, {.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(300)});
+    const auto start = Clock::now();
+    const auto results = client.create_many<UserDetail>(requests, {.max_concurrency = 3, .requests_per_minute = 60});
+    CHECK(Clock::now() - start < milliseconds(800));
+    CHECK(results[0].has_value());
+    CHECK(holds<instructor::TimeoutError>(results[2]));
+    CHECK(server.requests().size() == 2);
 }

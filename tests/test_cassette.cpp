@@ -3,6 +3,7 @@
 
 #include "catch.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -41,11 +42,14 @@ std::string text_reply(const std::string& content) {
 // An SSE stream writing `content` a few characters per event.
 std::vector<std::string> stream_of(const std::string& content) {
     std::vector<std::string> chunks;
-    for (std::size_t at = 0; at < content.size(); at += 4) {
+    for (std::size_t at = 0; at < content.size();) {
+        std::size_t end = std::min(at + 4, content.size());
+        while (end < content.size() && (static_cast<unsigned char>(content[end]) & 0xC0U) == 0x80U) ++end;  // whole characters
         const json event{{"id", "c"},
                          {"object", "chat.completion.chunk"},
-                         {"choices", {{{"index", 0}, {"delta", {{"content", content.substr(at, 4)}}}}}}};
+                         {"choices", {{{"index", 0}, {"delta", {{"content", content.substr(at, end - at)}}}}}}};
         chunks.push_back("data: " + event.dump() + "\n\n");
+        at = end;
     }
     const json last{{"id", "c"},
                     {"object", "chat.completion.chunk"},
@@ -222,7 +226,7 @@ TEST_CASE("a streamed reply replays chunk by chunk") {
     }
     REQUIRE(recorded_updates > 3);
     const json line = json::parse(cassette.text().substr(cassette.text().find('\n') + 1));
-    CHECK(line["response"]["chunks"].size() == stream_of(answer).size());
+    CHECK(line["response"]["chunks"].size() >= 3);  // as libcurl handed them over
 
     const auto offline = client_for(nowhere, instructor::cassette({.path = cassette.path}));
     int replayed_updates = 0;
@@ -314,4 +318,56 @@ TEST_CASE("a cassette that is missing or not a cassette is a clear error") {
         ::unsetenv("INSTRUCTOR_CASSETTE");
         CHECK(instructor::cassette_mode_from_environment() == CassetteMode::replay);
     }
+}
+
+TEST_CASE("record_missing sends a retry upstream instead of answering it with the 503 it just recorded") {
+    TempCassette cassette;
+    TestServer server;
+    server.enqueue({.status = 503, .body = R"({"error":{"message":"busy"}})"});
+    server.enqueue({.body = text_reply(R"({"name":"Jason","age":30})")});
+    const instructor::ClientOptions quick{.http_retries = {.max_retries = 2, .initial_delay = std::chrono::milliseconds(1)}};
+    const auto client = client_for(
+        server.base_url(), instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing}), quick);
+    CHECK(client.create<UserDetail>(ask("Jason is 30")).age == 30);
+    CHECK(server.requests().size() == 2);
+    const auto offline = client_for(nowhere, instructor::cassette({.path = cassette.path}), quick);
+    CHECK(offline.create<UserDetail>(ask("Jason is 30")).age == 30);  // the 503, the retry, the answer
+}
+
+TEST_CASE("a stream whose chunks cut characters in half replays the same text") {
+    TempCassette cassette;
+    const std::string answer = R"({"name":"José Müller 日本 🎉","age":30})";
+    std::string sse;
+    for (const auto& event : stream_of(answer)) sse += event;
+    auto request = ask("José");
+    UserDetail recorded;
+    {
+        TestServer server;
+        server.enqueue({.content_type = "text/event-stream",
+                        .chunks = ScriptedReply::split_every(sse, 3),  // cuts inside multi-byte characters
+                        .chunk_delay_ms = 1});
+        const auto client =
+            client_for(server.base_url(), instructor::cassette({.path = cassette.path, .mode = CassetteMode::record}));
+        recorded = client.create_partial<UserDetail>(request, [](const UserDetail&) {});
+    }
+    CHECK(recorded.name == "José Müller 日本 🎉");
+    CHECK(cassette.text().find("\xEF\xBF\xBD") == std::string::npos);  // no U+FFFD: nothing was replaced
+    const auto offline = client_for(nowhere, instructor::cassette({.path = cassette.path}));
+    CHECK(offline.create_partial<UserDetail>(request, [](const UserDetail&) {}).name == recorded.name);
+}
+
+TEST_CASE("a key in the URL never decides a match, nor shows in a miss") {
+    TempCassette cassette;
+    auto record = instructor::cassette({.path = cassette.path,
+                                        .mode = CassetteMode::record,
+                                        .upstream = [](const instructor::HttpRequest&) {
+                                            return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
+                                        }});
+    (void)record({.url = "https://h/v1beta/models/m:generate?key=FIRST-KEY", .body = "{}"});
+    auto replay = instructor::cassette({.path = cassette.path});
+    CHECK(replay({.url = "https://h/v1beta/models/m:generate?key=OTHER-KEY", .body = "{}"}).status == 200);
+    const auto miss = thrown<instructor::CassetteError>(
+        [&] { (void)replay({.url = "https://h/v2/models/m:generate?key=THIRD-KEY", .body = "{}"}); });
+    REQUIRE(miss);
+    CHECK(std::string(miss->what()).find("THIRD-KEY") == std::string::npos);
 }

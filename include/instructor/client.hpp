@@ -318,6 +318,7 @@ detail::ParseCallback Client::parse_into(Request& request, std::optional<T>& val
     if constexpr (detail::parallel_answer<T>::value) {
         using Variant = typename T::value_type;
         if (request.response_models.empty()) request.response_models = response_models_of<Variant>();
+        detail::check_validation_context_of<Variant>(request.context);
         return [&value, options = parse_options_for(request)](const nlohmann::json& answer) {
             T items;
             auto errors = detail::read_parallel(answer, items, options);

@@ -131,6 +131,22 @@ std::string body_of(const ordered_json& from) {
     return {};
 }
 
+// How many bytes at the start of `text` end on a character boundary: all of them, but for a
+// multi-byte UTF-8 sequence cut at the end.
+std::size_t whole_characters(std::string_view text) {
+    std::size_t at = text.size();
+    for (std::size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+        const auto byte = static_cast<unsigned char>(text[text.size() - back]);
+        if ((byte & 0xC0U) == 0x80U) continue;  // a continuation byte: look further back
+        if (byte >= 0xC0U) {                    // a lead byte: is its sequence complete?
+            const std::size_t length = byte >= 0xF0U ? 4 : byte >= 0xE0U ? 3 : 2;
+            if (back < length) at = text.size() - back;
+        }
+        break;
+    }
+    return at;
+}
+
 struct Exchange {
     std::string method;
     std::string path;
@@ -146,6 +162,8 @@ class Cassette {
 public:
     explicit Cassette(CassetteOptions options) : options_(std::move(options)) {
         for (const auto& pointer : options_.ignore) {
+            if (pointer.empty())
+                throw ConfigurationError("CassetteOptions::ignore: \"\" is the whole body; name a field, e.g. \"/seed\"");
             try {
                 ignore_.emplace_back(pointer);
             } catch (const json::exception& e) {
@@ -170,8 +188,12 @@ public:
                                      "CassetteMode::record) against the real provider");
         load(in);
         if (options_.mode == CassetteMode::record_missing) {
+            in.clear();
+            in.seekg(-1, std::ios::end);
+            const bool ends_line = in && in.get() == '\n';
             out_.open(options_.path, std::ios::binary | std::ios::app);
             if (!out_) throw ConfigurationError("cannot write the cassette \"" + options_.path + "\"");
+            if (!ends_line) out_ << '\n';  // an exchange appended must start a line of its own
         }
     }
 
@@ -180,7 +202,7 @@ public:
         Exchange key = key_of("POST", request.url, request.body);
         if (options_.mode != CassetteMode::record) {
             std::unique_lock lock(mutex_);
-            if (const Exchange* found = next_recording(key)) {
+            if (const Exchange* found = next_recording(key, options_.mode == CassetteMode::replay)) {
                 const Exchange recorded = *found;  // a copy: the list may grow once unlocked
                 lock.unlock();
                 return replay(recorded, request);
@@ -194,7 +216,7 @@ private:
     [[nodiscard]] Exchange key_of(std::string method, std::string_view url, std::string_view body) const {
         Exchange e;
         e.method = std::move(method);
-        e.path = path_of(url);
+        e.path = path_of(redact_url(url));  // a recording holds no key, so neither may its match
         e.body = parsed_body(body);
         if (e.body) {
             for (const auto& pointer : ignore_) {
@@ -215,19 +237,25 @@ private:
         return e.method + ' ' + e.path + '\n' + (e.body ? e.body->dump() : "text:" + e.body_text);
     }
 
-    // The next recording of this request: each in turn, then the last again.
-    const Exchange* next_recording(const Exchange& key) {
+    // The next recording of this request: each in turn; then, when `repeat_last`, the last again
+    // (replay), else none (record_missing sends it upstream, as a request not yet recorded).
+    const Exchange* next_recording(const Exchange& key, bool repeat_last) {
         const auto found = index_.find(match_key(key));
         if (found == index_.end()) return nullptr;
         auto& [positions, next] = found->second;
+        if (next >= positions.size() && !repeat_last) return nullptr;
         const std::size_t at = positions[std::min(next, positions.size() - 1)];
         if (next < positions.size()) ++next;
         return &recorded_[at];
     }
 
-    void add(Exchange e) {
+    // `used`: recorded in this run, so already answered (a 503 just recorded must not answer its
+    // own retry).
+    void add(Exchange e, bool used) {
         recorded_.push_back(std::move(e));
-        index_[match_key(recorded_.back())].first.push_back(recorded_.size() - 1);
+        auto& [positions, next] = index_[match_key(recorded_.back())];
+        positions.push_back(recorded_.size() - 1);
+        if (used) next = positions.size();
     }
 
     static HttpResponse replay(const Exchange& recorded, const HttpRequest& request) {
@@ -249,11 +277,20 @@ private:
         HttpResponse response;
         if (request.on_chunk) {
             HttpRequest teed = request;
-            teed.on_chunk = [&chunks, &request](std::string_view chunk) {
-                chunks.emplace_back(chunk);
+            // Stored as JSON strings: a character cut between two chunks is carried to the next,
+            // so that no chunk holds half of one.
+            std::string carried;
+            teed.on_chunk = [&chunks, &carried, &request](std::string_view chunk) {
+                carried.append(chunk);
+                const std::size_t whole = whole_characters(carried);
+                if (whole > 0) {
+                    chunks.emplace_back(carried, 0, whole);
+                    carried.erase(0, whole);
+                }
                 return request.on_chunk(chunk);
             };
             response = options_.upstream(teed);
+            if (!carried.empty()) chunks.push_back(std::move(carried));
         } else {
             response = options_.upstream(request);
         }
@@ -277,8 +314,9 @@ private:
         key.streamed = !key.chunks.empty();
         std::lock_guard lock(mutex_);
         out_ << line << '\n' << std::flush;
+        if (!out_) throw CassetteError("cannot write to the cassette \"" + options_.path + "\"", options_.path);
         key.line = ++lines_;
-        add(std::move(key));
+        add(std::move(key), true);
         return response;
     }
 
@@ -325,7 +363,7 @@ private:
                 e.response.body = body_of(*response);
             }
             lines_ = number;
-            add(std::move(e));
+            add(std::move(e), false);
         }
         if (lines_ == 0) throw CassetteError("the cassette \"" + options_.path + "\" is empty", options_.path);
         lines_ = number;

@@ -198,14 +198,20 @@ private:
             auto current = it++;
             Call& call = *current;
             if (call.state == Call::State::sending) continue;
+            // A call held back (a retry's wait, a 429 pause, the rate limits) still ends at its deadline.
+            const auto deadline = call.batch.setup.deadline;
+            if (deadline <= now) {
+                send(current, now);  // before_send ends it with the TimeoutError
+                continue;
+            }
             if (call.state == Call::State::waiting && call.due > now) {
-                next = std::min(next, call.due);
+                next = std::min({next, call.due, deadline});
                 continue;
             }
             call.state = Call::State::ready;
             const auto allowed = std::max({paused_until_, requests_.ready_at(now), tokens_.ready_at(now)});
             if (allowed > now) {
-                next = std::min(next, allowed);
+                next = std::min({next, allowed, deadline});
                 continue;
             }
             send(current, now);

@@ -12,7 +12,13 @@ namespace {
 // rather than "Could not resolve host" (or a long wait) at the first call.
 void check_base_url(const std::string& url) {
     const auto bad = [&](const std::string& why) {
-        return ConfigurationError("base_url \"" + url + "\" " + why);
+        // Shown without what may be secret: user:password@ and the query.
+        std::string shown = url.substr(0, url.find_first_of("?#"));
+        if (const auto scheme = shown.find("://"); scheme != std::string::npos) {
+            const auto at = shown.find('@', scheme + 3);
+            if (at != std::string::npos && at < shown.find('/', scheme + 3)) shown.erase(scheme + 3, at + 1 - scheme - 3);
+        }
+        return ConfigurationError("base_url \"" + shown + "\" " + why);
     };
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string::npos)
@@ -66,6 +72,7 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
         throw ConfigurationError("a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
     o.curl.max_reply_bytes = o.limits.max_bytes;
     if (!o.base_url.empty()) check_base_url(o.base_url);
+    if (o.timeout.count() < 0) throw ConfigurationError("ClientOptions::timeout is negative; give a duration, or 0 for none");
     if (o.base_url.empty()) o.base_url = provider.default_base_url();
     while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
     state.transport = transport ? std::move(transport) : o.transport;
@@ -84,6 +91,8 @@ detail::ExtractionSetup Client::setup_for(Request& request) const {
     if (request.model.empty()) request.model = state.options.model;
     if (!request.max_retries) request.max_retries = state.options.max_retries.value_or(2);
     if (!request.temperature) request.temperature = state.options.temperature;
+    if (request.timeout.count() < 0)
+        throw ConfigurationError("Request::timeout is negative; give a duration, or 0 for the client's");
     const auto timeout = request.timeout.count() > 0 ? request.timeout : state.options.timeout;
     return detail::ExtractionSetup{.provider = state.provider,
                                    .mode = request.mode.value_or(state.mode),

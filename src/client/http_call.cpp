@@ -138,9 +138,9 @@ HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& 
     const Hooks& hooks = hooks_of(setup);
     for (int send = 1;; ++send) {
         throw_if_cancelled(http.cancel);
+        throw_if_past_deadline(setup, attempt, send);
         notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
         try {
-            throw_if_past_deadline(setup, attempt, send);
             HttpResponse response = call_transport(*setup.transport, http);
             check_reply(setup, response, attempt, send);
             return response;

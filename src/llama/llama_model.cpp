@@ -184,11 +184,17 @@ struct LlamaModel::Impl {
         if (model) llama_model_free(model);
     }
 
-    // A context for one call, waiting for one to be free; cancel ends the wait.
-    ContextPtr acquire(const std::stop_token& cancel) const {
+    // A context for one call, waiting for one to be free; cancel or the call's deadline ends the wait.
+    ContextPtr acquire(const std::stop_token& cancel, std::chrono::steady_clock::time_point deadline) const {
         std::unique_lock lock(mutex);
-        if (!context_freed.wait(lock, cancel, [&] { return !idle.empty() || contexts_made < options.max_contexts; }))
-            throw CancelledError("llama: cancelled while waiting for a free context");
+        const auto free = [&] { return !idle.empty() || contexts_made < options.max_contexts; };
+        const bool got = deadline == std::chrono::steady_clock::time_point::max()
+                             ? context_freed.wait(lock, cancel, free)
+                             : context_freed.wait_until(lock, cancel, deadline, free);
+        if (!got) {
+            if (cancel.stop_requested()) throw CancelledError("llama: cancelled while waiting for a free context");
+            throw TimeoutError("llama: the call's timeout ran out while it waited for a free context");
+        }
         if (!idle.empty()) {
             ContextPtr context = std::move(idle.back());
             idle.pop_back();
@@ -370,7 +376,7 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
     }
     SamplerPtr chain = make_chain(p);
 
-    ContextPtr context = acquire(request.cancel);
+    ContextPtr context = acquire(request.cancel, request.deadline);
     struct Release {
         const Impl& self;
         ContextPtr& context;
