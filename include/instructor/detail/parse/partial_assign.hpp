@@ -108,7 +108,7 @@ void assign_partial(T& out, const PartialEvent& event, std::size_t step, ReadCon
 template <class T>
 class PartialBuilder {
 public:
-    explicit PartialBuilder(const ParseOptions& options) : options_(options) {}
+    explicit PartialBuilder(ParseOptions options) : options_(std::move(options)) {}
 
     void restart(int attempt) {
         value_ = T{};
@@ -132,7 +132,7 @@ public:
     [[nodiscard]] const PartialProgress& progress() const noexcept { return progress_; }
 
 private:
-    const ParseOptions& options_;
+    ParseOptions options_;  // a copy: callers pass options made for the call
     T value_{};
     PartialProgress progress_;
 };
