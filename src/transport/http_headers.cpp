@@ -22,9 +22,9 @@ std::string header_value(const HttpHeaders& headers, std::string_view name) {
 }
 
 void set_headers(HttpHeaders& headers, const HttpHeaders& extra) {
-    for (const auto& [name, value] : extra) {
-        std::erase_if(headers, [&name](const auto& header) { return same_name(header.first, name); });
-        headers.emplace_back(name, value);
+    for (const auto& header : extra) {
+        std::erase_if(headers, [&header](const auto& old) { return same_name(old.first, header.first); });
+        headers.push_back(header);
     }
 }
 
