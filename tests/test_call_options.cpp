@@ -14,6 +14,7 @@
 
 #include <instructor/instructor.hpp>
 
+#include "chat_replies.hpp"
 #include "test_server.hpp"
 #include "thrown.hpp"
 
@@ -47,14 +48,7 @@ struct Place {
     std::string city;
 };
 
-std::string text_reply(const std::string& content) {
-    return json{{"id", "chatcmpl-1"},
-                {"model", "test"},
-                {"choices",
-                 {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
-        .dump();
-}
+std::string text_reply(const std::string& content) { return test_support::chat_text_reply(content); }
 
 const std::string jason = text_reply(R"({"name":"Jason","age":30})");
 

@@ -13,6 +13,7 @@
 
 #include <instructor/instructor.hpp>
 
+#include "chat_replies.hpp"
 #include "test_server.hpp"
 #include "thrown.hpp"
 
@@ -30,14 +31,7 @@ struct UserDetail {
     int age = 0;
 };
 
-std::string text_reply(const std::string& content) {
-    return json{{"id", "chatcmpl-1"},
-                {"model", "test"},
-                {"choices",
-                 {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
-        .dump();
-}
+std::string text_reply(const std::string& content) { return test_support::chat_text_reply(content); }
 
 // An SSE stream writing `content` a few characters per event.
 std::vector<std::string> stream_of(const std::string& content) {

@@ -11,6 +11,7 @@
 
 #include <instructor/instructor.hpp>
 
+#include "chat_replies.hpp"
 #include "test_server.hpp"
 
 namespace http_retries_test {
@@ -27,14 +28,7 @@ struct UserDetail {
     Annotated<int, instructor::minimum(0), instructor::maximum(150)> age;
 };
 
-std::string answer(const std::string& content) {
-    return json{{"id", "chatcmpl-1"},
-                {"model", "test"},
-                {"choices",
-                 {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
-        .dump();
-}
+std::string answer(const std::string& content) { return test_support::chat_text_reply(content); }
 
 const std::string jason = answer(R"({"name":"Jason","age":30})");
 
