@@ -49,17 +49,17 @@ namespace instructor {
 
 /// Settings and per-client defaults. base_url and api_key come first (designated initializers).
 struct ClientOptions {
-    std::string base_url;            // "" = the provider's default
-    std::string api_key;             // "" = none; never printed
-    std::string model;               // used when a request names none
-    std::optional<int> max_retries;  // used when a request sets none; 2 when neither does
-    std::optional<double> temperature;
-    ParseOptions parse;              // lax by default (its limits are not used: set `limits`)
-    Limits limits;                   // bounds on every reply, event and answer read (depth, bytes)
-    HttpRetries http_retries;        // 408/409/429/5xx and broken connections; {.max_retries = 0}: off
-    Hooks hooks;                     // watch requests, replies, parse errors and retries
-    Transport transport;             // empty: libcurl, with the settings below
-    CurlOptions curl;
+    std::string base_url{};          // "" = the provider's default
+    std::string api_key{};           // "" = none; never printed
+    std::string model{};             // used when a request names none
+    std::optional<int> max_retries{};  // used when a request sets none; 2 when neither does
+    std::optional<double> temperature{};
+    ParseOptions parse{};            // lax by default (its limits are not used: set `limits`)
+    Limits limits{};                 // bounds on every reply, event and answer read (depth, bytes)
+    HttpRetries http_retries{};      // 408/409/429/5xx and broken connections; {.max_retries = 0}: off
+    Hooks hooks{};                   // watch requests, replies, parse errors and retries
+    Transport transport{};           // empty: libcurl, with the settings below
+    CurlOptions curl{};
     /// create_async: its calls share one engine (one thread) with these settings.
     BatchOptions async{.max_concurrency = 64};
     /// Every call, re-asks and HTTP retries included, ends with a TimeoutError after this long,
@@ -68,15 +68,15 @@ struct ClientOptions {
     std::chrono::milliseconds timeout{0};
     /// HTTP headers sent on every call, set over the provider's (a same-named one replaces it).
     /// Never logged.
-    HttpHeaders headers;
+    HttpHeaders headers{};
 };
 
 /// A value with the replies it took to get it.
 template <class T>
 struct Extraction {
-    T value;
-    std::vector<Completion> completions;  // one per attempt, the last one valid
-    Usage usage;                          // summed over every attempt
+    T value{};
+    std::vector<Completion> completions{};  // one per attempt, the last one valid
+    Usage usage{};                        // summed over every attempt
 };
 
 class Client;
@@ -197,6 +197,7 @@ public:
     [[nodiscard]] const ClientOptions& options() const noexcept;
 
 private:
+    friend Client from_provider(std::string_view spec, ClientOptions options);
     // What a client is made of, shared by its copies.
     struct State;
     detail::ExtractionResult run(Request request, const detail::ParseCallback& parse,
@@ -223,8 +224,11 @@ struct Client::State {
     ClientOptions options;
     Transport transport;
     bool default_transport = false;  // libcurl made by the client: batches use its multi interface
+    bool preset_mode = false;        // the mode is the provider's default, not one the user named
     std::string url;                 // base URL + chat path
+    std::string shown_url;           // the same without credentials: what hooks and errors show
     HttpHeaders headers;             // the provider's, with the key: made once, sent on every call
+    std::vector<std::string> secrets;  // the key and credential header values, masked in what a server echoes
     // The server refused to stream tool calls once: ask for them whole from then on.
     std::atomic<bool> tools_unstreamable{false};
     // create_async's engine, started on first use. Last, so that it ends (cancelling what it still
@@ -249,21 +253,21 @@ inline const ClientOptions& Client::options() const noexcept { return state_->op
 
 /// What extract() takes: the system message, and everything a Request carries but its messages.
 struct ExtractOptions {
-    std::string model;
-    std::optional<int> max_retries;
-    std::string system;  // an optional system message before the text
+    std::string model{};
+    std::optional<int> max_retries{};
+    std::string system{};  // an optional system message before the text
 
-    std::optional<double> temperature;
-    std::optional<double> top_p;
-    std::optional<int> max_tokens;
-    std::optional<std::int64_t> seed;
-    std::vector<std::string> stop;
-    std::optional<Mode> mode;
+    std::optional<double> temperature{};
+    std::optional<double> top_p{};
+    std::optional<int> max_tokens{};
+    std::optional<std::int64_t> seed{};
+    std::vector<std::string> stop{};
+    std::optional<Mode> mode{};
     nlohmann::json extra = nlohmann::json::object();
-    std::stop_token cancel;
+    std::stop_token cancel{};
     std::chrono::milliseconds timeout{0};
-    HttpHeaders headers;
-    ValidationContext context;
+    HttpHeaders headers{};
+    ValidationContext context{};
 };
 
 /// The request extract() sends for `text`.

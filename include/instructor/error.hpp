@@ -24,8 +24,8 @@ public:
 /// One problem found in a JSON value: where (a JSON pointer, "" for the whole value) and what.
 /// The message is written for a language model to act on, e.g. `expected an integer, got "thirty"`.
 struct FieldError {
-    std::string pointer;
-    std::string message;
+    std::string pointer{};
+    std::string message{};
 
     friend bool operator==(const FieldError&, const FieldError&) = default;
 };
@@ -55,8 +55,9 @@ public:
     using Error::Error;
 };
 
-/// A client set up wrongly: an unknown provider, a mode the provider does not support, no API key.
-/// The message names what to use instead.
+/// A client or a request set up wrongly: an unknown provider, a mode the provider does not support,
+/// no API key, a header with a line break, a prompt that is not UTF-8. The message names what to
+/// use instead.
 class ConfigurationError : public Error {
 public:
     using Error::Error;
@@ -113,23 +114,25 @@ private:
 
 /// What a provider said when it refused a request. Never holds an API key.
 struct HttpErrorDetails {
-    std::string provider;           // "groq", "mistral", ...
+    std::string provider{};         // "groq", "mistral", ...
     int status = 0;                 // HTTP status
-    std::string message;            // the provider's own message
-    std::string type;               // e.g. "invalid_request_error"
-    std::string code;               // e.g. "rate_limit_exceeded", "tool_use_failed", "400"
-    std::string param;              // the request field at fault, when named
-    std::string request_id;         // x-request-id or the provider's equivalent
-    std::optional<double> retry_after_seconds;  // from retry-after-ms / retry-after
-    std::string failed_generation;  // Groq: the model's output that failed its own validation
-    std::string body;               // the reply body as received
+    std::string message{};          // the provider's own message
+    std::string type{};             // e.g. "invalid_request_error"
+    std::string code{};             // e.g. "rate_limit_exceeded", "tool_use_failed", "400"
+    std::string param{};            // the request field at fault, when named
+    std::string request_id{};       // x-request-id or the provider's equivalent
+    std::optional<double> retry_after_seconds{};  // from retry-after-ms / retry-after
+    std::string failed_generation{};  // Groq: the model's output that failed its own validation
+    std::string body{};             // the reply body as received (the client's key masked, if the server echoed it)
+    std::string url{};              // what was called, without credentials (set by the client)
     // When the prompt did not fit (ContextLengthError): its size and the context window, as far as
     // the provider said them (llama.cpp: n_prompt_tokens, n_ctx; OpenAI: in its message).
-    std::optional<std::int64_t> prompt_tokens;
-    std::optional<std::int64_t> context_window;
+    std::optional<std::int64_t> prompt_tokens{};
+    std::optional<std::int64_t> context_window{};
 };
 
-/// The provider answered with an HTTP error status.
+/// The provider answered with an HTTP error status. what() shows the provider's words cut to a
+/// readable length and cleaned of control characters; details() keeps them whole.
 class HttpError : public Error {
 public:
     explicit HttpError(HttpErrorDetails details);
@@ -239,16 +242,17 @@ private:
 /// One try at getting a valid answer: what was sent, what came back, what was wrong with it.
 struct Attempt {
     int number = 0;                    // 1 for the first call
-    std::vector<Message> messages;     // the conversation sent
-    Completion completion;             // the reply
-    std::string output;                // the JSON text that was checked (tool arguments or extracted content)
-    std::vector<FieldError> errors;    // why it did not validate
+    std::vector<Message> messages{};   // the conversation sent
+    Completion completion{};           // the reply
+    std::string output{};              // the JSON text that was checked (tool arguments or extracted content)
+    std::vector<FieldError> errors{};  // why it did not validate
 };
 
 /// Every re-ask was spent and no answer validated. Carries every attempt and the tokens they cost.
 class RetryError : public Error {
 public:
-    RetryError(std::vector<Attempt> attempts, Usage total_usage);
+    /// `advice`: what the provider knows about why answers keep failing (Provider::retry_advice), said last.
+    RetryError(std::vector<Attempt> attempts, Usage total_usage, const std::string& advice = {});
     [[nodiscard]] const std::vector<Attempt>& attempts() const noexcept { return attempts_; }
     [[nodiscard]] const Usage& total_usage() const noexcept { return total_usage_; }
 
@@ -278,6 +282,15 @@ private:
     std::exception_ptr owner_;  // keeps *error_ alive
     const Error* error_;
 };
+
+/// Throws the HttpError kind that fits `details`: ContextLengthError when the prompt did not fit,
+/// AuthenticationError for 401 and 403, RateLimitError for 429, ServerError for 5xx, else HttpError.
+/// For providers and transports of your own.
+[[noreturn]] void throw_http_error(HttpErrorDetails details);
+
+/// The prompt did not fit the context window (llama.cpp's exceed_context_size_error, OpenAI's
+/// context_length_exceeded), whatever the status.
+[[nodiscard]] bool exceeds_context(const HttpErrorDetails& details);
 
 /// The error as an E, or nullptr: error.as<E>() without the `.template` generic code needs.
 ///

@@ -23,8 +23,8 @@ namespace instructor {
 struct RequestSent {
     int attempt = 0;
     int http_attempt = 0;
-    std::string_view url;
-    std::string_view body;
+    std::string_view url{};
+    std::string_view body{};
 };
 
 /// A reply arrived (any status).
@@ -33,7 +33,7 @@ struct ReplyReceived {
     int http_attempt = 0;
     int status = 0;
     const HttpHeaders& headers;
-    std::string_view body;
+    std::string_view body{};
 };
 
 /// A reply was read into a Completion (a stream: once it has fully arrived), with its usage.
@@ -45,7 +45,7 @@ struct CompletionReceived {
 /// The model's answer did not validate; a re-ask follows unless this was the last attempt.
 struct ParseFailed {
     int attempt = 0;
-    std::string_view output;               // the JSON text checked
+    std::string_view output{};             // the JSON text checked
     const std::vector<FieldError>& errors;
 };
 
@@ -60,7 +60,7 @@ struct RetryScheduled {
     int attempt = 0;                  // the attempt that failed
     RetryCause cause = RetryCause::validation;
     std::chrono::milliseconds delay{0};
-    std::string_view reason;          // e.g. "HTTP 429", "2 validation errors"
+    std::string_view reason{};        // e.g. "HTTP 429", "2 validation errors"
 };
 
 /// The last attempt allowed has failed validation; a RetryError follows.
@@ -70,12 +70,12 @@ struct LastAttempt {
 };
 
 struct Hooks {
-    std::function<void(const RequestSent&)> on_request;
-    std::function<void(const ReplyReceived&)> on_reply;
-    std::function<void(const CompletionReceived&)> on_completion;
-    std::function<void(const ParseFailed&)> on_parse_error;
-    std::function<void(const RetryScheduled&)> on_retry;
-    std::function<void(const LastAttempt&)> on_last_attempt;
+    std::function<void(const RequestSent&)> on_request{};
+    std::function<void(const ReplyReceived&)> on_reply{};
+    std::function<void(const CompletionReceived&)> on_completion{};
+    std::function<void(const ParseFailed&)> on_parse_error{};
+    std::function<void(const RetryScheduled&)> on_retry{};
+    std::function<void(const LastAttempt&)> on_last_attempt{};
 };
 
 /// Hooks that describe each event in one line (with the sizes of bodies, not their text) and hand

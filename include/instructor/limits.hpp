@@ -15,6 +15,14 @@ struct Limits {
     std::size_t max_depth = 128;
     /// The largest reply body, error body or whole stream, in bytes; and so the largest answer.
     std::size_t max_bytes = std::size_t{64} << 20U;
+    /// The largest head of a reply: its headers and trailers together, in bytes.
+    std::size_t max_header_bytes = std::size_t{256} << 10U;
+    /// The most JSON values (objects, arrays, strings, numbers, ...) read into one document: a value
+    /// costs tens of times its bytes once read, and a model writes at most one per token.
+    std::size_t max_values = 1'000'000;
+    /// The most tool calls one reply may hold: each costs far more to keep than its bytes, and no
+    /// extraction needs thousands.
+    std::size_t max_tool_calls = 1024;
 
     friend bool operator==(const Limits&, const Limits&) = default;
 };

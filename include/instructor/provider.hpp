@@ -79,14 +79,24 @@ public:
     /// shortcut.
     [[nodiscard]] virtual bool decode_stream_text(std::string_view event, StreamAssembly& into) const;
 
-    /// Throws the typed error (HttpError and its kinds) for an error reply.
-    [[noreturn]] virtual void throw_error(int status, const HttpHeaders& headers, std::string_view body) const;
+    /// What an error reply says: the provider's message, code, request id, Retry-After, ... read
+    /// from its body and headers (within the default Limits, whatever the body).
+    [[nodiscard]] virtual HttpErrorDetails error_details(int status, const HttpHeaders& headers,
+                                                         std::string_view body) const;
+
+    /// Throws the typed error (HttpError and its kinds) for an error reply: throw_http_error(error_details(...)).
+    [[noreturn]] void throw_error(int status, const HttpHeaders& headers, std::string_view body) const;
 
     /// Whether sending the same request again may succeed. By default 408, 409, 429 (unless the
     /// quota is exhausted), 498 and 5xx are; a request refused for its content never is (a prompt
     /// that does not fit, a refused tool stream), and a dialect may say which of its 5xx replies are
     /// refusals rather than failures.
     [[nodiscard]] virtual bool retryable(const HttpError& error) const;
+
+    /// What to say when a call in `mode` ran out of re-asks, beyond its errors: advice for a server
+    /// that leaves some of the schema's constraints unenforced in that mode (and the mode that
+    /// enforces them). "" when there is none.
+    [[nodiscard]] virtual std::string retry_advice(Mode mode) const;
 
     /// The server refused a streamed request because it cannot stream tool calls (llama.cpp before
     /// mid-2025: "Cannot use tools with stream"); the same request unstreamed is answered.

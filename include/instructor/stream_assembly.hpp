@@ -24,6 +24,8 @@ public:
     using ArgumentsListener = std::function<void(std::size_t call, std::string_view delta)>;
 
     void on_text(TextListener listener) { on_text_ = std::move(listener); }
+    /// More tool calls than this make add_tool_call throw a LimitError (Limits::max_tool_calls).
+    void set_max_tool_calls(std::size_t most) noexcept { max_tool_calls_ = most; }
     void on_arguments(ArgumentsListener listener) { on_arguments_ = std::move(listener); }
 
     void add_text(std::string_view delta);
@@ -55,6 +57,7 @@ private:
     TextListener on_text_;
     ArgumentsListener on_arguments_;
     std::shared_ptr<void> decoder_state_;
+    std::size_t max_tool_calls_ = static_cast<std::size_t>(-1);
     bool done_ = false;
     bool finished_ = false;
 };

@@ -295,6 +295,7 @@ private:
         const Usage usage = result != nullptr ? result->usage : call.steps->usage();
         --progress_.in_flight;
         ++(result != nullptr ? progress_.succeeded : progress_.failed);
+        progress_.usage += usage;
         try {
             call.batch.finish(result, error ? as_instructor_error(error) : nullptr, usage);
         } catch (...) {

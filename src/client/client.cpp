@@ -5,6 +5,9 @@
 #include <exception>
 #include <string_view>
 
+#include <instructor/detail/core/text.hpp>
+#include <instructor/detail/core/url.hpp>
+
 namespace instructor {
 namespace {
 
@@ -34,6 +37,84 @@ void check_base_url(const std::string& url) {
         authority.starts_with('[') ? authority.substr(0, authority.find(']') + 1) : authority.substr(0, authority.find(':'));
     if (host.empty() || host == "[]") throw bad("has no host: write it as " + scheme + "://host:port/...");
     if (host.find_first_of(" \t\r\n") != std::string_view::npos) throw bad("has a space in its host");
+    if (const std::string_view port = authority.substr(host.size()); !port.empty()) {
+        const std::string_view digits = port.substr(1);
+        if (port.front() != ':' || digits.empty() || digits.size() > 5 ||
+            digits.find_first_not_of("0123456789") != std::string_view::npos || std::stoul(std::string(digits)) > 65535 ||
+            std::stoul(std::string(digits)) == 0)
+            throw bad("has the port \"" + std::string(port) + "\"; a port is a number from 1 to 65535");
+    }
+    if (url.find_first_of(std::string_view("\r\n\0 ", 4)) != std::string::npos)
+        throw bad("holds a space, a line break or a NUL byte");
+}
+
+// A key is sent in a header: a line break in it (read from a file with its newline) would end the
+// header and send the rest as something else.
+void check_api_key(const std::string& key) {
+    if (key.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+        throw ConfigurationError("ClientOptions::api_key holds a line break or a NUL byte (read from a file with its "
+                                 "newline?); remove it");
+}
+
+// Where a Request's text fails to be UTF-8, which JSON cannot carry: a ConfigurationError naming
+// the message and the byte.
+void check_utf8(const Request& request) {
+    const auto check = [](std::string_view text, const std::string& where) {
+        if (const auto at = detail::first_invalid_utf8(text); at != std::string_view::npos)
+            throw ConfigurationError(where + " is not valid UTF-8: byte " + std::to_string(at) + " is 0x" +
+                                     "0123456789abcdef"[static_cast<unsigned char>(text[at]) >> 4] +
+                                     "0123456789abcdef"[static_cast<unsigned char>(text[at]) & 15] +
+                                     "; JSON carries only UTF-8 text (convert it, e.g. from Latin-1, first)");
+    };
+    for (std::size_t i = 0; i < request.messages.size(); ++i) {
+        const Message& m = request.messages[i];
+        const std::string where = "messages[" + std::to_string(i) + "] (" + std::string(to_string(m.role)) + ")";
+        check(m.content, where);
+        for (std::size_t p = 0; p < m.parts.size(); ++p) {
+            const ContentPart& part = m.parts[p];
+            for (const std::string* text : {&part.text, &part.url, &part.media_type, &part.data})
+                check(*text, where + " part " + std::to_string(p));
+        }
+        for (const ToolCall& call : m.tool_calls)
+            for (const std::string* text : {&call.id, &call.name, &call.arguments}) check(*text, where + " tool call");
+        check(m.tool_call_id, where + " tool_call_id");
+        check(m.name, where + " name");
+    }
+    check(request.model, "the model name");
+    for (const auto& stop : request.stop) check(stop, "a stop string");
+    // Request::extra: every string and key in it, without recursion.
+    std::vector<const nlohmann::json*> pending{&request.extra};
+    while (!pending.empty()) {
+        const nlohmann::json* value = pending.back();
+        pending.pop_back();
+        if (value->is_string()) check(value->get_ref<const std::string&>(), "Request::extra");
+        if (value->is_object())
+            for (const auto& [key, member] : value->items()) {
+                check(key, "a key of Request::extra");
+                pending.push_back(&member);
+            }
+        if (value->is_array())
+            for (const auto& element : *value) pending.push_back(&element);
+    }
+}
+
+// The point `timeout` after now, or none (max()) for 0 and for a timeout too long to add to the
+// clock (milliseconds::max() meant as "no deadline").
+std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds timeout) {
+    using clock = std::chrono::steady_clock;
+    const auto now = clock::now();
+    if (timeout.count() <= 0 || timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now))
+        return clock::time_point::max();
+    return now + timeout;
+}
+
+// Values that must never be shown: the key, and what the credential headers carry.
+std::vector<std::string> secrets_of(const ClientOptions& options) {
+    std::vector<std::string> secrets;
+    if (!options.api_key.empty()) secrets.push_back(options.api_key);
+    for (const auto& [name, value] : options.headers)
+        if (detail::credential_name(name) && value.size() >= 4) secrets.push_back(value);
+    return secrets;
 }
 
 }  // namespace
@@ -71,8 +152,11 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     if (o.curl.max_reply_bytes != Limits{}.max_bytes && o.curl.max_reply_bytes != o.limits.max_bytes)
         throw ConfigurationError("a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
     o.curl.max_reply_bytes = o.limits.max_bytes;
+    o.curl.max_header_bytes = o.limits.max_header_bytes;
     if (!o.base_url.empty()) check_base_url(o.base_url);
     if (o.timeout.count() < 0) throw ConfigurationError("ClientOptions::timeout is negative; give a duration, or 0 for none");
+    check_api_key(o.api_key);
+    check_request_headers(o.headers, "ClientOptions::headers");
     if (o.base_url.empty()) o.base_url = provider.default_base_url();
     while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
     state.transport = transport ? std::move(transport) : o.transport;
@@ -80,9 +164,12 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
         state.transport = curl_transport(o.curl);
         state.default_transport = true;
     }
-    state.url = o.base_url + std::string(provider.chat_path());
+    // A query in the base URL (Azure's ?api-version=...) stays after the path.
+    state.url = detail::append_path(o.base_url, provider.chat_path());
+    state.shown_url = detail::redact_url(state.url);
     state.headers = provider.headers(o.api_key);
     set_headers(state.headers, o.headers);
+    state.secrets = secrets_of(o);
 }
 
 detail::ExtractionSetup Client::setup_for(Request& request) const {
@@ -93,18 +180,27 @@ detail::ExtractionSetup Client::setup_for(Request& request) const {
     if (!request.temperature) request.temperature = state.options.temperature;
     if (request.timeout.count() < 0)
         throw ConfigurationError("Request::timeout is negative; give a duration, or 0 for the client's");
+    if (!request.headers.empty()) check_request_headers(request.headers, "Request::headers");
+    check_utf8(request);
     const auto timeout = request.timeout.count() > 0 ? request.timeout : state.options.timeout;
+    Mode mode = request.mode.value_or(state.mode);
+    // The preset's gbnf where the type has a grammar; a type without one (a map, a free JSON
+    // value) goes as a schema instead, which the user did not have to ask for.
+    if (mode == Mode::gbnf && state.preset_mode && !request.mode && !request.response_models.empty() &&
+        !request.response_models.front().grammar)
+        mode = Mode::json_schema;
     return detail::ExtractionSetup{.provider = state.provider,
-                                   .mode = request.mode.value_or(state.mode),
+                                   .mode = mode,
                                    .transport = &state.transport,
                                    .url = state.url,
+                                   .shown_url = state.shown_url,
                                    .headers = &state.headers,
                                    .retries = &state.options.http_retries,
                                    .hooks = &state.options.hooks,
                                    .tools_unstreamable = &state_->tools_unstreamable,
                                    .limits = &state.options.limits,
-                                   .deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
-                                                                   : std::chrono::steady_clock::time_point::max(),
+                                   .secrets = &state.secrets,
+                                   .deadline = deadline_after(timeout),
                                    .timeout = timeout};
 }
 
@@ -147,7 +243,9 @@ Client from_openai(ClientOptions options, Mode mode) {
 Client from_provider(std::string_view spec, ClientOptions options) {
     const auto slash = spec.find('/');
     const Provider& preset = provider(spec.substr(0, slash));
-    return from_provider(spec, std::move(options), preset.default_mode());
+    Client client = from_provider(spec, std::move(options), preset.default_mode());
+    client.state_->preset_mode = true;
+    return client;
 }
 
 Client from_provider(std::string_view spec, ClientOptions options, Mode mode) {

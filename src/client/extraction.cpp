@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include <instructor/detail/core/text.hpp>
 #include <instructor/detail/json/json_reader.hpp>
 
 namespace instructor::detail {
@@ -56,11 +57,13 @@ std::string json_problem(std::string_view text, std::size_t open) {
         try {
             const json parsed = json::parse(text.substr(open, scan.length));
             (void)parsed;
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e400
             std::string what = e.what();
             if (const auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
                 what.erase(0, end + 2);
-            return "the JSON in the reply is not valid: " + what;
+            // nlohmann quotes the bytes it last read, which may be half a character: the re-ask must
+            // stay UTF-8.
+            return "the JSON in the reply is not valid: " + printable(what, 300);
         }
         return {};
     }
@@ -180,7 +183,8 @@ std::string reask_instruction(Mode mode, const ResponseModel& model) {
 // Appends the assistant's answer and the errors, in the way the mode asks again.
 void add_reask(Request& request, Mode mode, const ResponseModel& model, const Completion& completion,
                const std::vector<FieldError>& errors) {
-    const std::string found = listed(errors);
+    // A validator's message may cut the answer's text anywhere: what is sent must be UTF-8.
+    const std::string found = valid_utf8(listed(errors));
     if (is_tool_mode(mode) && !completion.tool_calls.empty()) {
         // A server that names no call id (llama.cpp's generic format: "") gets one made up, the
         // same in the echoed call and in its result, so that the result answers a named call.
@@ -197,7 +201,26 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
     request.messages.push_back(user("Your answer has these errors:\n" + found + reask_instruction(mode, model)));
 }
 
+// The answer as read, or the error to re-ask with when the reply held characters that were not
+// UTF-8 and the answer is where they were.
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+
 }  // namespace
+
+Completion decode_reply(const ExtractionSetup& setup, const HttpResponse& response) {
+    const Provider& provider = *setup.provider;
+    try {
+        return provider.decode_reply_text(response.body, response.headers, limits_of(setup));
+    } catch (const UnexpectedReplyError&) {
+        // Not JSON: perhaps only its encoding is at fault. Read it with those characters replaced.
+        std::size_t replaced = 0;
+        const std::string repaired = repair_json_encoding(response.body, replaced);
+        if (replaced == 0) throw;
+        Completion completion = provider.decode_reply_text(repaired, response.headers, limits_of(setup));
+        completion.replaced_characters = replaced;
+        return completion;
+    }
+}
 
 std::optional<json> extract_json(std::string_view text, const Limits& limits) {
     const std::string visible = visible_text(text);
@@ -226,7 +249,7 @@ void ExtractionSteps::before_send() {
     ++send_;
     throw_if_past_deadline(setup_, attempt_, send_);
     notify(hooks_of(setup_).on_request,
-           RequestSent{.attempt = attempt_, .http_attempt = send_, .url = sent.url, .body = sent.body});
+           RequestSent{.attempt = attempt_, .http_attempt = send_, .url = shown_url(setup_), .body = sent.body});
 }
 
 ExtractionSteps::Next ExtractionSteps::after_reply(HttpResponse response) {
@@ -235,7 +258,7 @@ ExtractionSteps::Next ExtractionSteps::after_reply(HttpResponse response) {
     } catch (const Error&) {
         return after_failure(std::current_exception());
     }
-    Completion completion = setup_.provider->decode_reply_text(response.body, response.headers, limits_of(setup_));
+    Completion completion = decode_reply(setup_, response);
     completion.raw = std::move(response.body);
     return Next{.done = after_completion(std::move(completion))};
 }
@@ -259,6 +282,10 @@ bool ExtractionSteps::after_completion(Completion received) {
 
     Answer answer = read_answer(completion, setup_.mode, model, limits_of(setup_));
     std::vector<FieldError> errors = answer.value ? parse_(*answer.value) : std::move(answer.errors);
+    if (errors.empty() && completion.replaced_characters != 0 &&
+        answer.text.find(kReplacementCharacter) != std::string::npos)
+        errors.push_back({"", "the answer held bytes that are not UTF-8 (shown here as U+FFFD), as when a character is "
+                              "cut between two tokens; write it again in valid UTF-8"});
     if (errors.empty()) return true;
     notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});
 
@@ -267,7 +294,7 @@ bool ExtractionSteps::after_completion(Completion received) {
                                 .output = std::move(answer.text), .errors = errors});
     if (number > request_.max_retries.value_or(0)) {
         notify(hooks.on_last_attempt, LastAttempt{.attempt = number, .errors = attempts_.back().errors});
-        throw RetryError(std::move(attempts_), result_.usage);
+        throw RetryError(std::move(attempts_), result_.usage, setup_.provider->retry_advice(setup_.mode));
     }
     const std::string reason =
         std::to_string(errors.size()) + (errors.size() == 1 ? " validation error" : " validation errors");

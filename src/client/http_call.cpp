@@ -91,15 +91,41 @@ HttpRequest chat_request(const ExtractionSetup& setup, const Request& request) {
     return http;
 }
 
-void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int attempt, int send) {
+std::string_view shown_url(const ExtractionSetup& setup) noexcept {
+    return setup.shown_url.empty() ? setup.url : setup.shown_url;
+}
+
+void mask_secrets(const ExtractionSetup& setup, std::string& text) {
+    if (setup.secrets == nullptr) return;
+    static constexpr std::string_view kMask = "REDACTED";
+    for (const std::string& secret : *setup.secrets) {
+        if (secret.empty()) continue;
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kMask.size()))
+            text.replace(at, secret.size(), kMask);
+    }
+}
+
+void throw_reply_error(const ExtractionSetup& setup, int status, const HttpHeaders& headers, std::string_view body) {
+    HttpErrorDetails details = setup.provider->error_details(status, headers, body);
+    details.url = std::string(shown_url(setup));
+    for (std::string* text : {&details.message, &details.body, &details.code, &details.type, &details.param,
+                              &details.request_id, &details.failed_generation})
+        mask_secrets(setup, *text);
+    throw_http_error(std::move(details));
+}
+
+void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attempt, int send) {
     // libcurl stops at the bound itself; a transport of the user's may not.
     if (const Limits& limits = limits_of(setup); response.body.size() > limits.max_bytes)
         throw_too_large(response.body, response.body.size(), limits,
                         "the reply from " + std::string(setup.provider->name()));
+    // A server that echoes the key (in an error message, say) must not make it shown or kept.
+    mask_secrets(setup, response.body);
+    for (auto& header : response.headers) mask_secrets(setup, header.second);
     notify(hooks_of(setup).on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
                                                    .headers = response.headers, .body = response.body});
     if (response.status < 200 || response.status >= 300)
-        setup.provider->throw_error(response.status, response.headers, response.body);
+        throw_reply_error(setup, response.status, response.headers, response.body);
 }
 
 std::optional<RetryWait> http_retry_wait(const ExtractionSetup& setup, const std::exception_ptr& error, int attempt,
@@ -134,12 +160,13 @@ std::optional<RetryWait> http_retry_wait(const ExtractionSetup& setup, const std
 }
 
 HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
-                               const bool* streamed) {
+                               const bool* streamed, int first_send) {
     const Hooks& hooks = hooks_of(setup);
-    for (int send = 1;; ++send) {
+    for (int send = first_send;; ++send) {
         throw_if_cancelled(http.cancel);
         throw_if_past_deadline(setup, attempt, send);
-        notify(hooks.on_request, RequestSent{.attempt = attempt, .http_attempt = send, .url = http.url, .body = http.body});
+        notify(hooks.on_request,
+               RequestSent{.attempt = attempt, .http_attempt = send, .url = shown_url(setup), .body = http.body});
         try {
             HttpResponse response = call_transport(*setup.transport, http);
             check_reply(setup, response, attempt, send);

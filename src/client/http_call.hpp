@@ -45,9 +45,21 @@ void throw_if_past_deadline(const ExtractionSetup& setup, int attempt, int send)
 /// Sleeps for `delay`, waking early (with a CancelledError) when the call is cancelled.
 void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel);
 
-/// A reply as the loop takes it: within the size bound, shown to the on_reply hook, and a status
-/// other than 2xx thrown as the provider's typed error.
-void check_reply(const ExtractionSetup& setup, const HttpResponse& response, int attempt, int send);
+/// A reply as the loop takes it: within the size bound, the client's secrets masked if the server
+/// echoed them, shown to the on_reply hook, and a status other than 2xx thrown as the provider's
+/// typed error.
+void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attempt, int send);
+
+/// The provider's typed error for an error reply, naming the URL called (without credentials) and
+/// with the client's secrets masked.
+[[noreturn]] void throw_reply_error(const ExtractionSetup& setup, int status, const HttpHeaders& headers,
+                                    std::string_view body);
+
+/// Replaces every occurrence of the setup's secrets (the key) in `text`.
+void mask_secrets(const ExtractionSetup& setup, std::string& text);
+
+/// The URL as hooks and errors may show it: without credentials.
+[[nodiscard]] std::string_view shown_url(const ExtractionSetup& setup) noexcept;
 
 /// How long to wait before sending again, and whether the server asked for it (429).
 struct RetryWait {
@@ -63,7 +75,8 @@ struct RetryWait {
 /// Sends `http` and returns the 2xx reply; sends it again when the provider says the error reply
 /// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed error otherwise. Once
 /// `*streamed` is true (the caller's on_chunk has handed bytes on), nothing is sent again.
+/// `first_send` numbers the first send (above 1 when an earlier send of the same attempt went otherwise).
 [[nodiscard]] HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
-                                             const bool* streamed = nullptr);
+                                             const bool* streamed = nullptr, int first_send = 1);
 
 }  // namespace instructor::detail

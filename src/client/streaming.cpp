@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include <instructor/detail/core/text.hpp>
 #include <instructor/detail/json/json_reader.hpp>
 #include <instructor/detail/stream/stream_framing.hpp>
 
@@ -19,12 +20,13 @@ using json = nlohmann::json;
 // assembly's listeners pass the answer on to the JSON parser.
 class FrameReader {
 public:
-    FrameReader(const Provider& provider, StreamAssembly& assembly, const Limits& limits)
-        : provider_(provider),
+    FrameReader(const ExtractionSetup& setup, StreamAssembly& assembly, const Limits& limits)
+        : setup_(setup),
+          provider_(*setup.provider),
           assembly_(assembly),
           limits_(limits),
-          ndjson_framing_(provider.stream_framing() == StreamFraming::ndjson),
-          event_what_("an event of the stream from " + std::string(provider.name())) {}
+          ndjson_framing_(provider_.stream_framing() == StreamFraming::ndjson),
+          event_what_("an event of the stream from " + std::string(provider_.name())) {}
 
     void feed(std::string_view bytes) {
         // libcurl stops at the bound itself; a transport of the user's may not.
@@ -55,6 +57,8 @@ public:
         if (events_ != 0 || head_.empty()) return std::nullopt;
         return std::string_view(head_);
     }
+    /// Characters of events that were not UTF-8, replaced by U+FFFD.
+    [[nodiscard]] std::size_t replaced() const noexcept { return replaced_; }
     [[nodiscard]] std::string_view end_marker() const {
         return ndjson_framing_ ? R"(a line with "done": true)" : "data: [DONE]";
     }
@@ -62,18 +66,27 @@ public:
 private:
     void event(std::string_view payload, std::string_view name) {
         if (events_++ == 0) head_.clear();
-        if (name == "error") provider_.throw_error(200, {}, payload);
+        if (name == "error") throw_reply_error(setup_, 200, {}, payload);
         if (provider_.decode_stream_text(payload, assembly_)) return;
-        const json parsed = read_json(payload, limits_, event_what_);
+        json parsed = read_json(payload, limits_, event_what_);
         if (parsed.is_discarded()) {
-            const std::string shown(payload.substr(0, 200));
+            // Perhaps only its encoding is at fault (a character cut between two tokens).
+            std::size_t replaced = 0;
+            const std::string repaired = repair_json_encoding(payload, replaced);
+            if (replaced != 0) {
+                parsed = read_json(repaired, limits_, event_what_);
+                replaced_ += parsed.is_discarded() ? 0 : replaced;
+            }
+        }
+        if (parsed.is_discarded()) {
             throw StreamError("the stream from " + std::string(provider_.name()) + " carried an event that is not JSON: " +
-                                  shown,
+                                  printable(payload, 200),
                               assembly_.take());
         }
         provider_.decode_stream_event(parsed, assembly_);
     }
 
+    const ExtractionSetup& setup_;
     const Provider& provider_;
     StreamAssembly& assembly_;
     const Limits& limits_;
@@ -84,6 +97,7 @@ private:
     NdjsonDecoder ndjson_;
     static constexpr std::size_t kHeadLimit = 1u << 20;
     std::size_t events_ = 0;
+    std::size_t replaced_ = 0;
     std::string head_;
 };
 
@@ -149,7 +163,7 @@ private:
         std::rethrow_exception(std::move(failure));
     } catch (const HttpError& error) {
         throw StreamError("the stream from " + std::string(provider.name()) + " reported an error: " +
-                              error.details().message,
+                              printable(error.details().message),
                           assembly.take(), error.details());
     }
 }
@@ -157,12 +171,13 @@ private:
 // One answer, streamed when the request asks for it. A reply that is not a stream (the request
 // did not ask, or the server ignored it) is read whole and its events all fire at the end.
 Completion stream_once(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
-                       bool& stopped) {
+                       bool& stopped, int first_send = 1) {
     const Provider& provider = *setup.provider;
     const bool tools = is_tool_mode(setup.mode);
     const ResponseModel& model = request.response_models.front();
 
     StreamAssembly assembly;
+    assembly.set_max_tool_calls(limits_of(setup).max_tool_calls);
     AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth);
     if (tools)
         assembly.on_arguments([&](std::size_t call, std::string_view delta) {
@@ -170,7 +185,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
         });
     else
         assembly.on_text([&](std::string_view delta) { answer.text(delta); });
-    FrameReader frames(provider, assembly, limits_of(setup));
+    FrameReader frames(setup, assembly, limits_of(setup));
 
     // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
     std::exception_ptr failure;
@@ -188,7 +203,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
     };
     HttpResponse response;
     try {
-        response = send_with_retries(setup, http, attempt, &streamed);
+        response = send_with_retries(setup, http, attempt, &streamed, first_send);
     } catch (const TransportError& error) {
         answer.rethrow_callback_failure();
         if (failure) rethrow_as_stream_error(failure, provider, assembly);
@@ -239,7 +254,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
                 stopped = answer.stopped();
                 return completion;
             }
-            if (document.is_object()) provider.throw_error(200, response.headers, *body);
+            if (document.is_object()) throw_reply_error(setup, 200, response.headers, *body);
         }
         throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +
                               std::string(frames.end_marker()) + " arrived",
@@ -247,15 +262,18 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
     }
     if (const auto id = header_value(response.headers, "x-request-id"); !id.empty())
         assembly.set_request_id(id);
-    return assembly.take();
+    Completion completion = assembly.take();
+    completion.replaced_characters = frames.replaced();
+    return completion;
 }
 
-// The same request, unstreamed: the whole answer goes to the watcher at once.
+// The same request, unstreamed: the whole answer goes to the watcher at once. `first_send` is 2 when
+// it follows a refused stream of the same attempt, so that hooks count both sends.
 Completion whole_answer(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
-                        bool& stopped) {
+                        bool& stopped, int first_send = 1) {
     Request unstreamed = request;
     unstreamed.stream = false;
-    return stream_once(setup, unstreamed, attempt, watcher, stopped);
+    return stream_once(setup, unstreamed, attempt, watcher, stopped, first_send);
 }
 
 }  // namespace
@@ -273,7 +291,10 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
         if (refused == nullptr || !setup.provider->refuses_tool_streaming(error.details())) throw;
         refused->store(true);
     }
-    return whole_answer(setup, request, attempt, watcher, stopped);
+    notify(hooks_of(setup).on_retry,
+           RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = {},
+                          .reason = "the server cannot stream tool calls: asking for the whole reply"});
+    return whole_answer(setup, request, attempt, watcher, stopped, 2);
 }
 
 }  // namespace instructor::detail

@@ -2,23 +2,23 @@
 
 #include <utility>
 
+#include <instructor/detail/core/text.hpp>
+
 namespace instructor {
 namespace {
 
 // what() names the first few errors, each cut to a readable length; errors() keeps them all.
 constexpr std::size_t kErrorsShown = 10;
 constexpr std::size_t kMessageShown = 300;
+// Identifiers a server sends (codes, request ids): shown only this long.
+constexpr std::size_t kIdShown = 100;
 
-std::string clipped(const std::string& message, std::size_t limit = 500) {
-    if (message.size() <= limit) return message;
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0U) == 0x80U) --cut;
-    return message.substr(0, cut) + "... (" + std::to_string(message.size()) + " bytes in all)";
-}
+using detail::printable;
 
 std::string list_errors(const std::vector<FieldError>& errors) {
     std::string text;
-    for (std::size_t i = 0; i < errors.size() && i < kErrorsShown; ++i) text += "\n  " + clipped(to_string(errors[i]), kMessageShown);
+    for (std::size_t i = 0; i < errors.size() && i < kErrorsShown; ++i)
+        text += "\n  " + printable(to_string(errors[i]), kMessageShown);
     if (errors.size() > kErrorsShown)
         text += "\n  ... and " + std::to_string(errors.size() - kErrorsShown) + " more (errors() has them all)";
     return text;
@@ -40,13 +40,16 @@ ValidationError::ValidationError(std::vector<FieldError> errors, std::string raw
 
 namespace {
 
-// A server's message goes into what() cut to a readable length (whole characters); all of it stays
-// in details().message and the body in details().body.
+// A server's words go into what() cut to a readable length and cleaned of control characters and
+// bytes that are not UTF-8; all of them stay in details().
 std::string describe(const HttpErrorDetails& d) {
-    std::string text = d.provider + " answered HTTP " + std::to_string(d.status);
-    if (!d.code.empty() && d.code != std::to_string(d.status)) text += " (" + d.code + ")";
-    text += ": " + (d.message.empty() ? std::string("no message") : clipped(d.message));
-    if (!d.request_id.empty()) text += " [request " + d.request_id + "]";
+    std::string text = printable(d.provider, kIdShown) + " answered HTTP " + std::to_string(d.status);
+    if (!d.code.empty() && d.code != std::to_string(d.status)) text += " (" + printable(d.code, kIdShown) + ")";
+    text += ": " + (d.message.empty() ? std::string("no message") : printable(d.message));
+    if (!d.request_id.empty()) text += " [request " + printable(d.request_id, kIdShown) + "]";
+    if (d.status == 404 && !d.url.empty())
+        text += "; nothing answers at " + printable(d.url) + ": does base_url point at the provider's API (e.g. "
+                "http://host:port/v1), and is the model's name right?";
     return text;
 }
 
@@ -56,24 +59,15 @@ HttpError::HttpError(HttpErrorDetails details) : Error(describe(details)), detai
 
 namespace {
 
-std::string reply_excerpt(const std::string& body) {
-    constexpr std::size_t limit = 200;
-    std::string text;
-    for (const char c : body.substr(0, limit)) text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-    // Cut at a character boundary, so that what() stays valid UTF-8.
-    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80U) != 0) {
-        const bool lead = (static_cast<unsigned char>(text.back()) & 0xC0U) == 0xC0U;
-        text.pop_back();
-        if (lead) break;
-    }
-    if (body.size() > limit) text += "... (" + std::to_string(body.size()) + " bytes in all)";
-    return text;
-}
+std::string reply_excerpt(const std::string& body) { return printable(body, 200); }
 
 std::string describe_unexpected(const HttpErrorDetails& d, const std::string& excerpt) {
-    return d.provider + " answered HTTP " + std::to_string(d.status) + " with a reply that is not a chat completion (" +
-           d.message + "): " + (excerpt.empty() ? std::string("an empty body") : "\"" + excerpt + "\"") +
-           "; does base_url point at the provider's API (e.g. http://host:port/v1)?";
+    std::string text = printable(d.provider, kIdShown) + " answered HTTP " + std::to_string(d.status) +
+                       " with a reply that is not a chat completion (" + printable(d.message) + "): " +
+                       (excerpt.empty() ? std::string("an empty body") : "\"" + excerpt + "\"") +
+                       "; does base_url point at the provider's API (e.g. http://host:port/v1)?";
+    if (!d.url.empty()) text += " It was " + printable(d.url) + ".";
+    return text;
 }
 
 }  // namespace
@@ -123,25 +117,38 @@ IncompleteOutputError::IncompleteOutputError(Completion partial, std::optional<i
       limit_(limit_of(completion_, max_tokens)) {}
 
 RefusalError::RefusalError(Completion completion)
-    : Error("the model declined to answer: " + completion.refusal.value_or("")),
+    : Error("the model declined to answer: " + printable(completion.refusal.value_or(""))),
       refusal_(completion.refusal.value_or("")),
       completion_(std::move(completion)) {}
 
 namespace {
 
-std::string describe_attempts(const std::vector<Attempt>& attempts) {
+std::string describe_attempts(const std::vector<Attempt>& attempts, const std::string& advice) {
     std::string text = "no valid answer after " + std::to_string(attempts.size()) +
                        (attempts.size() == 1 ? " attempt" : " attempts");
     if (!attempts.empty()) {
         text += "; the last one had:" + list_errors(attempts.back().errors);
     }
+    if (!advice.empty()) text += "\n" + advice;
     return text;
 }
 
 }  // namespace
 
-RetryError::RetryError(std::vector<Attempt> attempts, Usage total_usage)
-    : Error(describe_attempts(attempts)), attempts_(std::move(attempts)), total_usage_(total_usage) {}
+RetryError::RetryError(std::vector<Attempt> attempts, Usage total_usage, const std::string& advice)
+    : Error(describe_attempts(attempts, advice)), attempts_(std::move(attempts)), total_usage_(total_usage) {}
+
+bool exceeds_context(const HttpErrorDetails& details) {
+    return details.type == "exceed_context_size_error" || details.code == "context_length_exceeded";
+}
+
+void throw_http_error(HttpErrorDetails details) {
+    if (exceeds_context(details)) throw ContextLengthError(std::move(details));
+    if (details.status == 401 || details.status == 403) throw AuthenticationError(std::move(details));
+    if (details.status == 429) throw RateLimitError(std::move(details));
+    if (details.status >= 500) throw ServerError(std::move(details));
+    throw HttpError(std::move(details));
+}
 
 AnyError AnyError::current() {
     std::exception_ptr caught = std::current_exception();

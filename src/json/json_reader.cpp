@@ -1,5 +1,7 @@
 #include <instructor/detail/json/json_reader.hpp>
 
+#include <instructor/detail/core/text.hpp>
+
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -422,6 +424,53 @@ bool JsonCursor::at_end() noexcept {
     return at_ == end_;
 }
 
+std::string repair_json_encoding(std::string_view text, std::size_t& replaced) {
+    replaced = 0;
+    std::string out;
+    out.reserve(text.size());
+    const auto surrogate_at = [&](std::size_t at, unsigned low, unsigned high) {
+        // "\\uXXXX" at `at`, XXXX within [low, high]
+        unsigned code = 0;
+        const char* p = text.data() + at + 2;
+        return at + 6 <= text.size() && text[at] == '\\' && text[at + 1] == 'u' &&
+               read_hex4(p, text.data() + text.size(), code) && code >= low && code <= high;
+    };
+    bool in_string = false;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto c = static_cast<unsigned char>(text[at]);
+        if (c >= 0x80) {
+            const std::size_t length = utf8_sequence_length(text.substr(at));
+            if (length == 0) {
+                out += "\xEF\xBF\xBD";
+                ++replaced;
+                ++at;
+            } else {
+                out.append(text.substr(at, length));
+                at += length;
+            }
+            continue;
+        }
+        if (c == '"') in_string = !in_string;
+        if (in_string && c == '\\' && at + 1 < text.size()) {
+            if (surrogate_at(at, 0xD800, 0xDBFF) && surrogate_at(at + 6, 0xDC00, 0xDFFF)) {
+                out.append(text.substr(at, 12));  // a pair: one character
+                at += 12;
+            } else if (surrogate_at(at, 0xD800, 0xDFFF)) {
+                out += "\\ufffd";
+                ++replaced;
+                at += 6;
+            } else {
+                out.append(text.substr(at, 2));  // any other escape, \\" included
+                at += 2;
+            }
+            continue;
+        }
+        out += static_cast<char>(c);
+        ++at;
+    }
+    return out;
+}
+
 void throw_too_large(std::string_view input_start, std::size_t size, const Limits& limits, std::string_view what) {
     throw LimitError(std::string(what) + " is " + std::to_string(size) + " bytes, more than Limits::max_bytes (" +
                          std::to_string(limits.max_bytes) +
@@ -440,8 +489,14 @@ json read_json(std::string_view text, const Limits& limits, std::string_view wha
     json* slot = &root;
     std::string_view piece;
     bool flag = false;
+    std::size_t values = 0;
     for (;;) {
         bool opened = false;
+        if (++values > limits.max_values)
+            throw LimitError(std::string(what) + " holds more than Limits::max_values (" +
+                                 std::to_string(limits.max_values) +
+                                 " JSON values); raise it in ClientOptions::limits only for input you trust",
+                             "max_values", limits.max_values, text_excerpt(text));
         switch (cursor.peek()) {
             case JsonCursor::Kind::object:
                 if (!cursor.begin_object()) break;

@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <instructor/detail/core/text.hpp>
+#include <instructor/detail/core/url.hpp>
+#include <instructor/detail/json/json_reader.hpp>
 #include <instructor/detail/json/text_excerpt.hpp>
 
 #include <algorithm>
@@ -28,7 +31,9 @@ std::string text_of(const json& value) {
 // Keeps a readable part of a body that is not JSON (an HTML error page from a proxy, say): the
 // text outside tags, with comments and the insides of <script> and <style> dropped, each tag
 // counted as a space, and at most 200 bytes, cut between UTF-8 characters.
-std::string readable_excerpt(std::string_view body) {
+std::string readable_excerpt(std::string_view whole) {
+    // The start is enough for 200 bytes of text: a page of megabytes is not read to its end.
+    const std::string_view body = whole.substr(0, 64 * 1024);
     std::string lowered(body);
     for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string text;
@@ -62,11 +67,7 @@ std::string readable_excerpt(std::string_view body) {
     for (char c : text)
         if (!(c == ' ' && (collapsed.empty() || collapsed.back() == ' '))) collapsed += c;
     while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-    if (collapsed.size() > 200) {
-        std::size_t cut = 200;
-        while (cut > 0 && (static_cast<unsigned char>(collapsed[cut]) & 0xC0) == 0x80) --cut;  // not mid-character
-        collapsed = collapsed.substr(0, cut) + "...";
-    }
+    if (collapsed.size() > 200) collapsed = collapsed.substr(0, detail::utf8_cut(collapsed, 200)) + "...";
     return collapsed;
 }
 
@@ -149,7 +150,22 @@ HttpErrorDetails decode_error_body(std::string_view provider, int status, const 
     d.request_id = header_value(headers, "x-request-id");
     if (d.request_id.empty()) d.request_id = header_value(headers, "request-id");
 
-    const json parsed = json::parse(body, nullptr, false);
+    if (status >= 300 && status < 400) {
+        // Redirects are not followed (a key must not go to another host unasked): say where it pointed.
+        const std::string location = header_value(headers, "location");
+        d.message = location.empty() ? "a redirect without a Location"
+                                     : "redirected to " + detail::redact_url(location) +
+                                           " (redirects are not followed: point base_url there if it is right)";
+        return d;
+    }
+    // Within the default bounds, whatever the client's: an error body is read for its message only,
+    // and a body nested without end is no message.
+    json parsed;
+    try {
+        parsed = detail::read_json(body, Limits{}, "an error reply");
+    } catch (const LimitError&) {
+        parsed = json(json::value_t::discarded);
+    }
     if (parsed.is_discarded() || !parsed.is_object()) {
         d.message = body.empty() ? "empty reply body" : readable_excerpt(body);
         return d;
@@ -212,18 +228,6 @@ void throw_unexpected_reply(std::string_view provider, int status, const HttpHea
     throw UnexpectedReplyError(std::move(d));
 }
 
-bool exceeds_context(const HttpErrorDetails& details) {
-    return details.type == "exceed_context_size_error" || details.code == "context_length_exceeded";
-}
-
-void throw_http_error(HttpErrorDetails details) {
-    if (exceeds_context(details)) throw ContextLengthError(std::move(details));
-    if (details.status == 401 || details.status == 403) throw AuthenticationError(std::move(details));
-    if (details.status == 429) throw RateLimitError(std::move(details));
-    if (details.status >= 500) throw ServerError(std::move(details));
-    throw HttpError(std::move(details));
-}
-
 FinishReason finish_reason_from(const json& value) {
     if (!value.is_string()) return FinishReason::unknown;
     return finish_reason_from(std::string_view(value.get_ref<const std::string&>()));
@@ -270,7 +274,8 @@ std::string arguments_text(const json& arguments) {
 }
 
 std::string schema_instruction(const nlohmann::ordered_json& schema) {
-    return "Answer with a JSON object that matches this JSON Schema:\n\n" + schema.dump(2) +
+    // Compact: indentation costs a model's context thousands of tokens for a modest struct.
+    return "Answer with a JSON object that matches this JSON Schema:\n\n" + schema.dump() +
            "\n\nReply with the data itself (an instance of the schema), not with the schema.";
 }
 
@@ -311,6 +316,13 @@ const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model) {
 
 const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model) {
     return model.inlined_schema ? *model.inlined_schema : *model.schema;
+}
+
+void check_tool_calls(std::size_t count, const Limits& limits) {
+    if (count > limits.max_tool_calls)
+        throw LimitError("the reply holds " + std::to_string(count) + " tool calls, more than Limits::max_tool_calls (" +
+                             std::to_string(limits.max_tool_calls) + ")",
+                         "max_tool_calls", limits.max_tool_calls);
 }
 
 void merge_extra(nlohmann::ordered_json& body, const json& extra) {

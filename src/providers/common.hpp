@@ -11,6 +11,7 @@
 
 #include <instructor/completion.hpp>
 #include <instructor/error.hpp>
+#include <instructor/limits.hpp>
 #include <instructor/provider.hpp>
 
 namespace instructor::providers {
@@ -28,12 +29,8 @@ namespace instructor::providers {
 [[nodiscard]] HttpErrorDetails decode_error_body(std::string_view provider, int status, const HttpHeaders& headers,
                                                  std::string_view body);
 
-/// The prompt did not fit the context window (llama.cpp's exceed_context_size_error, OpenAI's
-/// context_length_exceeded), whatever the status.
-[[nodiscard]] bool exceeds_context(const HttpErrorDetails& details);
-
-/// Throws the error class that fits: ContextLengthError, else by the status.
-[[noreturn]] void throw_http_error(HttpErrorDetails details);
+using instructor::exceeds_context;
+using instructor::throw_http_error;
 
 /// "stop", "eos", "length", "model_length", "tool_calls", "function_call", "content_filter", "error".
 [[nodiscard]] FinishReason finish_reason_from(const nlohmann::json& value);
@@ -97,6 +94,9 @@ Completion decode_guarded(std::string_view provider, const nlohmann::json& body,
         throw_malformed_reply(provider, body, e.what());
     }
 }
+
+/// A LimitError when a reply holds more than limits.max_tool_calls tool calls.
+void check_tool_calls(std::size_t count, const Limits& limits);
 
 /// Copies `extra` into `body` last, so that callers can override anything.
 void merge_extra(nlohmann::ordered_json& body, const nlohmann::json& extra);

@@ -17,13 +17,19 @@ const Provider& llama_cpp() {
         .name = "llama-cpp",
         .base_url = "http://127.0.0.1:8080/v1",
         .key_variable = "",
-        .default_mode = Mode::json_schema,
+        // The type's own grammar: every constraint it states holds, on every server version (the
+        // server's json_schema conversion leaves decimal bounds out, and tools need a template).
+        .default_mode = Mode::gbnf,
         .modes = {Mode::tools, Mode::json, Mode::json_schema, Mode::md_json, Mode::gbnf},
         .forcing = ToolForcing::required,
         .inline_schemas = true,
         .one_tool_call = true,
         .refused_errors = {{.status = 500, .type = "server_error"}},
         .tool_stream_refusal = "Cannot use tools with stream",
+        .unenforced_constraints =
+            "llama.cpp turns the schema into a grammar of its own, which leaves some constraints out (bounds on "
+            "decimal numbers, among others), so a model may keep breaking them; Mode::gbnf sends the type's own "
+            "grammar, under which every constraint of the schema holds",
     });
     return instance;
 }

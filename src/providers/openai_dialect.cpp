@@ -369,4 +369,9 @@ Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& he
     return c;
 }
 
+std::string OpenAIDialect::retry_advice(Mode mode) const {
+    if (settings_.unenforced_constraints.empty() || mode == Mode::gbnf) return {};
+    return std::string(settings_.unenforced_constraints);
+}
+
 }  // namespace instructor::providers

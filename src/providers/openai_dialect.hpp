@@ -59,6 +59,9 @@ struct DialectSettings {
     bool tool_call_index = false;  // echoed tool calls carry their "index" (Together's spec requires it)
     std::vector<RefusedError> refused_errors;  // 5xx replies that are refusals, never retried
     std::string_view tool_stream_refusal;      // the error message of a server that cannot stream tools
+    // Said when a call in another mode than gbnf runs out of re-asks: the server's own schema-to-
+    // grammar conversion leaves some constraints out, which Mode::gbnf enforces.
+    std::string_view unenforced_constraints;
 };
 
 class OpenAIDialect : public Provider {
@@ -69,6 +72,7 @@ public:
     [[nodiscard]] std::string_view default_base_url() const noexcept override { return settings_.base_url; }
     [[nodiscard]] std::string_view api_key_variable() const noexcept override { return settings_.key_variable; }
     [[nodiscard]] Mode default_mode() const noexcept override { return settings_.default_mode; }
+    [[nodiscard]] std::string retry_advice(Mode mode) const override;
     [[nodiscard]] const std::vector<Mode>& supported_modes() const noexcept override { return settings_.modes; }
 
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override;

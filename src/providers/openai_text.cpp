@@ -326,6 +326,7 @@ Completion OpenAIDialect::decode_reply_text(std::string_view body, const HttpHea
         c.tool_calls.push_back({std::string(call.id.view()), std::string(call.name.view()),
                                 std::string(call.arguments.view())});
     }
+    check_tool_calls(c.tool_calls.size(), limits);
     c.finish_reason = reply.finish.value_or(FinishReason::unknown);
     if (!reply.usage.empty()) c.usage = usage_from(detail::read_json(reply.usage, {}, "the usage of a reply"));
     c.model = reply.model.view();

@@ -34,7 +34,9 @@ Completion Provider::decode_reply_text(std::string_view body, const HttpHeaders&
         providers::throw_unexpected_reply(name(), 200, headers, body,
                                           body.empty() ? "an empty body" : "not JSON, content-type \"" +
                                                                                header_value(headers, "content-type") + "\"");
-    return decode_reply(document, headers);
+    Completion completion = decode_reply(document, headers);
+    providers::check_tool_calls(completion.tool_calls.size(), limits);
+    return completion;
 }
 
 bool Provider::decode_stream_text(std::string_view, StreamAssembly&) const { return false; }
@@ -49,8 +51,12 @@ HttpHeaders Provider::headers(std::string_view api_key) const {
     return result;
 }
 
+HttpErrorDetails Provider::error_details(int status, const HttpHeaders& headers, std::string_view body) const {
+    return providers::decode_error_body(name(), status, headers, body);
+}
+
 void Provider::throw_error(int status, const HttpHeaders& headers, std::string_view body) const {
-    providers::throw_http_error(providers::decode_error_body(name(), status, headers, body));
+    throw_http_error(error_details(status, headers, body));
 }
 
 bool Provider::retryable(const HttpError& error) const {
@@ -66,6 +72,8 @@ bool Provider::retryable(const HttpError& error) const {
 }
 
 bool Provider::refuses_tool_streaming(const HttpErrorDetails&) const { return false; }
+
+std::string Provider::retry_advice(Mode) const { return {}; }
 
 const Provider& provider(std::string_view name) {
     for (const auto& entry : providers::registry())

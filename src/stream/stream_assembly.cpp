@@ -1,5 +1,8 @@
 #include <instructor/stream_assembly.hpp>
 
+#include <string>
+
+#include <instructor/error.hpp>
 
 namespace instructor {
 
@@ -20,7 +23,15 @@ void StreamAssembly::add_tool_call(std::size_t index, std::string_view id, std::
     // together, so the last call looked up is tried first.
     if (index != last_index_ || completion_.tool_calls.empty()) {
         const auto [found, added] = position_of_index_.try_emplace(index, completion_.tool_calls.size());
-        if (added) completion_.tool_calls.emplace_back();
+        if (added) {
+            if (completion_.tool_calls.size() >= max_tool_calls_) {
+                position_of_index_.erase(found);
+                throw LimitError("the stream holds more than Limits::max_tool_calls (" +
+                                     std::to_string(max_tool_calls_) + ") tool calls",
+                                 "max_tool_calls", max_tool_calls_);
+            }
+            completion_.tool_calls.emplace_back();
+        }
         last_index_ = index;
         last_position_ = found->second;
     }

@@ -60,8 +60,19 @@ bool connection_failure(CURLcode code) {
 size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* reply = static_cast<CurlReply*>(user);
     const size_t bytes = size * count;
+    // Headers and trailers are bounded like bodies: a server may send them without end.
+    reply->header_bytes += bytes;
+    if (reply->header_bytes > reply->header_limit) {
+        reply->headers_too_large = true;
+        return 0;  // makes libcurl stop
+    }
+    // Trailers (after the body has begun) are not kept: nothing reads them.
+    if (reply->checked_status) return bytes;
     std::string_view line(data, bytes);
-    if (line.rfind("HTTP/", 0) == 0) reply->headers.clear();  // a new response (after a redirect or 100)
+    if (line.rfind("HTTP/", 0) == 0) {  // a new response (after a 100 Continue)
+        reply->headers.clear();
+        reply->header_bytes = bytes;
+    }
     if (const auto colon = line.find(':'); colon != std::string_view::npos) {
         auto value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -81,6 +92,18 @@ void initialise_curl_once() {
     });
 }
 
+namespace {
+
+// A duration in libcurl's milliseconds, where max() (or anything beyond 30 days) means none: 0.
+// Compared before converting: seconds::max() in milliseconds overflows.
+template <class Rep, class Period>
+long curl_milliseconds(std::chrono::duration<Rep, Period> duration) {
+    if (duration > std::chrono::hours(24 * 30)) return 0L;
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
+}
+
+}  // namespace
+
 void configure_handle(CurlHandle& handle, const CurlOptions& options, CURLSH* share) {
     CURL* h = handle.curl;
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
@@ -91,10 +114,11 @@ void configure_handle(CurlHandle& handle, const CurlOptions& options, CURLSH* sh
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
     curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, curl_milliseconds(options.connect_timeout));
+    // 0 seconds turns the low-speed check off, as max() asks.
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, curl_milliseconds(options.low_speed_time) / 1000);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, curl_milliseconds(options.total_timeout));
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
@@ -105,10 +129,13 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
                              const CurlOptions& options) {
     if (request.cancel.stop_possible() && request.cancel.stop_requested())
         throw CancelledError("request to " + host_of(request.url) + " cancelled");
+    // The last defence against header injection, whoever built the request.
+    check_request_headers(request.headers, "the request");
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
     reply.handle = handle.curl;
     reply.limit = options.max_reply_bytes;
+    reply.header_limit = options.max_header_bytes;
     if (request.on_chunk) reply.on_chunk = &request.on_chunk;
     reply.cancel = &request.cancel;
     handle.error[0] = '\0';
@@ -123,7 +150,7 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, &reply);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, request.cancel.stop_possible() ? 0L : 1L);
     // The transfer's own bound, cut shorter by the call's deadline when that comes first.
-    long timeout_ms = static_cast<long>(options.total_timeout.count());
+    long timeout_ms = curl_milliseconds(options.total_timeout);
     if (request.deadline != std::chrono::steady_clock::time_point::max()) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline -
                                                                                 std::chrono::steady_clock::now())
@@ -146,6 +173,16 @@ HttpResponse finish_exchange(CurlHandle& handle, CURLcode code, CurlReply& reply
                              std::to_string(options.max_reply_bytes) +
                              " bytes); raise ClientOptions::limits.max_bytes only for a server you trust",
                          "max_bytes", options.max_reply_bytes);
+    // libcurl refuses a header line over its own bound (100 KiB) as "out of memory", before the body.
+    const bool giant_header = code == CURLE_OUT_OF_MEMORY && !reply.checked_status;
+    if (reply.headers_too_large || giant_header)
+        throw LimitError("the reply from " + host_of(request.url) +
+                             (giant_header ? std::string(" has a header line longer than libcurl accepts (100 KiB)")
+                                           : " has more than Limits::max_header_bytes (" +
+                                                 std::to_string(options.max_header_bytes) +
+                                                 " bytes) of headers and trailers") +
+                             "; no API sends that much: is this the provider's server?",
+                         "max_header_bytes", options.max_header_bytes);
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && reply.stopped)) {
         // Neither the URL's credentials nor any header go into the message: only where and what.
         std::string what = curl_easy_strerror(code);

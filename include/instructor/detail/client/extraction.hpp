@@ -33,6 +33,7 @@ struct ExtractionSetup {
     Mode mode = Mode::tools;
     const Transport* transport = nullptr;
     std::string_view url;                 // base URL + chat path
+    std::string_view shown_url;           // the same without credentials, for hooks and errors ("": url)
     const HttpHeaders* headers = nullptr;  // the provider's headers, with the key
     const HttpRetries* retries = nullptr;  // nullptr: none
     const Hooks* hooks = nullptr;          // nullptr: none
@@ -40,6 +41,8 @@ struct ExtractionSetup {
     // (shared by copies of the client, which talk to the same server). nullptr: never remembered.
     std::atomic<bool>* tools_unstreamable = nullptr;
     const Limits* limits = nullptr;  // nullptr: the defaults
+    // Values a server must not get to show back (the key): masked in replies before anything reads them.
+    const std::vector<std::string>* secrets = nullptr;
     // The whole call ends by then (Request::timeout or ClientOptions::timeout); max(): no deadline.
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     std::chrono::milliseconds timeout{0};  // what the deadline was made from, for messages
@@ -68,6 +71,11 @@ struct StreamWatcher {
 /// watcher, every answer is streamed and its JSON events are handed to the watcher as they arrive.
 ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, const ParseCallback& parse,
                                 const StreamWatcher* watcher = nullptr);
+
+/// A 2xx reply read into a Completion by the setup's provider; a reply whose only fault is its
+/// encoding (bytes that are not UTF-8, lone surrogates) is read with them replaced by U+FFFD
+/// (Completion::replaced_characters counts them).
+[[nodiscard]] Completion decode_reply(const ExtractionSetup& setup, const HttpResponse& response);
 
 /// The first JSON value in a model's text: inside a ```json fence, or among prose, after any
 /// <think>...</think> block. nullopt when there is none. A value beyond `limits` is a LimitError.

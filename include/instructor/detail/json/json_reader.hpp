@@ -83,6 +83,11 @@ private:
 /// groq"). Malformed text gives a discarded value (is_discarded()), as parse(text, nullptr, false).
 [[nodiscard]] nlohmann::json read_json(std::string_view text, const Limits& limits, std::string_view what);
 
+/// JSON text whose only fault may be its encoding, made readable: every byte that is not part of
+/// well-formed UTF-8 becomes U+FFFD, and so does every \\u escape of a lone surrogate (a local server
+/// may cut a character between two tokens). `replaced` counts what was replaced; 0 leaves the text as it was.
+[[nodiscard]] std::string repair_json_encoding(std::string_view text, std::size_t& replaced);
+
 /// The LimitError for input larger than limits.max_bytes (its excerpt is the input's start).
 [[noreturn]] void throw_too_large(std::string_view input_start, std::size_t size, const Limits& limits,
                                   std::string_view what);
