@@ -11,7 +11,9 @@
 //
 // A cassette is JSON lines: a header line, then one exchange per line (the request's method, URL,
 // headers and body; the reply's status, headers and body, or a stream's chunks as they came).
-// Authorization, API-key and cookie headers and keys in URLs are never written. A request is
+// No credential is written: of the request's headers only named ones (Content-Type, Accept,
+// User-Agent, ...) are kept; credentials in URLs, in body fields and reply headers of credential
+// names, and the key wherever a reply echoes it, become REDACTED. One writer at a time. A request is
 // matched by its method, path and body compared as JSON (key order and spacing do not matter),
 // less the fields named in CassetteOptions::ignore; the same request sent again gets the next
 // recording of it, and the last one once they run out.
@@ -36,14 +38,14 @@ enum class CassetteMode {
 [[nodiscard]] CassetteMode cassette_mode_from_environment(CassetteMode fallback = CassetteMode::replay);
 
 struct CassetteOptions {
-    std::string path;  // the cassette file (JSON lines)
+    std::string path{};  // the cassette file (JSON lines)
     CassetteMode mode = CassetteMode::replay;
     /// Where the record modes send: empty means curl_transport(). Never used by replay.
-    Transport upstream;
+    Transport upstream{};
     /// JSON pointers into request bodies that matching leaves out: fields that differ from run to
     /// run (e.g. "/seed" when your code sets a random one, "/messages/0/content" holding a date).
     /// instructor itself writes nothing that varies per run.
-    std::vector<std::string> ignore;
+    std::vector<std::string> ignore{};
 };
 
 /// A request the cassette holds no recording of (replay mode), or a cassette that cannot be read.
@@ -64,9 +66,11 @@ private:
 };
 
 /// A transport that records to, or replays from, the cassette at options.path. Copies share one
-/// cassette, which may be used from several threads at once; each exchange recorded is written
-/// to the file as soon as it ends. Throws ConfigurationError when replaying a cassette that does
-/// not exist, CassetteError when the file is not a cassette.
+/// cassette, which may be used from several threads at once; each exchange recorded is appended
+/// to the file, whole, as soon as it ends. Throws ConfigurationError when replaying a cassette that
+/// does not exist; CassetteError when the file is not a cassette (naming the line), or when another
+/// client or process is recording to it. A last line cut short (an interrupted recording) is
+/// dropped in record_missing mode and named in replay mode.
 [[nodiscard]] Transport cassette(CassetteOptions options);
 
 }  // namespace instructor
