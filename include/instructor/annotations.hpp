@@ -218,7 +218,7 @@ struct initializer_list_of<T> {
 
 /// Whether T has a member named `get` (any kind, any access): then &probe::get is ambiguous.
 struct get_name_probe {
-    int get;
+    int get{};
 };
 template <class T>
 struct get_name_detector : T, get_name_probe {};

@@ -20,14 +20,14 @@
 namespace instructor {
 
 struct LlamaOptions {
-    std::string model_path;  // a GGUF file
+    std::string model_path{};  // a GGUF file
     /// Tokens one call may hold, prompt and reply together. A longer prompt is an HttpError 400
     /// (exceed_context_size_error), as llama-server answers. 0: the model's training context.
     int context_size = 4096;
     int threads = 0;  // 0: the machine's hardware threads
     /// "" : the template in the model file, else chatml. Otherwise a name llama.cpp knows
     /// ("chatml", "llama3", "mistral-v7", ...) or a template's text that llama.cpp recognises.
-    std::string chat_template;
+    std::string chat_template{};
     /// Calls decoding at once on this model, each with its own context (KV cache: memory grows
     /// with context_size). Further calls wait for a free context. Contexts are kept and reused.
     int max_contexts = 1;

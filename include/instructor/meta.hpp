@@ -34,8 +34,8 @@ struct meta {};
 /// Annotations for the field called `name` of a struct, for meta<T>::fields.
 template <class... Annotations>
 struct FieldAnnotations {
-    std::string_view name;
-    std::tuple<Annotations...> annotations;
+    std::string_view name{};
+    std::tuple<Annotations...> annotations{};
 };
 
 template <class... Annotations>

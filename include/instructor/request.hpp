@@ -30,40 +30,40 @@ struct ResponseModel {
     /// A schema, shared and never changed, so that copying a ResponseModel (once per call) is cheap.
     using Schema = std::shared_ptr<const nlohmann::ordered_json>;
 
-    std::string name;         // identifier-safe: the tool / schema name
-    std::string description;  // the tool description
-    Schema schema;            // plain draft 2020-12
-    Schema strict_schema;     // OpenAI strict form; null when the type has none
-    Schema inlined_schema;    // no $ref but for recursion, patterns spelled for grammars; null: use `schema`
-    std::string strict_unavailable;   // why there is no strict form
+    std::string name{};       // identifier-safe: the tool / schema name
+    std::string description{};  // the tool description
+    Schema schema{};          // plain draft 2020-12
+    Schema strict_schema{};   // OpenAI strict form; null when the type has none
+    Schema inlined_schema{};  // no $ref but for recursion, patterns spelled for grammars; null: use `schema`
+    std::string strict_unavailable{}; // why there is no strict form
     /// The GBNF grammar (gbnf<T>()), for Mode::gbnf; null when the type has none (see grammar_unavailable).
-    std::shared_ptr<const std::string> grammar;
-    std::string grammar_unavailable;  // why there is no grammar
+    std::shared_ptr<const std::string> grammar{};
+    std::string grammar_unavailable{};  // why there is no grammar
 };
 
 struct Request {
     // Designated initializers follow declaration order: model, messages, max_retries come first.
-    std::string model;
-    std::vector<Message> messages;
-    std::optional<int> max_retries;  // re-asks after the first call when the answer does not validate (else the client's)
+    std::string model{};
+    std::vector<Message> messages{};
+    std::optional<int> max_retries{};  // re-asks after the first call when the answer does not validate (else the client's)
 
-    std::optional<double> temperature;
-    std::optional<double> top_p;
-    std::optional<int> max_tokens;
-    std::optional<std::int64_t> seed;
-    std::vector<std::string> stop;
+    std::optional<double> temperature{};
+    std::optional<double> top_p{};
+    std::optional<int> max_tokens{};
+    std::optional<std::int64_t> seed{};
+    std::vector<std::string> stop{};
     bool stream = false;
-    std::optional<Mode> mode;  // overrides the client's mode for this call
+    std::optional<Mode> mode{};  // overrides the client's mode for this call
 
     /// Provider fields passed through untouched, merged into the body last.
     nlohmann::json extra = nlohmann::json::object();
 
     /// What the answer must look like: one model, or one per alternative in parallel_tools mode.
-    std::vector<ResponseModel> response_models;
+    std::vector<ResponseModel> response_models{};
 
     /// Cancels the call from another thread (std::stop_source::request_stop): the transfer or the
     /// wait in progress ends with a CancelledError.
-    std::stop_token cancel;
+    std::stop_token cancel{};
 
     /// The whole call, re-asks and HTTP retries included, ends with a TimeoutError after this long
     /// (counted from when it starts). 0: the client's (ClientOptions::timeout).
@@ -71,12 +71,12 @@ struct Request {
 
     /// HTTP headers for this call only, set over the client's (ClientOptions::headers) and the
     /// provider's. Sent, never logged: hooks and errors do not show headers.
-    HttpHeaders headers;
+    HttpHeaders headers{};
 
     /// What validators taking a context (`validate(const C&) const`) receive: e.g. the source text
     /// the answer must agree with. Checked before anything is sent: a validator whose context the
     /// call does not give is a ConfigurationError.
-    ValidationContext context;
+    ValidationContext context{};
 };
 
 }  // namespace instructor

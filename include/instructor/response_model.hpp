@@ -21,12 +21,12 @@ namespace detail {
 
 template <class T>
 struct ResponseWrapper {
-    T content;
+    T content{};
 };
 
 template <class T>
 struct TaskList {
-    std::vector<T> tasks;
+    std::vector<T> tasks{};
 };
 
 }  // namespace detail

@@ -36,3 +36,18 @@ foreach(_cf_source IN LISTS _cf_sources)
             -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/compile-fail.cmake")
   set_tests_properties(compile_fail.${_cf_name} PROPERTIES LABELS compile-fail TIMEOUT 120)
 endforeach()
+
+# Compile-clean tests: each tests/compile_clean/<name>.cpp is a user's program that must compile
+# without a single warning under -Wall -Wextra -Wpedantic -Werror, as users build (GCC 12 included,
+# whose -Wextra warns about option structs' members left out of designated initializers).
+file(GLOB _cc_sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/compile_clean/*.cpp")
+foreach(_cc_source IN LISTS _cc_sources)
+  get_filename_component(_cc_name "${_cc_source}" NAME_WE)
+  add_test(NAME compile_clean.${_cc_name}
+    COMMAND "${CMAKE_COMMAND}"
+            "-DCOMPILER=${CMAKE_CXX_COMPILER}"
+            "-DFLAGS_FILE=${CMAKE_CURRENT_BINARY_DIR}/compile_fail/flags-$<CONFIG>.cmake"
+            "-DSOURCE=${_cc_source}"
+            -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/compile-clean.cmake")
+  set_tests_properties(compile_clean.${_cc_name} PROPERTIES LABELS compile-fail TIMEOUT 120)
+endforeach()

@@ -26,10 +26,10 @@ struct ParseOptions {
     bool strict = false;
     /// Bounds on the input: deeper nesting or (for text) more bytes is a ValidationError naming the
     /// bound. A client reads with its ClientOptions::limits instead.
-    Limits limits;
+    Limits limits{};
     /// What validators taking a context (`validate(const C& context) const`) receive; must then be a
     /// C. A client call copies its Request::context here. Last, so that `{.strict = true, .context = x}`.
-    ValidationContext context;
+    ValidationContext context{};
 };
 
 namespace detail {

@@ -348,7 +348,7 @@ bool read_value(const nlohmann::json& j, T& out, ReadContext& ctx, const Constra
     } else if constexpr (struct_type<T>) {
         return read_struct(j, out, ctx, use, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
     } else {
-        static_assert(sizeof(T) == 0, "instructor: unsupported type (see type_tree.hpp for the list)");
+        refuse_unsupported_type<T>();
     }
 }
 

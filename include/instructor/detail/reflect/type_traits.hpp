@@ -14,7 +14,10 @@
 #include <variant>
 #include <vector>
 
+#include <boost/pfr/tuple_size.hpp>
 #include <nlohmann/json.hpp>
+
+#include <instructor/detail/reflect/brace_count.hpp>
 
 #include <instructor/annotations.hpp>
 
@@ -62,9 +65,35 @@ concept set_type = is_specialization_of_v<T, std::set>;
 template <class T>
 concept map_type = (is_specialization_of_v<T, std::map> || is_specialization_of_v<T, std::unordered_map>) &&
                    std::same_as<typename T::key_type, std::string>;
+/// Every member of T counted as one field: false when T has a C array member, which Boost.PFR
+/// counts element by element (see brace_count.hpp).
+template <class T>
+concept fields_countable = takes_empty_braces<T, boost::pfr::tuple_size_v<T>>;
+
 template <class T>
 concept struct_type = std::is_class_v<T> && std::is_aggregate_v<T> && !annotated_type<T> && !json_type<T> &&
-                      !null_type<T> && !sequence_type<T> && !is_std_array<T>::value;
+                      !null_type<T> && !sequence_type<T> && !is_std_array<T>::value && fields_countable<T>;
+
+/// Stops the compilation with the one line that says what to write instead, for a type the
+/// library cannot read or write. Instantiated only for such a type.
+template <class T>
+constexpr void refuse_unsupported_type() {
+    if constexpr (std::is_class_v<T> && !std::is_aggregate_v<T>)
+        static_assert(sizeof(T) == 0,
+                      "instructor: this class is not an aggregate (it has a constructor, private or protected members, "
+                      "virtual functions or a base class): the answer's types must be plain structs with public "
+                      "fields and no constructors; read into one and convert it to your class afterwards");
+    else if constexpr (std::is_class_v<T>)
+        static_assert(sizeof(T) == 0,
+                      "instructor: this struct has a C array member, which cannot be reflected: write "
+                      "std::array<Element, N> instead of Element[N]");
+    else
+        static_assert(sizeof(T) == 0,
+                      "instructor: unsupported type. Supported: bool, integers, float, double, std::string, enums, "
+                      "std::optional, std::unique_ptr, std::shared_ptr, std::variant, std::vector, std::array, "
+                      "std::set, std::map/unordered_map<std::string, T>, nlohmann::json, aggregate structs, "
+                      "Annotated<T, ...>");
+}
 
 /// T with Annotated, optional and pointer wrappers removed: what a value annotation applies to.
 template <class T>

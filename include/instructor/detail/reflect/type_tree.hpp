@@ -211,15 +211,27 @@ consteval bool is_supported_type() {
 // they are this template's arguments, printed with the message. Field is a pointer to the field
 // (of a never-defined object), which both GCC and clang print with the field's name, e.g.
 // "&fake_object.value.stops" or "...value.app::Shipment::stops".
+// Each static_assert below holds unless its own reason applies: one line is printed per mistake.
 template <class Struct, auto Field, class FieldType>
 struct field_type_check {
-    static_assert(is_supported_type<FieldType>(),
+    static constexpr bool supported = is_supported_type<FieldType>();
+    static constexpr bool class_type = std::is_class_v<FieldType>;
+    static_assert(supported || !class_type || std::is_aggregate_v<FieldType>,
+                  "instructor: this field's type is a class that is not an aggregate (it has a constructor, private "
+                  "or protected members, virtual functions or a base class; the struct, the field and its type are "
+                  "the template arguments of field_type_check): make it a plain struct with public fields and no "
+                  "constructors");
+    static_assert(supported || !class_type || !std::is_aggregate_v<FieldType>,
+                  "instructor: this field's type has a C array member, which cannot be reflected (the struct, the "
+                  "field and its type are the template arguments of field_type_check): write std::array<Element, N> "
+                  "instead of Element[N]");
+    static_assert(supported || class_type,
                   "instructor: unsupported field type (the struct, the field and its type are the template "
                   "arguments of field_type_check). Supported: bool, integers, float, double, std::string, "
                   "enums, std::optional, std::unique_ptr, std::shared_ptr, std::variant, std::vector, std::array, "
                   "std::set, std::map/unordered_map<std::string, T>, nlohmann::json, aggregate structs, "
                   "Annotated<T, ...>");
-    static constexpr bool value = is_supported_type<FieldType>();
+    static constexpr bool value = supported;
 };
 
 // The field's pointer is spelled in place (see field_name_storage in names.hpp for why).
@@ -322,10 +334,7 @@ TypeNode build_node() {
         n.fields = struct_fields<T>(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
         if constexpr (has_context_member_validator<T>) n.validation_context = &typeid(validation_context_t<T>);
     } else {
-        static_assert(sizeof(T) == 0,
-                      "instructor: unsupported field type. Supported: bool, integers, float, double, std::string, "
-                      "enums, std::optional, std::unique_ptr, std::variant, std::vector, std::array, std::set, "
-                      "std::map/unordered_map<std::string, T>, nlohmann::json, aggregate structs, Annotated<T, ...>");
+        refuse_unsupported_type<T>();
     }
     return n;
 }

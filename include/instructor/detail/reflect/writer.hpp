@@ -54,7 +54,7 @@ void write_value(const T& value, nlohmann::json& out) {
     } else if constexpr (struct_type<T>) {
         write_struct(value, out, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
     } else {
-        static_assert(sizeof(T) == 0, "instructor: unsupported type (see type_tree.hpp for the list)");
+        refuse_unsupported_type<T>();
     }
 }
 
