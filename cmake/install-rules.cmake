@@ -25,6 +25,11 @@ if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
     DESTINATION ${INSTRUCTOR_CMAKE_DIR})
 endif()
 
+# find_package(instructor COMPONENTS llama) finds the llama.cpp this was built against by itself.
+set(INSTRUCTOR_LLAMA_CONFIG_DIR "")
+if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
+  set(INSTRUCTOR_LLAMA_CONFIG_DIR "${llama_DIR}")
+endif()
 configure_package_config_file(cmake/instructorConfig.cmake.in
   "${PROJECT_BINARY_DIR}/instructorConfig.cmake"
   INSTALL_DESTINATION ${INSTRUCTOR_CMAKE_DIR})

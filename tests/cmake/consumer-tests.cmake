@@ -95,8 +95,11 @@ set_tests_properties(consumer.clean PROPERTIES
 
 # --- find_package() from an installed prefix. ----------------------------------------------
 if(INSTRUCTOR_INSTALL)
-  set(_ic_fp_cache "${_ic_common}")
-  set(_ic_fp_prefix_path "${_ic_prefix}" ${CMAKE_PREFIX_PATH})
+  # Only the install prefix, and no hint where llama.cpp is: the installed package must find the
+  # llama.cpp it was built against by itself (the configure below also runs without the
+  # CMAKE_PREFIX_PATH of the environment).
+  string(REGEX REPLACE "set\\((llama|ggml)_DIR [^\n]*\n" "" _ic_fp_cache "${_ic_common}")
+  set(_ic_fp_prefix_path "${_ic_prefix}")
   _ic_cache_line(_ic_fp_cache CMAKE_PREFIX_PATH "${_ic_fp_prefix_path}" STRING)
   _ic_cache_line(_ic_fp_cache INSTRUCTOR_EXPECTED_PREFIX "${_ic_prefix}" PATH)
   if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
@@ -113,7 +116,7 @@ if(INSTRUCTOR_INSTALL)
     LABELS consumer)
 
   add_test(NAME consumer.find_package.configure
-    COMMAND "${CMAKE_COMMAND}" ${_ic_generator_args}
+    COMMAND "${CMAKE_COMMAND}" -E env --unset=CMAKE_PREFIX_PATH "${CMAKE_COMMAND}" ${_ic_generator_args}
             -C "${CMAKE_CURRENT_BINARY_DIR}/consumer-find_package-cache.cmake"
             -S "${_ic_source_dir}" -B "${_ic_fp_build}")
   set_tests_properties(consumer.find_package.configure PROPERTIES
