@@ -126,6 +126,14 @@ void check_json_schema_mode(const json& body, std::vector<std::string>& failures
            "json_schema mode: response_format.json_schema.schema should be UserDetail's schema");
 }
 
+// llama.cpp's own grammar field: the type's GBNF, no response_format.
+void check_gbnf_mode(const json& body, std::vector<std::string>& failures) {
+    const std::string grammar = body.value("grammar", "");
+    expect(grammar.find("root ::=") != std::string::npos && grammar.find("age") != std::string::npos, failures,
+           "gbnf mode: the body's grammar should be UserDetail's GBNF, got " + body.value("grammar", json()).dump());
+    expect(!body.contains("response_format"), failures, "gbnf mode: the body should have no response_format");
+}
+
 void check_json_object_schema_mode(const json& body, std::vector<std::string>& failures) {
     const json format = body.value("response_format", json());
     expect(format.value("type", "") == "json_object", failures,
@@ -187,7 +195,7 @@ std::vector<Dialect> dialects() {
          .path = "/v1/chat/completions",
          .model = "openhermes-2.5-mistral-7b",
          .reply = [](const std::string& a) { return content_reply(a, {{"timings", {{"predicted_n", 12}}}}); },
-         .check_mode = check_json_schema_mode,
+         .check_mode = check_gbnf_mode,  // the llama-cpp preset's default mode
          .environment = {"INSTRUCTOR_PROVIDER=llama-cpp/openhermes-2.5-mistral-7b"}},
         {.name = "anyscale",
          .base_url_variable = "ANYSCALE_BASE_URL",
