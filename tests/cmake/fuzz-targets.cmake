@@ -12,7 +12,10 @@ set(INSTRUCTOR_FUZZ_TARGETS
   fuzz_partial_json
   fuzz_provider_replies
   fuzz_extract_json
-  fuzz_from_json)
+  fuzz_from_json
+  fuzz_extraction
+  fuzz_cassette
+  fuzz_error_bodies)
 set(fuzz_dir ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
 
 if(INSTRUCTOR_BUILD_FUZZERS)

@@ -19,6 +19,10 @@
 
 #include <instructor/error.hpp>
 
+#if defined(__GNUG__)
+#include <cxxabi.h>
+#endif
+
 namespace fuzz {
 
 [[noreturn]] inline void finding(const std::string& what) {
@@ -84,6 +88,21 @@ inline bool comparable(std::string_view text) {
            })) <= kComparableBrackets;
 }
 
+/// The type of an exception, readable ("nlohmann::json_abi_v3_11_2::detail::out_of_range").
+inline std::string type_name(const std::exception& e) {
+    const char* mangled = typeid(e).name();
+#if defined(__GNUG__)
+    int status = 0;
+    char* readable = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+    if (status == 0 && readable != nullptr) {
+        std::string name = readable;
+        std::free(readable);
+        return name;
+    }
+#endif
+    return mangled;
+}
+
 /// Library code given untrusted bytes may throw only instructor::Error: anything else escaping
 /// `run` (a nlohmann exception, std::out_of_range, ...) is a finding. Returns whether an
 /// instructor::Error was thrown, after handing it to `on_error`.
@@ -97,7 +116,7 @@ bool throws_only_instructor_errors(std::string_view where, Run&& run,
         if (on_error) on_error(e);
         return true;
     } catch (const std::exception& e) {
-        finding(std::string(where) + " threw " + typeid(e).name() + ", not an instructor::Error: " + e.what());
+        finding(std::string(where) + " threw " + type_name(e) + ", not an instructor::Error: " + e.what());
     } catch (...) {
         finding(std::string(where) + " threw something that is not even a std::exception");
     }

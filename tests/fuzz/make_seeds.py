@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzz targets' seed corpora, tests/fuzz/corpus/<target>/, from the repository's own
 test data: the reply fixtures (tests/fixtures/replies), the corpus instances of
-tests/test_corpus.cpp, and stream shapes as tests/support/provider_streams.hpp and
-llama_cpp_replies.hpp build them. A few dozen small files per target; the same files every run.
+tests/test_corpus.cpp, stream shapes as tests/support/provider_streams.hpp and
+llama_cpp_replies.hpp build them, and the example's cassette (examples/cassettes). A few dozen small files per target; the same files every run.
 
     python3 tests/fuzz/make_seeds.py      # then review and commit the corpus
 
@@ -266,6 +266,176 @@ def from_json_seeds():
             write(target, f"{name}-{i}", bytes([index, (index + i) % 8]) + text.encode())
 
 
+# ---- answers through the client ------------------------------------------------------------------
+
+# fuzz_extraction.cpp: kConfigs and kTypes, in the same order; kTypes' instances from test_corpus.cpp
+# (UserDetail is the target's own { name, age }).
+EXTRACTION_CONFIGS = [
+    ("openai-compatible", "tools"), ("openai-compatible", "tools_strict"), ("openai-compatible", "parallel_tools"),
+    ("openai-compatible", "json"), ("openai-compatible", "json_schema"), ("openai-compatible", "md_json"),
+    ("mistral", "mistral_tools"), ("llama-cpp", "gbnf"), ("llama-cpp", "tools"), ("groq", "tools"),
+    ("ollama-native", "json"), ("ollama-native", "json_schema"),
+]
+EXTRACTION_TYPES = [None, "invoice", "telemetry", "org_unit"]
+CALLS = {"create": 0, "try_create": 1, "create_partial": 2, "create_iterable": 3}
+DELIVERIES = {"callable": 0, "whole_text": 1, "chunks": 2, "small_chunks": 3}
+
+
+def extraction_input(config, type_index, call, answers, delivery="callable", seed=0, text_instead=False,
+                     other_name=False, ending=0, stop=False):
+    shape = type_index | CALLS[call] << 2 | int(text_instead) << 4 | int(other_name) << 5 | ending << 6
+    how = seed | DELIVERIES[delivery] << 5 | int(stop) << 7
+    return bytes([config, shape, how]) + b"\xff".join(a.encode() for a in answers)
+
+
+def extraction_seeds():
+    target = "fuzz_extraction"
+    instances = corpus_instances()
+    # The longest literal instance of each type: the most complete answer.
+    answers = [ARGUMENTS] + [max(instances[name], key=len) for name in EXTRACTION_TYPES[1:]]
+    wrong_age = '{"name": "Jason", "age": 200}'
+    for config, (provider, mode) in enumerate(EXTRACTION_CONFIGS):
+        name = f"{provider}-{mode}"
+        tools = "tools" in mode
+        if mode == "parallel_tools":
+            payment = max(instances["payment"], key=len)
+            calls = ARGUMENTS.encode() + b"\xfe" + payment.encode()
+            write(target, f"{name}-create", bytes([config, 0, 0]) + calls)
+            unknown_first = CALLS["try_create"] << 2 | 1 << 5
+            write(target, f"{name}-try-create-unknown-first", bytes([config, unknown_first, 0]) + calls)
+            write(target, f"{name}-create-partial",
+                  extraction_input(config, 0, "create_partial", [ARGUMENTS], "chunks", seed=5))
+            continue
+        for t, answer in enumerate(answers):
+            write(target, f"{name}-{t}-create", extraction_input(config, t, "create", [answer]))
+        t = config % len(answers)
+        write(target, f"{name}-{t}-partial-chunks",
+              extraction_input(config, t, "create_partial", [answers[t]], "chunks", seed=config % 32))
+        write(target, f"{name}-iterable-whole-text",
+              extraction_input(config, 0, "create_iterable", ['{"tasks": [' + ARGUMENTS + ", " + ARGUMENTS + "]}"],
+                               "whole_text", seed=3))
+        write(target, f"{name}-reask", extraction_input(config, 0, "try_create", [wrong_age, ARGUMENTS], "whole_text"))
+        write(target, f"{name}-partial-reask-small-chunks",
+              extraction_input(config, 0, "create_partial", [wrong_age, ARGUMENTS], "small_chunks", seed=config))
+        if tools:
+            write(target, f"{name}-answered-in-text",
+                  extraction_input(config, 0, "create", [MODEL_TEXTS[0]], text_instead=True))
+        else:
+            for i in (0, 1, 2):
+                write(target, f"{name}-model-text-{i}", extraction_input(config, 0, "create", [MODEL_TEXTS[i]]))
+    # How a reply ends: cut off, a refusal, no finish reason (and the caller stopping a stream).
+    for ending, label in ((1, "length"), (2, "refusal"), (3, "unfinished")):
+        write(target, f"ending-{label}", extraction_input(3, 0, "create", [ARGUMENTS], ending=ending))
+        write(target, f"ending-{label}-streamed",
+              extraction_input(0, 0, "create_partial", [ARGUMENTS], "chunks", seed=2, ending=ending))
+    write(target, "caller-stops-the-stream",
+          extraction_input(3, 1, "create_partial", [answers[1]], "chunks", stop=True))
+
+
+# ---- error replies ------------------------------------------------------------------------------------
+
+# fuzz_error_bodies.cpp: kStatuses, in the same order.
+ERROR_STATUSES = [400, 401, 403, 404, 408, 409, 413, 422, 429, 498, 500, 502, 503, 504, 529, 200,
+                  0, 100, 204, 301, 304, 418, 451, 499, 501, 505, 507, 511, 599, 600, 999, -1,
+                  2**31 - 1, -2**31]
+
+
+def error_reply(status, provider, flags, headers, body):
+    """The fuzz_error_bodies input: status, provider and flags, header lines, a blank line, the body."""
+    head = "".join(f"{k}: {v}\n" for k, v in headers.items())
+    text = body if isinstance(body, str) else compact(body)
+    selectors = bytes([ERROR_STATUSES.index(status), PROVIDERS.index(provider), flags])
+    return selectors + ((head + "\n") if head else "\n\n").encode() + text.encode()
+
+
+def error_body_seeds():
+    target = "fuzz_error_bodies"
+    # Every error fixture, each with another way for the client to get it: create (0), create_partial
+    # (1), create_partial with the body as the stream's event (3) or its "event: error" (7), and one
+    # HTTP retry (8).
+    # (A body that is not JSON goes in no stream event: the event would not be JSON either.)
+    ways = [0, 1, 3, 7, 8, 9]
+    number = 0
+    for provider, name, fixture in fixtures():
+        if not name.startswith("error"):
+            continue
+        status = fixture["status"] if fixture["status"] in ERROR_STATUSES else 500
+        way = ways[number % len(ways)]
+        if isinstance(fixture["body"], str):
+            way &= ~2
+        headers = fixture.get("headers", {})
+        write(target, f"{provider}-{name}", error_reply(status, provider, way, headers, fixture["body"]))
+        number += 1
+    # llama.cpp's error event inside a 200 stream (see llama_cpp_failing_tool_stream).
+    event = {"error": {"code": 500, "type": "server_error",
+                       "message": "The model produced output that does not match the expected peg-native format"}}
+    write(target, "stream-llama-cpp-error-event", error_reply(200, "llama-cpp", 3, {}, event))
+
+
+# ---- cassettes -----------------------------------------------------------------------------------------
+
+# fuzz_cassette.cpp: the requests it sends, and its options bits.
+CASSETTE_URL = "http://127.0.0.1:8080/v1/chat/completions"
+PLAIN_BODY = {"model": "test", "messages": [{"role": "user", "content": "Extract"}], "seed": 1}
+STREAMED_BODY = {"model": "test", "messages": [{"role": "user", "content": "Extract"}], "stream": True}
+TEXT_BODY = "not JSON: a form post"
+RECORD_MISSING, TWICE, STREAMED, TEXT, IGNORE = 1, 2, 4, 8, 16
+
+
+def cassette_line(request_body, status, headers, body=None, chunks=None):
+    request = {"method": "POST", "url": CASSETTE_URL, "headers": [["Content-Type", "application/json"]]}
+    if isinstance(request_body, str):
+        request["text"] = request_body
+    else:
+        request["body"] = request_body
+    response = {"status": status, "headers": [[k, v] for k, v in headers.items()]}
+    if chunks is not None:
+        response["chunks"] = chunks
+    elif isinstance(body, str):
+        response["text"] = body
+    else:
+        response["body"] = body
+    return compact({"request": request, "response": response})
+
+
+def cassette(*lines):
+    return "\n".join([compact({"instructor_cassette": 1}), *lines]) + "\n"
+
+
+def cassette_seeds():
+    target = "fuzz_cassette"
+    # Recorded replies from the fixtures: a success, an error, a body that is not JSON.
+    chosen = {("openai", "content_reply"), ("openai", "error_429_rate_limit_retry_after_ms"),
+              ("groq", "error_400_tool_use_failed"), ("openai-compatible", "error_502_nginx_html"),
+              ("llama-cpp", "tool_call_reply"), ("ollama-native", "structured_output_reply")}
+    replies = [(f"{provider}-{name}", fixture) for provider, name, fixture in fixtures() if (provider, name) in chosen]
+    for i, (name, fixture) in enumerate(replies):
+        line = cassette_line(PLAIN_BODY, fixture["status"], fixture.get("headers", {}), fixture["body"])
+        write(target, f"plain-{name}", bytes([i % 2]) + cassette(line).encode())
+    success = replies[0][1]
+    plain = cassette_line(PLAIN_BODY, 200, success.get("headers", {}), success["body"])
+    retried = cassette_line(PLAIN_BODY, 503, {"Retry-After": "1"}, "busy")
+    streamed = cassette_line(STREAMED_BODY, 200, {"Content-Type": "text/event-stream"},
+                             chunks=pieces(STREAMS["openai-text"], 40))
+    text = cassette_line(TEXT_BODY, 200, {}, body="form accepted")
+    write(target, "plain-twice", bytes([TWICE]) + cassette(retried, plain).encode())
+    write(target, "plain-twice-record-missing", bytes([TWICE | RECORD_MISSING]) + cassette(plain).encode())
+    write(target, "streamed", bytes([STREAMED]) + cassette(plain, streamed).encode())
+    write(target, "streamed-record-missing", bytes([STREAMED | RECORD_MISSING]) + cassette(plain).encode())
+    write(target, "text-body", bytes([TEXT | TWICE]) + cassette(plain, text).encode())
+    write(target, "everything-record-missing", bytes([RECORD_MISSING | TWICE | STREAMED | TEXT]) +
+          cassette(plain, streamed, text).encode())
+    ignored = dict(PLAIN_BODY, seed=7, messages=[{"role": "user", "content": "another day"}])
+    write(target, "ignored-fields",
+          bytes([IGNORE]) + cassette(cassette_line(ignored, 200, {}, success["body"])).encode())
+    write(target, "header-only-record-missing", bytes([RECORD_MISSING | STREAMED]) + cassette().encode())
+    write(target, "crlf-and-blank-lines", bytes([0]) + cassette(plain).replace("\n", "\r\n\n").encode())
+    # The example's cassette: a real recording, none of whose requests the harness sends.
+    example = (ROOT / "examples" / "cassettes" / "meeting_minutes.jsonl").read_bytes()
+    write(target, "example-meeting-minutes", bytes([0]) + example)
+    write(target, "example-meeting-minutes-record-missing", bytes([RECORD_MISSING]) + example)
+
+
 def main():
     if CORPUS.exists():
         shutil.rmtree(CORPUS)
@@ -274,6 +444,9 @@ def main():
     partial_json_seeds()
     extract_json_seeds()
     from_json_seeds()
+    extraction_seeds()
+    error_body_seeds()
+    cassette_seeds()
     for directory in sorted(CORPUS.iterdir()):
         files = list(directory.iterdir())
         print(f"{directory.relative_to(ROOT)}: {len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

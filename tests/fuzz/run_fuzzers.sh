@@ -10,15 +10,17 @@
 # the largest seed), and regressions larger than that are left out: those, hundreds of kilobytes
 # deep or long, are replayed whole by the test suite (fuzz_regressions.<target>).
 #
-# Environment: FUZZ_SECONDS (per target, default 40), FUZZ_MAX_LEN (default 4096), FUZZ_TARGETS
+# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_MAX_LEN (default 4096), FUZZ_TARGETS
 # (default all), FUZZ_BUILD_DIR (default build/fuzz), FUZZ_ARGS (more libFuzzer flags).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-seconds=${FUZZ_SECONDS:-40}
+seconds=${FUZZ_SECONDS:-30}
 max_len=${FUZZ_MAX_LEN:-4096}
 build_dir=${FUZZ_BUILD_DIR:-build/fuzz}
-targets=${FUZZ_TARGETS:-fuzz_framing fuzz_partial_json fuzz_provider_replies fuzz_extract_json fuzz_from_json}
+all_targets="fuzz_framing fuzz_partial_json fuzz_provider_replies fuzz_extract_json fuzz_from_json"
+all_targets+=" fuzz_extraction fuzz_cassette fuzz_error_bodies"
+targets=${FUZZ_TARGETS:-$all_targets}
 read -r -a extra_args <<<"${FUZZ_ARGS:-}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/instructor-fuzz.XXXXXX")
