@@ -39,6 +39,13 @@ class ValidationContext {
 public:
     /// No context.
     ValidationContext() noexcept = default;
+    ValidationContext(const ValidationContext&) = default;
+    ValidationContext(ValidationContext&&) noexcept = default;
+    ValidationContext& operator=(const ValidationContext&) = default;
+    ValidationContext& operator=(ValidationContext&&) noexcept = default;
+    // Out of line: inlined into the cleanup of an option struct's designated initialisers, GCC 12
+    // takes the empty context for uninitialised (-Wmaybe-uninitialized in the user's own code).
+    ~ValidationContext();
 
     /// A copy of `value` (moved from when it is an rvalue), kept for as long as any copy of the
     /// context lives. A string literal is kept as a std::string.

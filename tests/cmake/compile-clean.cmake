@@ -11,7 +11,8 @@ endforeach()
 include("${FLAGS_FILE}")
 
 execute_process(
-  COMMAND "${COMPILER}" ${COMPILE_FAIL_FLAGS} -Wall -Wextra -Wpedantic -Werror -fsyntax-only "${SOURCE}"
+  # Optimised and compiled for real: GCC's -Wmaybe-uninitialized looks only then.
+  COMMAND "${COMPILER}" ${COMPILE_FAIL_FLAGS} -O2 -Wall -Wextra -Wpedantic -Werror -c "${SOURCE}" -o /dev/null
   RESULT_VARIABLE result
   OUTPUT_VARIABLE output
   ERROR_VARIABLE output)

@@ -9,6 +9,12 @@ struct UserDetail {
 };
 
 int main() {
+    // As examples/reliability.cpp writes it: members after others left out, with a call among them.
+    const instructor::ClientOptions logged{
+        .limits = {.max_depth = 32, .max_bytes = 1 << 20},
+        .http_retries = {.max_retries = 4},
+        .hooks = instructor::log_hooks([](std::string_view) {}),
+    };
     instructor::ClientOptions options{.base_url = "http://127.0.0.1:1/v1", .api_key = "key"};
     options.limits = {.max_depth = 64};
     options.http_retries = {.max_retries = 1};
@@ -32,5 +38,5 @@ int main() {
                             cassette.path.size() + parse.limits.max_depth + http.body.size() +
                             static_cast<std::size_t>(response.status) + message.content.size() + call.id.size() +
                             field.pointer.size() + details.provider.size() + static_cast<std::size_t>(usage.prompt_tokens) +
-                            completion.text.size() + extraction.value.name.size()) == 0;
+                            completion.text.size() + extraction.value.name.size() + logged.limits.max_depth) == 0;
 }

@@ -1,0 +1,7 @@
+#include <instructor/validation_context.hpp>
+
+namespace instructor {
+
+ValidationContext::~ValidationContext() = default;
+
+}  // namespace instructor
