@@ -28,6 +28,9 @@ void set_headers(HttpHeaders& headers, const HttpHeaders& extra);
 using BodyChunkCallback = std::function<bool(std::string_view chunk)>;
 
 struct HttpRequest {
+    /// The HTTP method: "POST" (every chat call), "GET" (a batch's status, a file's content),
+    /// "DELETE", ... First, so that `{.url = ...}` leaves it POST.
+    std::string method = "POST";
     std::string url;
     HttpHeaders headers;
     std::string body;
