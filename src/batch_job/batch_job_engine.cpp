@@ -111,7 +111,7 @@ private:
         const auto digits = id.substr(5);
         const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
         if (error != std::errc() || end != digits.data() + digits.size() || index >= inputs_.count ||
-            id_of(index) != id)
+            (digits.size() > 1 && digits[0] == '0'))  // only the spelling id_of writes
             return std::nullopt;
         return index;
     }
@@ -185,14 +185,17 @@ private:
         RoundWriter writer(*this, 1);
         for (std::size_t i = 0; i < inputs_.count; ++i) {
             Pending made;
+            std::string body;
             try {
                 made = make(i);
+                body = made.extraction->body();
+                write_line(writer.line, i, body);
             } catch (const Error&) {
-                writer.round.unsent.push_back(i);
+                writer.round.unsent.push_back(i);  // it ends, with this error, when round 1 is read
                 continue;
             }
             check_model(made, i);
-            writer.add(i, made.extraction->body());
+            writer.add(i, body);
         }
         state_.rounds.push_back(writer.finish());
         save();
@@ -221,6 +224,16 @@ private:
 
     // ---- writing a round's request files ------------------------------------------------------------
 
+    // Input `index`'s request line; a LimitError when it alone is more than a batch file may hold.
+    void write_line(std::string& line, std::size_t index, const std::string& body) const {
+        line.clear();
+        dialect_->write_line(line, id_of(index), body);
+        if (line.size() > limits_bytes_)
+            throw LimitError("the request line of input " + std::to_string(index) + " is " + std::to_string(line.size()) +
+                                 " bytes, more than a batch file may hold (" + std::to_string(limits_bytes_) + ")",
+                             "max_file_bytes", limits_bytes_);
+    }
+
     struct RoundWriter {
         RoundWriter(Job& job_, int number) : job(job_) { round.number = number; }
         Job& job;
@@ -230,12 +243,7 @@ private:
         std::string line;
 
         void add(std::size_t index, const std::string& body) {
-            line.clear();
-            job.dialect_->write_line(line, job.id_of(index), body);
-            if (line.size() > job.limits_bytes_)
-                throw LimitError("the request line of input " + std::to_string(index) + " is " + std::to_string(line.size()) +
-                                     " bytes, more than a batch file may hold (" + std::to_string(job.limits_bytes_) + ")",
-                                 "max_file_bytes", job.limits_bytes_);
+            job.write_line(line, index, body);
             if (!out || round.parts.back().lines >= job.limits_lines_ || bytes + line.size() > job.limits_bytes_) {
                 if (out) out->close();
                 PartState part;
@@ -430,17 +438,19 @@ private:
 
         for (const std::size_t index : round.unsent) {
             try {
-                (void)make(index);
+                Pending made = make(index);
+                std::string line;
+                write_line(line, index, made.extraction->body());
             } catch (const Error&) {
                 finish_current(index, nullptr);
             }
         }
         std::vector<char> in_part(inputs_.count, 0);
-        std::string line;
+        std::string_view line;
         for (std::size_t p = 0; p < round.parts.size(); ++p) {
             const PartState& part = round.parts[p];
-            // The ids sent in this batch, read back from its request file.
-            std::vector<std::size_t> sent;
+            // The ids sent in this batch, read back from its request file: 1 in in_part (2 once
+            // answered). A byte per input, not a list of them.
             {
                 LineReader requests(part.request_file, limits_bytes_ + 1);
                 if (!requests.is_open())
@@ -451,10 +461,7 @@ private:
                     std::string_view key;
                     std::string_view id;
                     if (cursor.begin_object() && cursor.first_member(key) && key == "custom_id" && cursor.string(id))
-                        if (const auto index = index_of(id)) {
-                            in_part[*index] = 1;
-                            sent.push_back(*index);
-                        }
+                        if (const auto index = index_of(id)) in_part[*index] = 1;
                 }
             }
             std::size_t unreadable = 0;
@@ -479,12 +486,10 @@ private:
             };
             read_file(part.output_file);
             read_file(part.error_file);
-            for (const std::size_t index : sent) {
-                if (in_part[index] != 1) continue;
+            for (std::size_t index = 0; index < in_part.size(); ++index) {
+                if (in_part[index] == 1) unanswered(index, part, next, writer, next_written, unreadable, first_unreadable);
                 in_part[index] = 0;
-                unanswered(index, part, next, writer, next_written, unreadable, first_unreadable);
             }
-            for (const std::size_t index : sent) in_part[index] = 0;
         }
         pending_ = std::move(next);
         if (!next_written) {

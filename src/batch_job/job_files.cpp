@@ -174,7 +174,7 @@ bool LineReader::fill() {
     return got > 0;
 }
 
-bool LineReader::next(std::string& line) {
+bool LineReader::next(std::string_view& line) {
     if (!open_) return false;
     for (;;) {
         const char* begin = buffer_.data() + at_;
@@ -185,7 +185,7 @@ bool LineReader::next(std::string& line) {
             at_ += length + 1;
             if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
             if (text.empty()) continue;
-            line.assign(text);
+            line = text;
             return true;
         }
         if (end_ - at_ > max_line_) {
@@ -203,11 +203,10 @@ bool LineReader::next(std::string& line) {
         }
         if (!fill()) {
             if (at_ == end_) return false;
-            line.assign(buffer_.data() + at_, end_ - at_);  // a last line without '\n'
+            line = std::string_view(buffer_.data() + at_, end_ - at_);  // a last line without '\n'
             at_ = end_;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty()) return false;
-            return true;
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            return !line.empty();
         }
     }
 }

@@ -65,8 +65,9 @@ class LineReader {
 public:
     LineReader(const std::string& path, std::size_t max_line);
     [[nodiscard]] bool is_open() const noexcept { return open_; }
-    /// The next non-empty line (without its '\n'), or false at the end.
-    [[nodiscard]] bool next(std::string& line);
+    /// The next non-empty line (without its '\n'), or false at the end. The view lives until the
+    /// next call.
+    [[nodiscard]] bool next(std::string_view& line);
     [[nodiscard]] std::size_t too_long() const noexcept { return too_long_; }
 
 private:

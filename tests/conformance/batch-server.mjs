@@ -122,7 +122,8 @@ function newId(dialect, kind) {
 }
 
 // ---- The stand-in model -------------------------------------------------------------------------
-// Reads "name=<word> age=<number>" from the first user message and answers it; a conversation that
+// Reads "name=<word> age=<number>" (or "<Name> is <n> years old") from the first user message and
+// answers it; a conversation that
 // carries a re-ask (a tool result, or "Your answer has these errors") is answered with "fix=<n>"
 // as the age when the text gives one. Answers as a tool call when the body offers tools.
 
@@ -132,8 +133,10 @@ function standIn(body) {
   const first = messages.find((m) => m.role === 'user' && typeof m.content === 'string')?.content ?? '';
   const reasked = messages.some((m) => m.role === 'tool' ||
     (m.role === 'user' && typeof m.content === 'string' && m.content.startsWith('Your answer has these errors')));
-  const name = /name=(\w+)/.exec(first)?.[1] ?? 'Nobody';
-  let age = Number(/age=(-?\d+)/.exec(first)?.[1] ?? 0);
+  // "name=Ann age=30", or "Ann is 30 years old".
+  const sentence = /([A-Z][a-z]+) is (-?\d+) years old/.exec(first);
+  const name = /name=(\w+)/.exec(first)?.[1] ?? sentence?.[1] ?? 'Nobody';
+  let age = Number(/age=(-?\d+)/.exec(first)?.[1] ?? sentence?.[2] ?? 0);
   const fix = /fix=(-?\d+)/.exec(first);
   if (reasked && fix) age = Number(fix[1]);
   void text;
