@@ -42,34 +42,34 @@ enum class BatchStatus {
 
 /// One of the batch's own errors (OpenAI errors.data[], Mistral errors[], Together error).
 struct BatchLineError {
-    std::string code;
-    std::string message;
-    std::optional<std::int64_t> line;  // the input file's line (1 for the first), when the provider says
-    std::string param;
+    std::string code{};
+    std::string message{};
+    std::optional<std::int64_t> line{};  // the input file's line (1 for the first), when the provider says
+    std::string param{};
 };
 
 /// A batch as the provider reports it.
 struct BatchState {
-    std::string id;
+    std::string id{};
     BatchStatus status = BatchStatus::validating;
-    std::string provider_status;  // as the provider wrote it ("TIMEOUT_EXCEEDED")
+    std::string provider_status{};  // as the provider wrote it ("TIMEOUT_EXCEEDED")
     std::int64_t total = 0;       // lines in the batch (0 until the provider counts them)
     std::int64_t succeeded = 0;
     std::int64_t failed = 0;
-    std::optional<double> percent;  // Together reports progress, not counts
-    std::string output_file_id;     // "" until there is one
-    std::string error_file_id;
-    std::vector<BatchLineError> errors;
+    std::optional<double> percent{};  // Together reports progress, not counts
+    std::string output_file_id{};     // "" until there is one
+    std::string error_file_id{};
+    std::vector<BatchLineError> errors{};
 };
 
 /// One line of a result file (output or error file): the reply to one request line.
 struct BatchResultLine {
-    std::string custom_id;
+    std::string custom_id{};
     int status_code = 0;       // the line's HTTP status; 0 when it failed without a reply
-    std::string body;          // the reply body's text: a chat completion, or an error body
-    std::string request_id;
-    std::string error_code;    // a failure without an HTTP reply (error: {code, message})
-    std::string error_message;
+    std::string body{};          // the reply body's text: a chat completion, or an error body
+    std::string request_id{};
+    std::string error_code{};    // a failure without an HTTP reply (error: {code, message})
+    std::string error_message{};
 };
 
 /// What a provider accepts in one batch.
@@ -81,11 +81,13 @@ struct BatchLimits {
 
 /// What creating a batch takes besides its input file.
 struct BatchCreateOptions {
-    std::string model;  // Mistral and Together name the model on the job
+    std::string model{};  // Mistral and Together name the model on the job
     std::chrono::hours completion_window{24};
-    std::map<std::string, std::string> metadata;
+    std::map<std::string, std::string> metadata{};
 };
 
+/// One provider's Batch API: the requests of its Files and Batch endpoints, its line formats, its
+/// statuses and limits. The built-in ones are found with batch_dialect(provider).
 class BatchDialect {
 public:
     /// How one provider's Batch API differs from the others: data, not code.

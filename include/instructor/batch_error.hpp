@@ -23,6 +23,8 @@ enum class BatchErrorKind {
     awaiting_results,  // BatchJobOptions::files_only: the round's result file is not there yet
 };
 
+/// A request the Batch API did not answer (kind() says why), or, in files_only mode, a round
+/// waiting for its result file.
 class BatchError : public Error {
 public:
     BatchError(const std::string& what, BatchErrorKind kind, std::string batch_id, std::string custom_id,

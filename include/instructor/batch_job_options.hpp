@@ -25,7 +25,7 @@ struct BatchJobProgress {
     std::int64_t total = 0;            // as the provider counts them, summed over the round's batches
     std::int64_t succeeded = 0;
     std::int64_t failed = 0;
-    std::optional<double> percent;     // providers that report progress instead of counts (Together)
+    std::optional<double> percent{};   // providers that report progress instead of counts (Together)
     std::size_t inputs = 0;            // inputs in the job
     std::size_t inputs_done = 0;       // inputs with their result, over every round so far
     std::chrono::milliseconds elapsed{0};  // since the job started (in this process)
