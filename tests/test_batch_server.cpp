@@ -285,6 +285,7 @@ TEST_CASE("fault: a 429 on create is waited out and sent again, and the batch is
         instructor::create_batch<UserDetail>(client_for(dialects[0]), asks({"name=A age=1"}), fast({.ids = {"only-one"}}));
     REQUIRE(results[0]);
     const json state = server_state();
+    CHECK(state["counters"]["create_refusals"] == 2);  // refused twice, sent again after each wait
     CHECK(state["counters"]["creates"] == 1);
     CHECK(state["counters"]["uploads"] == 1);
 }

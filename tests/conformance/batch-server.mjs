@@ -371,7 +371,7 @@ async function handle(req, res, buffer) {
     return send(res, 200, { ok: true });
   }
   if (route === '/_control/state') {
-    return send(res, 200, { violations, counters, batches: [...batches.values()].map((b) => ({ id: b.id,
+    return send(res, 200, { violations, counters: { ...counters, create_refusals: createRefusals }, batches: [...batches.values()].map((b) => ({ id: b.id,
       status: b.status, lines: b.lines.length, polls: b.polls })) });
   }
   const name = Object.keys(DIALECTS).sort((a, b) => DIALECTS[b].prefix.length - DIALECTS[a].prefix.length)
