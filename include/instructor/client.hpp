@@ -82,6 +82,7 @@ struct Extraction {
 class Client;
 
 namespace detail {
+struct BatchJobAccess;  // create_batch (batch_job.hpp) makes its calls as create_many does
 /// What create_many and extract_many read their inputs from: anything with begin() and end().
 template <class Range>
 concept Iterable = requires(Range& range) {
@@ -214,6 +215,7 @@ private:
     // One call of a batch, reading its answer into a value of its own; `finish` gets the outcome.
     template <class T, class Finish>
     detail::BatchCall batch_call(Request request, Finish finish) const;
+    friend struct detail::BatchJobAccess;
 
     std::shared_ptr<State> state_;
 };

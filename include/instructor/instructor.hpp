@@ -4,6 +4,10 @@
 
 #include <instructor/annotations.hpp>
 #include <instructor/batch.hpp>
+#include <instructor/batch_dialect.hpp>
+#include <instructor/batch_error.hpp>
+#include <instructor/batch_job.hpp>
+#include <instructor/batch_job_options.hpp>
 #include <instructor/cassette.hpp>
 #include <instructor/client.hpp>
 #include <instructor/completion.hpp>

@@ -38,6 +38,9 @@ void check_request_headers(const HttpHeaders& headers, std::string_view whose);
 using BodyChunkCallback = std::function<bool(std::string_view chunk)>;
 
 struct HttpRequest {
+    /// The HTTP method: "POST" (every chat call), "GET" (a batch's status, a file's content),
+    /// "DELETE", ... First, so that `{.url = ...}` leaves it POST.
+    std::string method = "POST";
     std::string url{};
     HttpHeaders headers{};
     std::string body{};

@@ -257,7 +257,7 @@ public:
 
     HttpResponse exchange(const HttpRequest& request) {
         if (request.cancel.stop_requested()) throw CancelledError("the call was cancelled");
-        Exchange key = key_of("POST", request.url, request.body);
+        Exchange key = key_of(request.method, request.url, request.body);
         if (options_.mode != CassetteMode::record) {
             std::unique_lock lock(mutex_);
             if (const Exchange* found = next_recording(key, options_.mode == CassetteMode::replay)) {

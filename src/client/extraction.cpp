@@ -207,16 +207,16 @@ constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
 }  // namespace
 
-Completion decode_reply(const ExtractionSetup& setup, const HttpResponse& response) {
+Completion decode_reply(const ExtractionSetup& setup, std::string_view body, const HttpHeaders& headers) {
     const Provider& provider = *setup.provider;
     try {
-        return provider.decode_reply_text(response.body, response.headers, limits_of(setup));
+        return provider.decode_reply_text(body, headers, limits_of(setup));
     } catch (const UnexpectedReplyError&) {
         // Not JSON: perhaps only its encoding is at fault. Read it with those characters replaced.
         std::size_t replaced = 0;
-        const std::string repaired = repair_json_encoding(response.body, replaced);
+        const std::string repaired = repair_json_encoding(body, replaced);
         if (replaced == 0) throw;
-        Completion completion = provider.decode_reply_text(repaired, response.headers, limits_of(setup));
+        Completion completion = provider.decode_reply_text(repaired, headers, limits_of(setup));
         completion.replaced_characters = replaced;
         return completion;
     }
@@ -258,7 +258,7 @@ ExtractionSteps::Next ExtractionSteps::after_reply(HttpResponse response) {
     } catch (const Error&) {
         return after_failure(std::current_exception());
     }
-    Completion completion = decode_reply(setup_, response);
+    Completion completion = decode_reply(setup_, response.body, response.headers);
     completion.raw = std::move(response.body);
     return Next{.done = after_completion(std::move(completion))};
 }

@@ -83,6 +83,30 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     return bytes;
 }
 
+// A method is a token (RFC 9110): letters, digits and a few marks, nothing that could end the
+// request line early.
+void check_method(const HttpRequest& request) {
+    const std::string& method = request.method;
+    const bool token = !method.empty() && method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                                   "0123456789!#$%&'*+-.^_`|~") == std::string::npos;
+    if (!token)
+        throw ConfigurationError("HttpRequest::method \"" + method + "\" is not an HTTP method (request to " +
+                                 host_of(request.url) + ")");
+}
+
+// A reused handle keeps its last method: each exchange sets its own, and clears the others.
+void set_method(CURL* h, const HttpRequest& request) {
+    const bool get = request.method == "GET";
+    if (get) {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);  // also forgets POSTFIELDS
+    } else {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+    const bool plain = get || request.method == "POST";
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, plain ? nullptr : request.method.c_str());
+}
+
 }  // namespace
 
 void initialise_curl_once() {
@@ -131,6 +155,7 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
         throw CancelledError("request to " + host_of(request.url) + " cancelled");
     // The last defence against header injection, whoever built the request.
     check_request_headers(request.headers, "the request");
+    check_method(request);
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
     reply.handle = handle.curl;
@@ -142,8 +167,7 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
     CURL* h = handle.curl;
     // What every call sets; the settings of the transport were set once, when the handle was made.
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    set_method(h, request);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply);
@@ -201,6 +225,7 @@ HttpResponse finish_exchange(CurlHandle& handle, CURLcode code, CurlReply& reply
 
 void clear_exchange(CurlHandle& handle) {
     curl_easy_setopt(handle.curl, CURLOPT_POSTFIELDS, nullptr);
+    curl_easy_setopt(handle.curl, CURLOPT_CUSTOMREQUEST, nullptr);
     curl_easy_setopt(handle.curl, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(handle.curl, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(handle.curl, CURLOPT_HEADERDATA, nullptr);

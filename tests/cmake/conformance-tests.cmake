@@ -57,7 +57,8 @@ endif()
 
 # A build-tree copy, so that npm ci leaves the source tree alone (node resolves the
 # packages from the script's own folder). configure_file re-runs CMake when one changes.
-foreach(_conf_file IN ITEMS package.json package-lock.json validate-requests.mjs)
+foreach(_conf_file IN ITEMS package.json package-lock.json validate-requests.mjs openapi-schemas.mjs
+                            batch-server.mjs with-batch-server.sh)
   configure_file("${_conf_source_dir}/${_conf_file}" "${_conf_work_dir}/${_conf_file}" COPYONLY)
 endforeach()
 

@@ -75,7 +75,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
 /// A 2xx reply read into a Completion by the setup's provider; a reply whose only fault is its
 /// encoding (bytes that are not UTF-8, lone surrogates) is read with them replaced by U+FFFD
 /// (Completion::replaced_characters counts them).
-[[nodiscard]] Completion decode_reply(const ExtractionSetup& setup, const HttpResponse& response);
+[[nodiscard]] Completion decode_reply(const ExtractionSetup& setup, std::string_view body, const HttpHeaders& headers);
 
 /// The first JSON value in a model's text: inside a ```json fence, or among prose, after any
 /// <think>...</think> block. nullopt when there is none. A value beyond `limits` is a LimitError.
