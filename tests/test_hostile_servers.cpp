@@ -519,7 +519,7 @@ TEST_CASE("a port beyond 65535 is refused when the client is made") {
 
 namespace hostile_test {
 
-TEST_CASE("a server that cannot stream tool calls: the whole reply is send 2 of the same attempt, and hooks say so") {
+TEST_CASE("a server that cannot stream tool calls: the whole reply is send 2 of the same attempt") {
     TestServer server;
     server.enqueue({.status = 500, .body = R"({"error":{"code":500,"message":"Cannot use tools with stream","type":"server_error"}})"});
     server.enqueue({.body = tool_reply(R"({"name":"Jason","age":30})")});
@@ -532,8 +532,7 @@ TEST_CASE("a server that cannot stream tool calls: the whole reply is send 2 of 
     CHECK(client.create_partial<UserDetail>(ask(0), [](const UserDetail&) {}).age == 30);
     CHECK(server.requests().size() == 2);
     CHECK(sends == std::vector<std::pair<int, int>>{{1, 1}, {1, 2}});
-    REQUIRE(retries.size() == 1);
-    CHECK(contains(retries[0], "cannot stream tool calls"));
+    CHECK(retries.empty());  // not a retry of the same request, nor a re-ask
 }
 
 TEST_CASE("extract_many's usage is in its progress: every call's tokens, failed ones included") {
@@ -554,7 +553,7 @@ TEST_CASE("extract_many's usage is in its progress: every call's tokens, failed 
     CHECK(total.total_tokens == 3 * 28);
 }
 
-TEST_CASE("llama.cpp's preset asks in gbnf by default; out of re-asks in json_schema, the error names the mode that enforces") {
+TEST_CASE("llama.cpp's preset asks in gbnf by default, and out of re-asks in json_schema the error names gbnf") {
     TestServer server;
     CHECK(instructor::from_provider("llama-cpp/m", at(server.base_url())).mode() == Mode::gbnf);
     server.enqueue({.body = test_support::chat_text_reply(R"({"name":"Jason","age":-3})")});

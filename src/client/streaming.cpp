@@ -291,9 +291,7 @@ Completion stream_provider(const ExtractionSetup& setup, const Request& request,
         if (refused == nullptr || !setup.provider->refuses_tool_streaming(error.details())) throw;
         refused->store(true);
     }
-    notify(hooks_of(setup).on_retry,
-           RetryScheduled{.attempt = attempt, .cause = RetryCause::http, .delay = {},
-                          .reason = "the server cannot stream tool calls: asking for the whole reply"});
+    // Not an HTTP retry (the request differs: no stream), but the same attempt's second send.
     return whole_answer(setup, request, attempt, watcher, stopped, 2);
 }
 

@@ -74,16 +74,21 @@ template <class T>
 concept struct_type = std::is_class_v<T> && std::is_aggregate_v<T> && !annotated_type<T> && !json_type<T> &&
                       !null_type<T> && !sequence_type<T> && !is_std_array<T>::value && fields_countable<T>;
 
+/// A container or a pointer-like type of some library (it names its element type): never the
+/// user's own struct, so "unsupported type" is the message for it, not "not an aggregate".
+template <class T>
+concept library_type_like = requires { typename T::value_type; } || requires { typename T::element_type; };
+
 /// Stops the compilation with the one line that says what to write instead, for a type the
 /// library cannot read or write. Instantiated only for such a type.
 template <class T>
 constexpr void refuse_unsupported_type() {
-    if constexpr (std::is_class_v<T> && !std::is_aggregate_v<T>)
+    if constexpr (std::is_class_v<T> && !std::is_aggregate_v<T> && !library_type_like<T>)
         static_assert(sizeof(T) == 0,
                       "instructor: this class is not an aggregate (it has a constructor, private or protected members, "
                       "virtual functions or a base class): the answer's types must be plain structs with public "
                       "fields and no constructors; read into one and convert it to your class afterwards");
-    else if constexpr (std::is_class_v<T>)
+    else if constexpr (std::is_class_v<T> && !library_type_like<T>)
         static_assert(sizeof(T) == 0,
                       "instructor: this struct has a C array member, which cannot be reflected: write "
                       "std::array<Element, N> instead of Element[N]");

@@ -215,7 +215,8 @@ consteval bool is_supported_type() {
 template <class Struct, auto Field, class FieldType>
 struct field_type_check {
     static constexpr bool supported = is_supported_type<FieldType>();
-    static constexpr bool class_type = std::is_class_v<FieldType>;
+    // The user's own class (a container or smart pointer of another library is merely unsupported).
+    static constexpr bool class_type = std::is_class_v<FieldType> && !library_type_like<FieldType>;
     static_assert(supported || !class_type || std::is_aggregate_v<FieldType>,
                   "instructor: this field's type is a class that is not an aggregate (it has a constructor, private "
                   "or protected members, virtual functions or a base class; the struct, the field and its type are "
