@@ -1,15 +1,17 @@
 // Client-side cost of streaming a list with create_iterable<T>, against the list's length, beside a
 // bare libcurl client reading the same stream.
 //
-//     ./build/release/tests/bench_stream [max N] [HTTP chunk bytes]      (default 10000, 16384)
+//     ./build/release/tests/bench_stream [max N] [HTTP chunk bytes]      (default 10000; both writes)
 //
 // For N = 10, 100, 1000, 10000 items (~85 bytes each, so 1000 items are ~85 KB of JSON) the local
 // test server streams an OpenAI-dialect SSE reply in tools mode: the tool call's arguments
 // {"tasks":[{...},...]} arrive as fragments of 4 bytes, one SSE event per fragment as OpenAI sends
-// them, then the finish chunk, a usage chunk and data: [DONE]. The HTTP body goes out in chunks of
-// 16 KiB by default, each its own send() on loopback, so that the floor is the cost of reading the
-// bytes and not of a million wake-ups; `bench_stream 1000 4` sends each 4 bytes on their own, where
-// system calls dominate both clients alike.
+// them, then the finish chunk, a usage chunk and data: [DONE]. Two ways of writing that body, each
+// write its own HTTP chunk and send() on loopback:
+//  - one event per write, as real servers send a token at a time: a 1000-item reply is 21,000
+//    writes, and the client's cost per event is what shows;
+//  - 16 KiB per write, so that the floor is the cost of reading the bytes, not of the wake-ups.
+// A second argument runs only that many bytes per write instead.
 //
 // Memory: the peak resident size of the process during each call (the peak is reset before it,
 // through /proc/self/clear_refs) above its resident size before the call, for both clients; the
@@ -225,18 +227,47 @@ bool instructor_read(const instructor::Client& client, int n, double& cpu) {
 
 int runs_for(int n) { return n <= 10 ? 20 : n <= 100 ? 10 : n <= 1000 ? 5 : 3; }
 
+// The stream cut at its event boundaries ("\n\n"): one write per event.
+std::vector<std::string> one_event_per_write(const std::string& stream) {
+    std::vector<std::string> writes;
+    for (std::size_t at = 0; at < stream.size();) {
+        const auto end = stream.find("\n\n", at);
+        const std::size_t next = end == std::string::npos ? stream.size() : end + 2;
+        writes.push_back(stream.substr(at, next - at));
+        at = next;
+    }
+    return writes;
+}
+
+int run(int max_n, std::size_t http_chunk);
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const int max_n = argc > 1 ? std::atoi(argv[1]) : 10000;
-    const long chunk_arg = argc > 2 ? std::atol(argv[2]) : 16384;
-    if (max_n < 10 || chunk_arg < 1) {
+    const long chunk_arg = argc > 2 ? std::atol(argv[2]) : -1;
+    if (max_n < 10 || chunk_arg == 0 || chunk_arg < -1) {
         std::fprintf(stderr, "usage: bench_stream [max N >= 10] [HTTP chunk bytes >= 1]\n");
         return 2;
     }
-    const auto http_chunk = static_cast<std::size_t>(chunk_arg);
-    const double wall_start = wall_seconds();
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    int status = 0;
+    if (chunk_arg > 0) {
+        status = run(max_n, static_cast<std::size_t>(chunk_arg));
+    } else {
+        // One token per event, each event its own write (what real servers do), then 16 KiB writes.
+        status = run(max_n, 0);
+        if (status == 0) status = run(max_n, 16384);
+    }
+    curl_global_cleanup();
+    return status;
+}
+
+namespace {
+
+// http_chunk: bytes per write, or 0 for one event per write.
+int run(int max_n, std::size_t http_chunk) {
+    const double wall_start = wall_seconds();
     TestServer server;
     instructor::ClientOptions options{.base_url = server.base_url() + "/v1", .api_key = "sk-bench"};
     options.http_retries.max_retries = 0;  // a failure is a failure, not a retry
@@ -244,7 +275,9 @@ int main(int argc, char** argv) {
     const std::string tool_name = instructor::response_model<std::vector<Item>>().name;
 
     auto reply_for = [&](const std::string& stream) {
-        return ScriptedReply{.content_type = "text/event-stream", .chunks = ScriptedReply::split_every(stream, http_chunk)};
+        return ScriptedReply{.content_type = "text/event-stream",
+                             .chunks = http_chunk == 0 ? one_event_per_write(stream)
+                                                       : ScriptedReply::split_every(stream, http_chunk)};
     };
 
     // Warm up both clients (and learn the exact body the client POSTs).
@@ -257,10 +290,16 @@ int main(int argc, char** argv) {
     server.enqueue(reply_for(warm));
     if (!bare.read(warm.size(), ignored)) return 1;
 
-    std::printf("create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
-                "the body in %zu-byte HTTP chunks; client thread CPU, best of several runs; peak memory rise\n"
-                "during a call (resident, MiB)\n\n",
-                kPiece, http_chunk);
+    if (http_chunk == 0)
+        std::printf("create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
+                    "one event per HTTP write (a token at a time, as real servers send); client thread CPU, best of\n"
+                    "several runs; peak memory rise during a call (resident, MiB)\n\n",
+                    kPiece);
+    else
+        std::printf("create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
+                    "the body in %zu-byte HTTP writes; client thread CPU, best of several runs; peak memory rise\n"
+                    "during a call (resident, MiB)\n\n",
+                    kPiece, http_chunk);
     std::printf("%7s %10s %11s %9s %13s %9s %8s %9s %9s %9s %7s\n", "N", "JSON B", "stream B", "floor ms",
                 "instructor ms", "/floor", "floor xN", "instr xN", "floor MiB", "instr MiB", "wall s");
     double previous_floor = 0;
@@ -300,7 +339,7 @@ int main(int argc, char** argv) {
         previous_floor = floor;
         previous_ours = ours;
     }
-    std::printf("\nwhole run: %.1f s wall\n", wall_seconds() - wall_start);
-    curl_global_cleanup();
+    std::printf("\nwhole run: %.1f s wall\n\n", wall_seconds() - wall_start);
     return 0;
 }
+}  // namespace
