@@ -38,7 +38,7 @@ struct instructor::meta<vendor::Contact> {
 int main() {
     auto invoice = instructor::from_json<Invoice>(
         R"({"number": "INV-0042", "total": 99.5, "status": "open", "lines": ["2 x widget"]})");
-    invoice.total = invoice.total * 2;      // reads and writes like a double
+    invoice.total = invoice.total * 2;        // reads and writes like a double
     invoice.lines.push_back("1 x shipping");  // and like a vector, a string, an optional
     if (!invoice.note) invoice.note = "none";
     std::cout << invoice.number << " " << invoice.total << " " << invoice.currency << ", " << invoice.lines.size()

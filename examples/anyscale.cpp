@@ -21,9 +21,9 @@ int main() {
     const char* base_url = std::getenv("ANYSCALE_BASE_URL");
     try {
         // The key comes from ANYSCALE_API_KEY.
-        const auto client = instructor::from_provider("anyscale/mistralai/Mixtral-8x7B-Instruct-v0.1",
-                                                      {.base_url = base_url ? base_url : "https://api.endpoints.anyscale.com/v1"},
-                                                      instructor::Mode::json_schema);
+        const auto client = instructor::from_provider(
+            "anyscale/mistralai/Mixtral-8x7B-Instruct-v0.1",
+            {.base_url = base_url ? base_url : "https://api.endpoints.anyscale.com/v1"}, instructor::Mode::json_schema);
         const auto user = client.create<UserDetail>({
             .messages = {instructor::system("You are a world class extractor"),
                          instructor::user(R"(Extract the following entities: "Jason is 30 years old")")},

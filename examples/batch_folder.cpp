@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
     std::vector<instructor::Request> requests;
     std::vector<std::string> ids;
     for (const auto& file : files) {
-        requests.push_back({.messages = {instructor::user("Extract the person: " + read_text(file))}, .max_retries = 2});
+        requests.push_back(
+            {.messages = {instructor::user("Extract the person: " + read_text(file))}, .max_retries = 2});
         ids.push_back(file.stem().string());
     }
     try {

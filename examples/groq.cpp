@@ -20,9 +20,9 @@ int main() {
     const char* base_url = std::getenv("GROQ_BASE_URL");
     try {
         // The key comes from GROQ_API_KEY. (The post's mixtral-8x7b-32768 has since been retired.)
-        const auto client = instructor::from_provider("groq/llama-3.3-70b-versatile",
-                                                      {.base_url = base_url ? base_url : "https://api.groq.com/openai/v1"},
-                                                      instructor::Mode::md_json);
+        const auto client = instructor::from_provider(
+            "groq/llama-3.3-70b-versatile", {.base_url = base_url ? base_url : "https://api.groq.com/openai/v1"},
+            instructor::Mode::md_json);
         const auto user = client.create<UserDetail>({
             .messages = {instructor::user("Extract Jason is 30 years old")},
         });

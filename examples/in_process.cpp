@@ -27,8 +27,8 @@ nlohmann::json local_model(const nlohmann::json& request) {
 }
 
 int main() {
-    const auto client = instructor::from_callable(local_model, instructor::Mode::json_schema,
-                                                  instructor::provider("llama-cpp-python"));
+    const auto client =
+        instructor::from_callable(local_model, instructor::Mode::json_schema, instructor::provider("llama-cpp-python"));
     const auto result = client.create_with_completion<UserDetail>({
         .model = "llama-2-7b",
         .messages = {instructor::user("Extract Jason is 30 years old")},

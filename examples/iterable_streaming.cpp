@@ -17,7 +17,9 @@
 
 struct Task {
     std::string title;
-    instructor::Annotated<int, instructor::minimum(1), instructor::maximum(3), instructor::description("1 = most urgent")> priority;
+    instructor::Annotated<int, instructor::minimum(1), instructor::maximum(3),
+                          instructor::description("1 = most urgent")>
+        priority;
     std::string owner;
 };
 
@@ -43,8 +45,9 @@ long long ms_since(std::chrono::steady_clock::time_point start) {
 int main() {
     std::optional<examples::ReplayServer> replay;  // only when no model is configured
     try {
-        const auto client = examples::connect(
-            replay, {examples::streamed_content(recorded), examples::streamed_content(recorded)}, {}, instructor::Mode::json);
+        const auto client =
+            examples::connect(replay, {examples::streamed_content(recorded), examples::streamed_content(recorded)}, {},
+                              instructor::Mode::json);
         const instructor::Request request{
             .messages = {instructor::user("List the tasks agreed in this meeting:\n" + meeting)},
             .max_retries = 2,
@@ -53,16 +56,18 @@ int main() {
         // Each task as soon as it is complete (return false from the callback to stop early).
         const auto start = std::chrono::steady_clock::now();
         client.create_iterable<Task>(request, [&](Task task) {
-            std::cout << "after " << ms_since(start) << " ms: " << task.title << " (" << task.owner
-                      << ", priority " << task.priority << ")\n";
+            std::cout << "after " << ms_since(start) << " ms: " << task.title << " (" << task.owner << ", priority "
+                      << task.priority << ")\n";
         });
         std::cout << "stream finished after " << ms_since(start) << " ms\n\n";
 
         // Or all of them at once.
         std::vector<Task> tasks = client.create_iterable<Task>(request);
-        std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return *a.priority < *b.priority; });
+        std::stable_sort(tasks.begin(), tasks.end(),
+                         [](const Task& a, const Task& b) { return *a.priority < *b.priority; });
         std::cout << tasks.size() << " tasks, most urgent first:\n";
-        for (const Task& task : tasks) std::cout << "  " << task.priority << "  " << task.title << " (" << task.owner << ")\n";
+        for (const Task& task : tasks)
+            std::cout << "  " << task.priority << "  " << task.title << " (" << task.owner << ")\n";
         return 0;
     } catch (const instructor::Error& e) {
         std::cerr << e.what() << "\n";

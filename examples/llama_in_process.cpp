@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        const auto client = instructor::from_llama({.model_path = argv[1], .context_size = 2048},
-                                                   instructor::Mode::json_schema);
+        const auto client =
+            instructor::from_llama({.model_path = argv[1], .context_size = 2048}, instructor::Mode::json_schema);
         const auto user = client.create<UserDetail>({
             .messages = {instructor::user("Extract `Jason is 30 years old`")},
             .temperature = 0.0,

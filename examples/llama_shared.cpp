@@ -29,8 +29,10 @@ int main(int argc, char** argv) {
 
         std::vector<UserDetail> users(2);
         {
-            std::jthread first([&] { users[0] = strict.create<UserDetail>({.messages = {instructor::user("Jason is 30")}}); });
-            std::jthread second([&] { users[1] = grammar.create<UserDetail>({.messages = {instructor::user("Sarah is 25")}}); });
+            std::jthread first(
+                [&] { users[0] = strict.create<UserDetail>({.messages = {instructor::user("Jason is 30")}}); });
+            std::jthread second(
+                [&] { users[1] = grammar.create<UserDetail>({.messages = {instructor::user("Sarah is 25")}}); });
         }
         for (const auto& user : users) std::cout << "name='" << *user.name << "' age=" << user.age << "\n";
 

@@ -27,8 +27,9 @@ examples::Reply answer(std::string_view request_body) {
     const std::string name = text.substr(0, text.find(' '));
     if (name == "Mallory") return examples::error_reply(400, "this text is not allowed");
     const int age = std::stoi(text.substr(text.find(" is ") + 4));
-    return examples::delayed(examples::tool_call_reply("UserDetail", nlohmann::json{{"name", name}, {"age", age}}.dump()),
-                             std::chrono::milliseconds(20));
+    return examples::delayed(
+        examples::tool_call_reply("UserDetail", nlohmann::json{{"name", name}, {"age", age}}.dump()),
+        std::chrono::milliseconds(20));
 }
 
 }  // namespace
@@ -36,9 +37,9 @@ examples::Reply answer(std::string_view request_body) {
 int main() {
     std::optional<examples::ReplayServer> replay;  // only when no model is configured
     const std::vector<std::string> texts{
-        "Jason is 30 years old", "Sarah is 25 years old",  "Mallory is 40 years old", "Ahmed is 51 years old",
-        "Mei is 19 years old",   "Olga is 67 years old",   "Tomas is 33 years old",   "Priya is 28 years old",
-        "Kofi is 45 years old",  "Lucia is 38 years old",  "Hiro is 22 years old",    "Ines is 59 years old",
+        "Jason is 30 years old", "Sarah is 25 years old", "Mallory is 40 years old", "Ahmed is 51 years old",
+        "Mei is 19 years old",   "Olga is 67 years old",  "Tomas is 33 years old",   "Priya is 28 years old",
+        "Kofi is 45 years old",  "Lucia is 38 years old", "Hiro is 22 years old",    "Ines is 59 years old",
     };
     try {
         const auto client = examples::connect(replay, answer);

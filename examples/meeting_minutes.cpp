@@ -28,7 +28,8 @@ struct Minutes {
 struct ActionItem {
     std::string task;
     std::string owner;
-    instructor::Annotated<std::optional<std::string>, instructor::description("YYYY-MM-DD, if the minutes give one")> due;
+    instructor::Annotated<std::optional<std::string>, instructor::description("YYYY-MM-DD, if the minutes give one")>
+        due;
 
     // Only the source text can tell whether the owner is someone who was there.
     std::optional<std::string> validate(const Minutes& minutes) const {
@@ -45,16 +46,17 @@ struct MeetingSummary {
 
 // The code under test: what the program does with a model.
 MeetingSummary summarize(const instructor::Client& client, const std::string& minutes) {
-    return instructor::extract<MeetingSummary>(client, minutes, {
-        .model = "gpt-4o-mini",
-        .max_retries = 2,
-        .system = "Extract the meeting's title and its action items.",
-        .temperature = 0.0,
-        .max_tokens = 500,
-        .timeout = std::chrono::seconds(60),
-        .headers = {{"X-Request-Source", "minutes-tests"}},
-        .context = Minutes{minutes},
-    });
+    return instructor::extract<MeetingSummary>(client, minutes,
+                                               {
+                                                   .model = "gpt-4o-mini",
+                                                   .max_retries = 2,
+                                                   .system = "Extract the meeting's title and its action items.",
+                                                   .temperature = 0.0,
+                                                   .max_tokens = 500,
+                                                   .timeout = std::chrono::seconds(60),
+                                                   .headers = {{"X-Request-Source", "minutes-tests"}},
+                                                   .context = Minutes{minutes},
+                                               });
 }
 
 namespace {
@@ -94,7 +96,8 @@ int main(int argc, char** argv) {
         instructor::ClientOptions options{.transport = instructor::cassette({.path = argv[1], .mode = mode})};
         std::optional<examples::ReplayServer> replay;  // only when recording without a model
         const auto client =
-            mode == instructor::CassetteMode::replay && !configured("INSTRUCTOR_PROVIDER") && !configured("OPENAI_API_KEY")
+            mode == instructor::CassetteMode::replay && !configured("INSTRUCTOR_PROVIDER") &&
+                    !configured("OPENAI_API_KEY")
                 ? instructor::from_openai({.base_url = "http://127.0.0.1:9/v1", .transport = options.transport})
                 : examples::connect(replay, recorded_replies(), options);
 
@@ -106,8 +109,7 @@ int main(int argc, char** argv) {
             if (item.due) std::cout << ", due " << *item.due;
             std::cout << ")\n";
         }
-        const bool passed = !summary.title.empty() && !summary.action_items.empty() &&
-                            summary.action_items.size() <= 5;
+        const bool passed = !summary.title.empty() && !summary.action_items.empty() && summary.action_items.size() <= 5;
         std::cout << (passed ? "PASSED" : "FAILED") << "\n";
         return passed ? 0 : 1;
     } catch (const instructor::Error& e) {

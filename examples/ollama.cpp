@@ -20,9 +20,10 @@ struct UserDetail {
 int main() {
     const char* host = std::getenv("OLLAMA_HOST");
     try {
-        const auto client = instructor::from_openai(
-            {.base_url = std::string(host ? host : "http://localhost:11434") + "/v1", .api_key = "ollama"},  // required, but unused
-            instructor::Mode::json);
+        const auto client =
+            instructor::from_openai({.base_url = std::string(host ? host : "http://localhost:11434") + "/v1",
+                                     .api_key = "ollama"},  // required, but unused
+                                    instructor::Mode::json);
         const auto user = client.create<UserDetail>({
             .model = "llama2",
             .messages = {instructor::user("Jason is 30 years old")},

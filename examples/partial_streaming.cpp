@@ -63,7 +63,9 @@ std::string status(const Report& report, const instructor::PartialProgress& prog
 }
 
 // "/summary" is a member of the report; "/key_points/2" and "" (the whole report) are not.
-bool is_member(std::string_view pointer) { return pointer.size() > 1 && pointer.find('/', 1) == std::string_view::npos; }
+bool is_member(std::string_view pointer) {
+    return pointer.size() > 1 && pointer.find('/', 1) == std::string_view::npos;
+}
 
 }  // namespace
 
@@ -81,8 +83,8 @@ int main() {
                 // progress.changed() is where this update happened: "/title", "/key_points/1", ...
                 const std::string member(progress.changed());
                 if (is_member(member) && progress.complete(member))
-                    std::cout << "✓ " << member << " = " << instructor::to_json(so_far).at(nlohmann::json::json_pointer(member))
-                              << "\n";
+                    std::cout << "✓ " << member << " = "
+                              << instructor::to_json(so_far).at(nlohmann::json::json_pointer(member)) << "\n";
                 if (terminal) std::cout << status(so_far, progress) << std::flush;
             });
         if (terminal) std::cout << "\r\033[K";

@@ -63,7 +63,8 @@ int ask(const instructor::Client& client) {
         const UserDetail& user = result.value;
         std::cout << "name='" << user.name << "' age=" << user.age << "\n";
         if (result.completions.size() > 1)
-            std::cout << "(" << result.completions.size() << " attempts: each answer that did not validate was sent back "
+            std::cout << "(" << result.completions.size()
+                      << " attempts: each answer that did not validate was sent back "
                       << "with its errors)\n";
         return 0;
     } catch (const instructor::AuthenticationError& e) {

@@ -45,7 +45,7 @@ std::vector<examples::Reply> recorded_replies() {
 
 int main() {
     using namespace std::chrono_literals;
-    std::clog.tie(&std::cout);  // log lines (std::clog) and results (std::cout) in order
+    std::clog.tie(&std::cout);                     // log lines (std::clog) and results (std::cout) in order
     std::optional<examples::ReplayServer> replay;  // only when no model is configured
 
     instructor::ClientOptions options{
@@ -58,7 +58,8 @@ int main() {
     };
     // One more thing to do on each reply: keep log_hooks' line, and count the tokens.
     std::int64_t tokens = 0;
-    options.hooks.on_completion = [log = options.hooks.on_completion, &tokens](const instructor::CompletionReceived& reply) {
+    options.hooks.on_completion = [log = options.hooks.on_completion,
+                                   &tokens](const instructor::CompletionReceived& reply) {
         log(reply);
         tokens += reply.completion.usage.total_tokens;
     };

@@ -68,17 +68,18 @@ std::string answer(std::size_t i);
 
 template <>
 std::string answer<corpus::Invoice>(std::size_t i) {
-    return json{{"invoice_number", "INV-" + std::to_string(i)},
-                {"issued_on", "2026-03-01"},
-                {"status", "SENT"},
-                {"lines",
-                 {{{"sku", "ABC-1234"},
-                   {"label", "Widget, blue"},
-                   {"quantity", 3},
-                   {"unit_price", {{"amount_minor", 1250}, {"currency", "EUR"}}},
-                   {"discount_rate", 0.1}}}},
-                {"bill_to", {{"street", "1 Main St"}, {"city", "Springfield"}, {"postal_code", "12345"}, {"country", "US"}}},
-                {"total", {{"amount_minor", 3375}, {"currency", "EUR"}}}}
+    return json{
+        {"invoice_number", "INV-" + std::to_string(i)},
+        {"issued_on", "2026-03-01"},
+        {"status", "SENT"},
+        {"lines",
+         {{{"sku", "ABC-1234"},
+           {"label", "Widget, blue"},
+           {"quantity", 3},
+           {"unit_price", {{"amount_minor", 1250}, {"currency", "EUR"}}},
+           {"discount_rate", 0.1}}}},
+        {"bill_to", {{"street", "1 Main St"}, {"city", "Springfield"}, {"postal_code", "12345"}, {"country", "US"}}},
+        {"total", {{"amount_minor", 3375}, {"currency", "EUR"}}}}
         .dump();
 }
 
@@ -125,13 +126,13 @@ std::vector<instructor::Request> requests_of(std::size_t n) {
     std::vector<instructor::Request> requests;
     requests.reserve(n);
     for (std::size_t i = 0; i < n; ++i)
-        requests.push_back({.model = "gpt-4o-mini",
-                            .messages = {instructor::system("Extract the record from the document."),
-                                         instructor::user("Document " + std::to_string(i) +
-                                                          ": Invoice INV-" + std::to_string(i) +
-                                                          " issued 2026-03-01 to 1 Main St, Springfield 12345, for 3 "
-                                                          "blue widgets (ABC-1234) at 12.50 EUR less 10%.")},
-                            .max_retries = 1});
+        requests.push_back(
+            {.model = "gpt-4o-mini",
+             .messages = {instructor::system("Extract the record from the document."),
+                          instructor::user("Document " + std::to_string(i) + ": Invoice INV-" + std::to_string(i) +
+                                           " issued 2026-03-01 to 1 Main St, Springfield 12345, for 3 "
+                                           "blue widgets (ABC-1234) at 12.50 EUR less 10%.")},
+             .max_retries = 1});
     return requests;
 }
 
@@ -160,9 +161,10 @@ Row library(const instructor::Client& client, const std::vector<instructor::Requ
         for (std::size_t i = 0; i < requests.size(); ++i) out << output_line<T>("item-" + std::to_string(i), i);
     }
     row.read = measure([&] {
-        instructor::create_batch<T>(client, requests, options, [&](instructor::BatchResult<instructor::Extraction<T>> done) {
-            if (done.result) ++row.values;
-        });
+        instructor::create_batch<T>(client, requests, options,
+                                    [&](instructor::BatchResult<instructor::Extraction<T>> done) {
+                                        if (done.result) ++row.values;
+                                    });
     });
     return row;
 }
@@ -181,13 +183,14 @@ Row plain(const std::vector<instructor::Request>& requests, const std::filesyste
             for (const auto& message : request.messages)
                 messages.push_back({{"role", message.role == instructor::Role::system ? "system" : "user"},
                                     {"content", message.content}});
-            const json body{{"model", request.model},
-                            {"messages", std::move(messages)},
-                            {"tools",
-                             {{{"type", "function"},
-                               {"function",
-                                {{"name", model.name}, {"description", model.description}, {"parameters", *model.schema}}}}}},
-                            {"tool_choice", {{"type", "function"}, {"function", {{"name", model.name}}}}}};
+            const json body{
+                {"model", request.model},
+                {"messages", std::move(messages)},
+                {"tools",
+                 {{{"type", "function"},
+                   {"function",
+                    {{"name", model.name}, {"description", model.description}, {"parameters", *model.schema}}}}}},
+                {"tool_choice", {{"type", "function"}, {"function", {{"name", model.name}}}}}};
             out << json{{"custom_id", "item-" + std::to_string(i)},
                         {"method", "POST"},
                         {"url", "/v1/chat/completions"},
@@ -232,7 +235,8 @@ void compare(const char* type, std::size_t n) {
         print((std::string(type) + ", create_batch (files only)").c_str(), lines, ours);
         std::filesystem::remove_all(dir);
         if (ours.values != lines || floor.values != lines) {
-            std::fprintf(stderr, "bench_batch_files: %zu of %zu values read (floor: %zu)\n", ours.values, lines, floor.values);
+            std::fprintf(stderr, "bench_batch_files: %zu of %zu values read (floor: %zu)\n", ours.values, lines,
+                         floor.values);
             std::exit(1);
         }
     }
@@ -242,8 +246,9 @@ void compare(const char* type, std::size_t n) {
 
 int main(int argc, char** argv) {
     const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 50'000;
-    std::printf("Batch job files: write N request lines (tools mode), read N result lines into typed values.\n"
-                "Wall time per line; peak resident memory each phase added (the requests themselves excluded).\n\n");
+    std::printf(
+        "Batch job files: write N request lines (tools mode), read N result lines into typed values.\n"
+        "Wall time per line; peak resident memory each phase added (the requests themselves excluded).\n\n");
     std::printf("| %-38s | %7s | %11s | %13s | %11s | %13s | %7s |\n", "run", "lines", "write/line", "write peak",
                 "read/line", "read peak", "values");
     std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", std::string(40, '-').c_str(), std::string(9, '-').c_str(),

@@ -39,9 +39,8 @@ struct UserDetail {
     Address address;
 };
 
-const char* const kArguments =
-    R"({"name":"Jason","age":30,"emails":["jason@example.com","j@example.org"],)"
-    R"("address":{"street":"1 Main St","city":"Springfield","zip":"12345"}})";
+const char* const kArguments = R"({"name":"Jason","age":30,"emails":["jason@example.com","j@example.org"],)"
+                               R"("address":{"street":"1 Main St","city":"Springfield","zip":"12345"}})";
 
 std::string tool_reply() {
     return json{{"id", "chatcmpl-bench"},
@@ -113,7 +112,8 @@ private:
 };
 
 // instructor's libcurl transport alone, given the same prepared request: what the transport adds.
-double transport_cpu_per_call(const instructor::Transport& transport, const instructor::HttpRequest& request, int calls) {
+double transport_cpu_per_call(const instructor::Transport& transport, const instructor::HttpRequest& request,
+                              int calls) {
     const double start = thread_cpu_seconds();
     for (int i = 0; i < calls; ++i)
         if (transport(request).status != 200) std::exit(1);
@@ -184,17 +184,19 @@ int main(int argc, char** argv) {
     {
         std::vector<std::jthread> workers;
         for (int t = 0; t < threads; ++t)
-            workers.emplace_back([&, t] { spent[t] = client_cpu_per_call(client, calls / threads) * (calls / threads); });
+            workers.emplace_back(
+                [&, t] { spent[t] = client_cpu_per_call(client, calls / threads) * (calls / threads); });
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     double shared_cpu = 0;
     for (double s : spent) shared_cpu += s;
     const int shared_calls = threads * (calls / threads);
 
-    std::printf("request body %zu bytes, reply %zu bytes, %d sequential calls each\n", body.size(), reply.size(), calls);
+    std::printf("request body %zu bytes, reply %zu bytes, %d sequential calls each\n", body.size(), reply.size(),
+                calls);
     std::printf("bare libcurl (floor)        %8.1f us CPU per call\n", floor * 1e6);
-    std::printf("curl_transport() alone      %8.1f us CPU per call  (%.2fx the floor, +%.1f us)\n", transport_only * 1e6,
-                transport_only / floor, (transport_only - floor) * 1e6);
+    std::printf("curl_transport() alone      %8.1f us CPU per call  (%.2fx the floor, +%.1f us)\n",
+                transport_only * 1e6, transport_only / floor, (transport_only - floor) * 1e6);
     std::printf("instructor create<T>        %8.1f us CPU per call  (%.2fx the floor, +%.1f us)\n", ours * 1e6,
                 ours / floor, (ours - floor) * 1e6);
     std::printf("%d threads, one client      %8.1f us CPU per call, %.0f calls/s wall\n", threads,

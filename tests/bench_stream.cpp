@@ -86,13 +86,16 @@ json openai_chunk(const json& delta, const json& finish = nullptr) {
 std::string tool_stream(const std::string& name, const std::string& arguments) {
     std::string body;
     auto event = [&](const json& data) { body += "data: " + data.dump() + "\n\n"; };
-    event(openai_chunk(
-        {{"role", "assistant"},
-         {"content", nullptr},
-         {"tool_calls",
-          {{{"index", 0}, {"id", "call_1"}, {"type", "function"}, {"function", {{"name", name}, {"arguments", ""}}}}}}}));
+    event(openai_chunk({{"role", "assistant"},
+                        {"content", nullptr},
+                        {"tool_calls",
+                         {{{"index", 0},
+                           {"id", "call_1"},
+                           {"type", "function"},
+                           {"function", {{"name", name}, {"arguments", ""}}}}}}}));
     for (std::size_t at = 0; at < arguments.size(); at += kPiece)
-        event(openai_chunk({{"tool_calls", {{{"index", 0}, {"function", {{"arguments", arguments.substr(at, kPiece)}}}}}}}));
+        event(openai_chunk(
+            {{"tool_calls", {{{"index", 0}, {"function", {{"arguments", arguments.substr(at, kPiece)}}}}}}}));
     event(openai_chunk(json::object(), "tool_calls"));
     event({{"id", "chatcmpl-bench"},
            {"object", "chat.completion.chunk"},
@@ -219,7 +222,8 @@ bool instructor_read(const instructor::Client& client, int n, double& cpu) {
     }
     cpu = thread_cpu_seconds() - start;
     if (count != n || !in_order) {
-        std::fprintf(stderr, "instructor, N = %d: %d items handed over%s\n", n, count, in_order ? "" : ", out of order");
+        std::fprintf(stderr, "instructor, N = %d: %d items handed over%s\n", n, count,
+                     in_order ? "" : ", out of order");
         return false;
     }
     return true;
@@ -275,9 +279,9 @@ int run(int max_n, std::size_t http_chunk) {
     const std::string tool_name = instructor::response_model<std::vector<Item>>().name;
 
     auto reply_for = [&](const std::string& stream) {
-        return ScriptedReply{.content_type = "text/event-stream",
-                             .chunks = http_chunk == 0 ? one_event_per_write(stream)
-                                                       : ScriptedReply::split_every(stream, http_chunk)};
+        return ScriptedReply{
+            .content_type = "text/event-stream",
+            .chunks = http_chunk == 0 ? one_event_per_write(stream) : ScriptedReply::split_every(stream, http_chunk)};
     };
 
     // Warm up both clients (and learn the exact body the client POSTs).
@@ -291,15 +295,17 @@ int run(int max_n, std::size_t http_chunk) {
     if (!bare.read(warm.size(), ignored)) return 1;
 
     if (http_chunk == 0)
-        std::printf("create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
-                    "one event per HTTP write (a token at a time, as real servers send); client thread CPU, best of\n"
-                    "several runs; peak memory rise during a call (resident, MiB)\n\n",
-                    kPiece);
+        std::printf(
+            "create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
+            "one event per HTTP write (a token at a time, as real servers send); client thread CPU, best of\n"
+            "several runs; peak memory rise during a call (resident, MiB)\n\n",
+            kPiece);
     else
-        std::printf("create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
-                    "the body in %zu-byte HTTP writes; client thread CPU, best of several runs; peak memory rise\n"
-                    "during a call (resident, MiB)\n\n",
-                    kPiece, http_chunk);
+        std::printf(
+            "create_iterable<Item>, tools mode, OpenAI SSE; arguments in %zu-byte fragments (one event each),\n"
+            "the body in %zu-byte HTTP writes; client thread CPU, best of several runs; peak memory rise\n"
+            "during a call (resident, MiB)\n\n",
+            kPiece, http_chunk);
     std::printf("%7s %10s %11s %9s %13s %9s %8s %9s %9s %9s %7s\n", "N", "JSON B", "stream B", "floor ms",
                 "instructor ms", "/floor", "floor xN", "instr xN", "floor MiB", "instr MiB", "wall s");
     double previous_floor = 0;

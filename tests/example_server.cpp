@@ -43,12 +43,12 @@ constexpr const char* kExpected = "name='Jason' age=30";
 // What one provider example expects of its server, and what the server answers.
 struct Dialect {
     std::string name;
-    std::string base_url_variable;  // the example's base URL variable
-    std::string base_path;          // appended to the server's URL in that variable
-    std::string key_variable;       // "" when the example needs no key
-    std::string authorization;      // expected Authorization header ("" = none)
-    std::string path;               // expected request path
-    std::string model;              // expected "model" in the body
+    std::string base_url_variable;                                   // the example's base URL variable
+    std::string base_path;                                           // appended to the server's URL in that variable
+    std::string key_variable;                                        // "" when the example needs no key
+    std::string authorization;                                       // expected Authorization header ("" = none)
+    std::string path;                                                // expected request path
+    std::string model;                                               // expected "model" in the body
     std::function<std::string(const std::string& arguments)> reply;  // a reply carrying these arguments
     std::function<void(const json& body, std::vector<std::string>& failures)> check_mode;
     std::vector<std::string> environment = {};  // more NAME=value settings for the example
@@ -162,7 +162,8 @@ void check_tools(const json& body, const json& tool_choice, std::vector<std::str
                "tools mode: the tool's parameters should be UserDetail's schema");
     }
     expect(body.value("tool_choice", json()) == tool_choice, failures,
-           "tools mode: tool_choice should be " + tool_choice.dump() + ", got " + body.value("tool_choice", json()).dump());
+           "tools mode: tool_choice should be " + tool_choice.dump() + ", got " +
+               body.value("tool_choice", json()).dump());
 }
 
 std::vector<Dialect> dialects() {
@@ -175,7 +176,10 @@ std::vector<Dialect> dialects() {
          .authorization = "Bearer ollama",
          .path = "/v1/chat/completions",
          .model = "llama2",
-         .reply = [](const std::string& a) { return content_reply(a, {{"system_fingerprint", "fp_ollama"}}); },
+         .reply =
+             [](const std::string& a) {
+                 return content_reply(a, {{"system_fingerprint", "fp_ollama"}});
+             },
          .check_mode = check_json_mode},
         {.name = "llama-cpp",
          .base_url_variable = "LLAMA_CPP_BASE_URL",
@@ -184,7 +188,10 @@ std::vector<Dialect> dialects() {
          .authorization = "",
          .path = "/v1/chat/completions",
          .model = "openhermes-2.5-mistral-7b",
-         .reply = [](const std::string& a) { return content_reply(a, {{"timings", {{"predicted_n", 12}}}}); },
+         .reply =
+             [](const std::string& a) {
+                 return content_reply(a, {{"timings", {{"predicted_n", 12}}}});
+             },
          .check_mode = check_json_schema_mode},
         // The quickstart with INSTRUCTOR_PROVIDER naming llama.cpp and INSTRUCTOR_BASE_URL where it runs.
         {.name = "quickstart",
@@ -194,7 +201,10 @@ std::vector<Dialect> dialects() {
          .authorization = "",
          .path = "/v1/chat/completions",
          .model = "openhermes-2.5-mistral-7b",
-         .reply = [](const std::string& a) { return content_reply(a, {{"timings", {{"predicted_n", 12}}}}); },
+         .reply =
+             [](const std::string& a) {
+                 return content_reply(a, {{"timings", {{"predicted_n", 12}}}});
+             },
          .check_mode = check_gbnf_mode,  // the llama-cpp preset's default mode
          .environment = {"INSTRUCTOR_PROVIDER=llama-cpp/openhermes-2.5-mistral-7b"}},
         {.name = "anyscale",
@@ -213,9 +223,10 @@ std::vector<Dialect> dialects() {
          .authorization = std::string("Bearer ") + kFakeKey,
          .path = "/openai/v1/chat/completions",
          .model = "llama-3.3-70b-versatile",
-         .reply = [](const std::string& a) {
-             return content_reply("```json\n" + a + "\n```", {{"x_groq", {{"id", "req_example"}}}});
-         },
+         .reply =
+             [](const std::string& a) {
+                 return content_reply("```json\n" + a + "\n```", {{"x_groq", {{"id", "req_example"}}}});
+             },
          .check_mode = check_md_json_mode},
         {.name = "together",
          .base_url_variable = "TOGETHER_BASE_URL",
@@ -237,7 +248,8 @@ std::vector<Dialect> dialects() {
          .path = "/v1/chat/completions",
          .model = "mistral-large-latest",
          .reply = [](const std::string& a) { return tool_reply("D681PevKs", a, ""); },
-         .check_mode = [](const json& body, std::vector<std::string>& failures) { check_tools(body, "any", failures); }},
+         .check_mode = [](const json& body,
+                          std::vector<std::string>& failures) { check_tools(body, "any", failures); }},
     };
 }
 
@@ -305,7 +317,8 @@ int run(const std::string& program, const std::vector<std::string>& environment,
     bool timed_out = false;
     char buffer[4096];
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             timed_out = true;
             break;
@@ -325,8 +338,7 @@ int run(const std::string& program, const std::vector<std::string>& environment,
         std::cerr << "the example did not finish within " << limit.count() << " s; killed\n";
     }
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (timed_out || !WIFEXITED(status)) return -1;
     return WEXITSTATUS(status);
 }
@@ -389,7 +401,8 @@ int main(int argc, char** argv) {
             const auto& request = requests[i];
             const std::string at = "request " + std::to_string(i + 1) + ": ";
             expect(request.method == "POST", failures, at + "method " + request.method + ", expected POST");
-            expect(request.path == dialect->path, failures, at + "path " + request.path + ", expected " + dialect->path);
+            expect(request.path == dialect->path, failures,
+                   at + "path " + request.path + ", expected " + dialect->path);
             const std::string authorization = server.header(i, "authorization");
             expect(authorization == dialect->authorization, failures,
                    at + "Authorization \"" + authorization + "\", expected \"" + dialect->authorization + "\"");
@@ -408,8 +421,8 @@ int main(int argc, char** argv) {
         if (reask && bodies.size() == 2) check_reask(*dialect, bodies[0], bodies[1], failures);
 
         if (failures.empty()) {
-            std::cout << "ok: " << args[1] << " against a local " << dialect->name << " server ("
-                      << requests.size() << (requests.size() == 1 ? " request" : " requests") << ")\n";
+            std::cout << "ok: " << args[1] << " against a local " << dialect->name << " server (" << requests.size()
+                      << (requests.size() == 1 ? " request" : " requests") << ")\n";
             return 0;
         }
         std::cerr << "FAILED: " << args[1] << " against a local " << dialect->name << " server\n";

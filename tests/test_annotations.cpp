@@ -76,7 +76,9 @@ void shout(std::string& text) { text += "!"; }
 std::string copy_of(std::string text) { return text; }
 std::string city_of(const Address& address) { return address.city; }
 template <class Item>
-std::size_t deduced_size(const std::vector<Item>& items) { return items.size(); }
+std::size_t deduced_size(const std::vector<Item>& items) {
+    return items.size();
+}
 
 // No space, no virtual call: only the type says what is annotated.
 static_assert(sizeof(Annotated<std::string, min_length(1)>) == sizeof(std::string));
@@ -163,11 +165,12 @@ TEST_CASE("annotations reach the schema and the parser alike") {
     CHECK(parsed.adult_from == 18);
     CHECK(parsed.country == "unknown");
 
-    const auto rejected = instructor::try_from_json<UserDetail>(R"({"name": "", "age": 30, "tags": ["a","b","c","d"]})");
+    const auto rejected =
+        instructor::try_from_json<UserDetail>(R"({"name": "", "age": 30, "tags": ["a","b","c","d"]})");
     REQUIRE_FALSE(rejected.has_value());
-    CHECK(rejected.error().errors() ==
-          std::vector<instructor::FieldError>{{"/name", "expected a string of at least 1 character, got \"\""},
-                                              {"/tags", "expected an array of at most 3 items, got an array of 4 items"}});
+    CHECK(rejected.error().errors() == std::vector<instructor::FieldError>{
+                                           {"/name", "expected a string of at least 1 character, got \"\""},
+                                           {"/tags", "expected an array of at most 3 items, got an array of 4 items"}});
 }
 
 TEST_CASE("an annotated vector is sized, filled and iterated like the vector") {

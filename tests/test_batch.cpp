@@ -35,13 +35,13 @@ struct Person {
 };
 
 std::string chat_reply(const std::string& content, int total_tokens = 15) {
-    return json{{"id", "chatcmpl-batch"},
-                {"object", "chat.completion"},
-                {"model", "m"},
-                {"choices", {{{"index", 0},
-                              {"message", {{"role", "assistant"}, {"content", content}}},
-                              {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", total_tokens - 5}, {"completion_tokens", 5}, {"total_tokens", total_tokens}}}}
+    return json{
+        {"id", "chatcmpl-batch"},
+        {"object", "chat.completion"},
+        {"model", "m"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", total_tokens - 5}, {"completion_tokens", 5}, {"total_tokens", total_tokens}}}}
         .dump();
 }
 
@@ -62,7 +62,8 @@ ScriptedReply person_reply(int item, int delay_ms = 0) {
 std::vector<instructor::Request> items(int count) {
     std::vector<instructor::Request> requests;
     for (int i = 0; i < count; ++i)
-        requests.push_back({.model = "m", .messages = {instructor::user("item " + std::to_string(i))}, .max_retries = 0});
+        requests.push_back(
+            {.model = "m", .messages = {instructor::user("item " + std::to_string(i))}, .max_retries = 0});
     return requests;
 }
 
@@ -78,8 +79,7 @@ struct InFlight {
     void enter() {
         const int n = ++now;
         int seen = most.load();
-        while (n > seen && !most.compare_exchange_weak(seen, n)) {
-        }
+        while (n > seen && !most.compare_exchange_weak(seen, n)) {}
     }
     void leave() { --now; }
 };
@@ -356,8 +356,7 @@ TEST_CASE("a callable transport runs on the batch's pool of threads") {
         [&](const json& request) {
             const int n = ++at_once;
             int seen = most.load();
-            while (n > seen && !most.compare_exchange_weak(seen, n)) {
-            }
+            while (n > seen && !most.compare_exchange_weak(seen, n)) {}
             std::this_thread::sleep_for(std::chrono::milliseconds(40));
             --at_once;
             const std::string text = request["messages"].back()["content"];
@@ -400,12 +399,13 @@ TEST_CASE("a cassette shared by a batch's transport threads records every call, 
     struct Removed {
         std::string path;
         ~Removed() { std::remove(path.c_str()); }
-    } file{(std::filesystem::temp_directory_path() / ("batch-cassette-" + std::to_string(::getpid()) + ".jsonl")).string()};
+    } file{(std::filesystem::temp_directory_path() / ("batch-cassette-" + std::to_string(::getpid()) + ".jsonl"))
+               .string()};
     const std::string& path = file.path;
     TestServer server(8);
     server.respond_with([](const RecordedRequest& request) { return person_reply(item_of(request), 5); });
-    auto recording = client_for(server, {.transport = instructor::cassette({.path = path,
-                                                                            .mode = instructor::CassetteMode::record})});
+    auto recording = client_for(
+        server, {.transport = instructor::cassette({.path = path, .mode = instructor::CassetteMode::record})});
     const auto recorded = recording.create_many<Person>(items(24), {.max_concurrency = 8, .transport_threads = 4});
     CHECK(server.requests().size() == 24);
     instructor::ClientOptions offline{.base_url = "http://127.0.0.1:1/v1",

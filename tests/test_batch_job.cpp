@@ -60,7 +60,10 @@ std::vector<std::string> lines_of(const std::string& path) {
 std::string output_line(const std::string& custom_id, const std::string& content) {
     return json{{"id", "batch_req_1"},
                 {"custom_id", custom_id},
-                {"response", {{"status_code", 200}, {"request_id", "req_1"}, {"body", json::parse(test_support::chat_text_reply(content))}}},
+                {"response",
+                 {{"status_code", 200},
+                  {"request_id", "req_1"},
+                  {"body", json::parse(test_support::chat_text_reply(content))}}},
                 {"error", nullptr}}
                .dump() +
            "\n";
@@ -130,10 +133,12 @@ TEST_CASE("result lines are read without a DOM: the reply body's text, its statu
 
 TEST_CASE("each provider's statuses, counts and errors are read into one shape") {
     const instructor::Limits limits;
-    const auto openai = instructor::batch_dialect(instructor::provider("groq")).read_batch(
-        R"({"id":"batch_1","object":"batch","status":"failed","request_counts":{"total":3,"completed":1,"failed":2},
+    const auto openai =
+        instructor::batch_dialect(instructor::provider("groq"))
+            .read_batch(
+                R"({"id":"batch_1","object":"batch","status":"failed","request_counts":{"total":3,"completed":1,"failed":2},
             "errors":{"object":"list","data":[{"code":"invalid_json_line","message":"bad","line":2,"param":null}]}})",
-        limits);
+                limits);
     CHECK(openai.status == instructor::BatchStatus::failed);
     CHECK(openai.total == 3);
     CHECK(openai.failed == 2);
@@ -141,15 +146,17 @@ TEST_CASE("each provider's statuses, counts and errors are read into one shape")
     CHECK(openai.errors[0].line == 2);
     CHECK(openai.errors[0].code == "invalid_json_line");
 
-    const auto together = instructor::batch_dialect(instructor::provider("together")).read_batch(
-        R"({"job":{"id":"0b1","status":"IN_PROGRESS","progress":40.0}})", limits);
+    const auto together = instructor::batch_dialect(instructor::provider("together"))
+                              .read_batch(R"({"job":{"id":"0b1","status":"IN_PROGRESS","progress":40.0}})", limits);
     CHECK(together.status == instructor::BatchStatus::in_progress);
     CHECK(together.percent == 40.0);
 
-    const auto mistral = instructor::batch_dialect(instructor::provider("mistral")).read_batch(
-        R"({"id":"7d","status":"TIMEOUT_EXCEEDED","total_requests":4,"succeeded_requests":2,"failed_requests":0,
+    const auto mistral =
+        instructor::batch_dialect(instructor::provider("mistral"))
+            .read_batch(
+                R"({"id":"7d","status":"TIMEOUT_EXCEEDED","total_requests":4,"succeeded_requests":2,"failed_requests":0,
             "output_file":"f-out","error_file":null,"errors":[{"message":"slow","count":2}]})",
-        limits);
+                limits);
     CHECK(mistral.status == instructor::BatchStatus::expired);
     CHECK(mistral.provider_status == "TIMEOUT_EXCEEDED");
     CHECK(mistral.output_file_id == "f-out");
@@ -158,7 +165,8 @@ TEST_CASE("each provider's statuses, counts and errors are read into one shape")
     CHECK(mistral.errors[0].message == "slow (2 times)");
 
     CHECK(thrown<instructor::UnexpectedReplyError>([&] {
-        (void)instructor::batch_dialect(instructor::provider("openai")).read_batch(R"({"id":"b","status":"paused"})", limits);
+        (void)instructor::batch_dialect(instructor::provider("openai"))
+            .read_batch(R"({"id":"b","status":"paused"})", limits);
     }));
 }
 
@@ -171,32 +179,35 @@ TEST_CASE("ids and batch options are checked against each provider's rules") {
     CHECK_FALSE(together.id_problem("caf\xc3\xa9").empty());
 
     const auto& openai = instructor::batch_dialect(instructor::provider("openai"));
-    CHECK_FALSE(openai.options_problem({.model = "m", .completion_window = std::chrono::hours(48), .metadata = {}}).empty());
+    CHECK_FALSE(
+        openai.options_problem({.model = "m", .completion_window = std::chrono::hours(48), .metadata = {}}).empty());
     CHECK(instructor::batch_dialect(instructor::provider("groq"))
               .options_problem({.model = "m", .completion_window = std::chrono::hours(48), .metadata = {}})
               .empty());
     CHECK_FALSE(instructor::batch_dialect(instructor::provider("mistral"))
                     .options_problem({.model = "", .completion_window = std::chrono::hours(24), .metadata = {}})
                     .empty());
-    CHECK_FALSE(together.options_problem({.model = "m", .completion_window = std::chrono::hours(24), .metadata = {{"k", "v"}}})
-                    .empty());
+    CHECK_FALSE(
+        together.options_problem({.model = "m", .completion_window = std::chrono::hours(24), .metadata = {{"k", "v"}}})
+            .empty());
 }
 
 TEST_CASE("the upload is a multipart form over any transport, written the same way every time") {
     const auto& together = instructor::batch_dialect(instructor::provider("together"));
     const std::string content = "{\"custom_id\":\"a\",\"body\":{}}\n";
-    const auto upload = together.upload_request("https://api.together.xyz/v1/", {{"Authorization", "Bearer k"}},
-                                                "job.jsonl", content);
+    const auto upload =
+        together.upload_request("https://api.together.xyz/v1/", {{"Authorization", "Bearer k"}}, "job.jsonl", content);
     CHECK(upload.method == "POST");
     CHECK(upload.url == "https://api.together.xyz/v1/files/upload");
     const std::string type = instructor::header_value(upload.headers, "content-type");
     REQUIRE(type.rfind("multipart/form-data; boundary=", 0) == 0);
     const std::string boundary = type.substr(type.find('=') + 1);
-    CHECK(upload.body.find("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch-api\r\n") !=
+    CHECK(upload.body.find("--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch-api\r\n") !=
           std::string::npos);
     CHECK(upload.body.find("name=\"file_name\"\r\n\r\njob.jsonl\r\n") != std::string::npos);
-    CHECK(upload.body.find("name=\"file\"; filename=\"job.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" + content +
-                           "\r\n") != std::string::npos);
+    CHECK(upload.body.find("name=\"file\"; filename=\"job.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" +
+                           content + "\r\n") != std::string::npos);
     CHECK(upload.body.ends_with("--" + boundary + "--\r\n"));
     CHECK(together.upload_request("https://api.together.xyz/v1", {}, "job.jsonl", content).body == upload.body);
 
@@ -207,7 +218,8 @@ TEST_CASE("the upload is a multipart form over any transport, written the same w
 }
 
 TEST_CASE("a provider without a Batch API says so and names create_many") {
-    for (const char* name : {"llama-cpp", "ollama", "ollama-native", "anyscale", "llama-cpp-python", "openai-compatible"}) {
+    for (const char* name :
+         {"llama-cpp", "ollama", "ollama-native", "anyscale", "llama-cpp-python", "openai-compatible"}) {
         const auto error = thrown<instructor::ConfigurationError>(
             [&] { (void)instructor::batch_dialect(instructor::provider(name)); });
         REQUIRE(error);
@@ -216,7 +228,8 @@ TEST_CASE("a provider without a Batch API says so and names create_many") {
     }
     const auto client = instructor::from_provider("llama-cpp/m", {.base_url = "http://127.0.0.1:1/v1"});
     const std::vector<instructor::Request> requests{ask("name=Ann age=3")};
-    CHECK(thrown<instructor::ConfigurationError>([&] { (void)instructor::create_batch<UserDetail>(client, requests); }));
+    CHECK(
+        thrown<instructor::ConfigurationError>([&] { (void)instructor::create_batch<UserDetail>(client, requests); }));
 }
 
 TEST_CASE("ids are checked before anything is written: a repeated or invalid id names its inputs") {
@@ -224,31 +237,35 @@ TEST_CASE("ids are checked before anything is written: a repeated or invalid id 
     const auto client = instructor::from_provider("together/m", {.base_url = "http://127.0.0.1:1/v1", .api_key = "k"});
     const std::vector<instructor::Request> requests{ask("name=A age=1"), ask("name=B age=2"), ask("name=C age=3")};
     const auto repeated = thrown<instructor::ConfigurationError>([&] {
-        (void)instructor::create_batch<UserDetail>(
-            client, requests, {.state_file = dir.file("job.json"), .ids = {"a", "b", "a"}});
+        (void)instructor::create_batch<UserDetail>(client, requests,
+                                                   {.state_file = dir.file("job.json"), .ids = {"a", "b", "a"}});
     });
     REQUIRE(repeated);
     CHECK_THAT(repeated->what(), Catch::Matchers::Contains("requests 0 and 2 have the same id \"a\""));
     const auto too_long = thrown<instructor::ConfigurationError>([&] {
-        (void)instructor::create_batch<UserDetail>(client, requests,
-                                                   {.state_file = dir.file("job.json"), .ids = {"a", std::string(70, 'x'), "c"}});
+        (void)instructor::create_batch<UserDetail>(
+            client, requests, {.state_file = dir.file("job.json"), .ids = {"a", std::string(70, 'x'), "c"}});
     });
     REQUIRE(too_long);
     CHECK_THAT(too_long->what(), Catch::Matchers::Contains("the id of request 1"));
     CHECK(thrown<instructor::ConfigurationError>([&] {
-        (void)instructor::create_batch<UserDetail>(client, requests, {.state_file = dir.file("job.json"), .ids = {"a"}});
+        (void)instructor::create_batch<UserDetail>(client, requests,
+                                                   {.state_file = dir.file("job.json"), .ids = {"a"}});
     }));
     CHECK(std::filesystem::is_empty(dir.path));  // nothing written
 }
 
-TEST_CASE("files only: each round is a request file, each result file read back, re-asks written as a new request file") {
+TEST_CASE(
+    "files only: each round is a request file, each result file read back, re-asks written as a new request file") {
     TempDir dir;
     // vLLM's run-batch speaks OpenAI's line format: an OpenAI-compatible client writes it.
-    const auto client = instructor::from_openai({.base_url = "http://127.0.0.1:1/v1", .api_key = "none"}, Mode::json_schema);
+    const auto client =
+        instructor::from_openai({.base_url = "http://127.0.0.1:1/v1", .api_key = "none"}, Mode::json_schema);
     const std::vector<instructor::Request> requests{ask("name=Ann age=30"), ask("name=Bo age=-5")};
     const instructor::BatchJobOptions options{.state_file = dir.file("job.json"), .files_only = true};
 
-    auto waiting = thrown<instructor::BatchError>([&] { (void)instructor::create_batch<UserDetail>(client, requests, options); });
+    auto waiting =
+        thrown<instructor::BatchError>([&] { (void)instructor::create_batch<UserDetail>(client, requests, options); });
     REQUIRE(waiting);
     CHECK(waiting->kind() == instructor::BatchErrorKind::awaiting_results);
     CHECK(waiting->request_file() == dir.file("job.json.r1.p1.requests.jsonl"));
@@ -259,12 +276,15 @@ TEST_CASE("files only: each round is a request file, each result file read back,
     CHECK(json::parse(round1[1])["body"] == json::parse(client.provider().write_body(requests[1], Mode::json_schema)));
 
     // Running again before the results are there changes nothing.
-    CHECK(thrown<instructor::BatchError>([&] { (void)instructor::create_batch<UserDetail>(client, requests, options); }));
+    CHECK(
+        thrown<instructor::BatchError>([&] { (void)instructor::create_batch<UserDetail>(client, requests, options); }));
     {
         std::ofstream out(waiting->result_file());
-        out << output_line("item-1", R"({"name":"Bo","age":-5})") << output_line("item-0", R"({"name":"Ann","age":30})");
+        out << output_line("item-1", R"({"name":"Bo","age":-5})")
+            << output_line("item-0", R"({"name":"Ann","age":30})");
     }
-    waiting = thrown<instructor::BatchError>([&] { (void)instructor::create_batch<UserDetail>(client, requests, options); });
+    waiting =
+        thrown<instructor::BatchError>([&] { (void)instructor::create_batch<UserDetail>(client, requests, options); });
     REQUIRE(waiting);
     CHECK(waiting->request_file() == dir.file("job.json.r2.p1.requests.jsonl"));
     const auto round2 = lines_of(waiting->request_file());
@@ -286,13 +306,14 @@ TEST_CASE("files only: each round is a request file, each result file read back,
     CHECK(results[0]->completions.size() == 1);
     REQUIRE(results[1]);
     CHECK(results[1]->value.age == 41);
-    CHECK(results[1]->completions.size() == 2);  // one per round
+    CHECK(results[1]->completions.size() == 2);   // one per round
     CHECK(results[1]->usage.total_tokens == 56);  // both rounds' tokens
 }
 
 TEST_CASE("a state file of another job is refused, and an unreadable one is named") {
     TempDir dir;
-    const auto client = instructor::from_openai({.base_url = "http://127.0.0.1:1/v1", .api_key = "none"}, Mode::json_schema);
+    const auto client =
+        instructor::from_openai({.base_url = "http://127.0.0.1:1/v1", .api_key = "none"}, Mode::json_schema);
     const std::vector<instructor::Request> two{ask("name=A age=1"), ask("name=B age=2")};
     const std::vector<instructor::Request> three{ask("name=A age=1"), ask("name=B age=2"), ask("name=C age=3")};
     const instructor::BatchJobOptions options{.state_file = dir.file("job.json"), .files_only = true};
@@ -322,7 +343,8 @@ TEST_CASE("run_live runs the same job through create_many, for a server without 
         },
         Mode::json_schema, instructor::provider("llama-cpp"));
     const std::vector<instructor::Request> requests{ask("name=Ann age=7"), ask("name=Bo age=7"), ask("name=Cy age=7")};
-    const auto results = instructor::create_batch<UserDetail>(client, requests, {.run_live = true, .live = {.max_concurrency = 2}});
+    const auto results =
+        instructor::create_batch<UserDetail>(client, requests, {.run_live = true, .live = {.max_concurrency = 2}});
     REQUIRE(results.size() == 3);
     for (const auto& result : results) REQUIRE(result);
     CHECK(results[1]->value.name == "Bo");

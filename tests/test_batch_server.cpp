@@ -38,14 +38,17 @@ struct UserDetail {
 
 std::string server_url() {
     const char* url = std::getenv("INSTRUCTOR_BATCH_SERVER_URL");
-    if (url == nullptr) FAIL("INSTRUCTOR_BATCH_SERVER_URL is not set: run these through with-batch-server.sh (ctest -L batch)");
+    if (url == nullptr)
+        FAIL("INSTRUCTOR_BATCH_SERVER_URL is not set: run these through with-batch-server.sh (ctest -L batch)");
     return url;
 }
 
 json control(const std::string& method, const std::string& what, const json& body = json::object()) {
     static const auto transport = instructor::curl_transport();
-    const auto reply = transport({.method = method, .url = server_url() + "/_control/" + what,
-                                  .headers = {{"Content-Type", "application/json"}}, .body = body.dump()});
+    const auto reply = transport({.method = method,
+                                  .url = server_url() + "/_control/" + what,
+                                  .headers = {{"Content-Type", "application/json"}},
+                                  .body = body.dump()});
     REQUIRE(reply.status == 200);
     return json::parse(reply.body);
 }
@@ -74,7 +77,8 @@ const std::vector<Dialect> dialects{
 
 instructor::Client client_for(const Dialect& dialect, Mode mode) {
     return instructor::from_provider(std::string(dialect.provider) + "/test-model",
-                                     {.base_url = server_url() + dialect.path, .api_key = "sk-loopback",
+                                     {.base_url = server_url() + dialect.path,
+                                      .api_key = "sk-loopback",
                                       .http_retries = {.max_retries = 3, .initial_delay = 10ms}},
                                      mode);
 }
@@ -83,7 +87,8 @@ instructor::Client client_for(const Dialect& dialect) { return client_for(dialec
 std::vector<instructor::Request> asks(const std::vector<std::string>& texts) {
     std::vector<instructor::Request> requests;
     for (const auto& text : texts)
-        requests.push_back({.model = "test-model", .messages = {instructor::user("Extract: " + text)}, .max_retries = 2});
+        requests.push_back(
+            {.model = "test-model", .messages = {instructor::user("Extract: " + text)}, .max_retries = 2});
     return requests;
 }
 
@@ -118,9 +123,11 @@ using namespace batch_server_test;
 TEST_CASE("the loopback server refuses what its spec refuses, so the checks below can fail", "[.batch-server]") {
     reset();
     const auto transport = instructor::curl_transport();
-    const auto reply = transport({.method = "POST", .url = server_url() + "/v1/batches",
-                                  .headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer k"}},
-                                  .body = R"({"input_file_id": 5, "endpoint": "/v1/chat/completions", "completion_window": "48h"})"});
+    const auto reply =
+        transport({.method = "POST",
+                   .url = server_url() + "/v1/batches",
+                   .headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer k"}},
+                   .body = R"({"input_file_id": 5, "endpoint": "/v1/chat/completions", "completion_window": "48h"})"});
     CHECK(reply.status == 400);
     const json state = control("GET", "state");
     REQUIRE(state["violations"].size() == 1);
@@ -128,7 +135,8 @@ TEST_CASE("the loopback server refuses what its spec refuses, so the checks belo
     reset();
 }
 
-TEST_CASE("each of the four dialects runs a job end to end, every request and line as its spec says", "[.batch-server]") {
+TEST_CASE("each of the four dialects runs a job end to end, every request and line as its spec says",
+          "[.batch-server]") {
     for (const auto& dialect : dialects) {
         DYNAMIC_SECTION(dialect.provider) {
             reset();
@@ -173,13 +181,13 @@ TEST_CASE("an answer that fails validation is re-asked in a follow-up batch carr
                 if (!result) FAIL(result.error().what());
             CHECK(results[0]->completions.size() == 1);
             CHECK(results[1]->value.age == 41);
-            CHECK(results[1]->completions.size() == 2);        // one per round
-            CHECK(results[1]->usage.total_tokens == 30);       // both rounds' tokens
+            CHECK(results[1]->completions.size() == 2);   // one per round
+            CHECK(results[1]->usage.total_tokens == 30);  // both rounds' tokens
             CHECK(results[2]->value.age == 20);
-            const json state = server_state();                 // the re-ask lines passed the spec too
+            const json state = server_state();  // the re-ask lines passed the spec too
             CHECK(state["counters"]["uploads"] == 2);
             CHECK(state["counters"]["creates"] == 2);
-            CHECK(state["batches"][1]["lines"] == 2);          // round 2 holds only the re-asks
+            CHECK(state["batches"][1]["lines"] == 2);  // round 2 holds only the re-asks
         }
     }
 }
@@ -201,8 +209,8 @@ TEST_CASE("fault: a batch failed at validation gives every input a BatchError wi
     for (const auto& dialect : {dialects[0], dialects[3]}) {
         DYNAMIC_SECTION(dialect.provider) {
             reset({{"fail_validation", true}});
-            const auto results =
-                instructor::create_batch<UserDetail>(client_for(dialect), asks({"name=A age=1", "name=B age=2"}), fast());
+            const auto results = instructor::create_batch<UserDetail>(client_for(dialect),
+                                                                      asks({"name=A age=1", "name=B age=2"}), fast());
             for (const auto& result : results) {
                 const auto* error = error_of<instructor::BatchError>(result);
                 REQUIRE(error != nullptr);
@@ -219,8 +227,8 @@ TEST_CASE("fault: an expired batch keeps the lines it finished and resubmits onl
     for (const auto& dialect : {dialects[0], dialects[3]}) {
         DYNAMIC_SECTION(dialect.provider) {
             reset({{"expire_after", 3}});
-            const auto requests = asks({"name=A age=1", "name=B age=2", "name=C age=3", "name=D age=4", "name=E age=5",
-                                        "name=F age=6"});
+            const auto requests =
+                asks({"name=A age=1", "name=B age=2", "name=C age=3", "name=D age=4", "name=E age=5", "name=F age=6"});
             const auto results = instructor::create_batch<UserDetail>(client_for(dialect), requests, fast());
             for (std::size_t i = 0; i < results.size(); ++i) {
                 if (!results[i]) FAIL(results[i].error().what());
@@ -281,8 +289,8 @@ TEST_CASE("fault: a duplicate id is refused before anything is uploaded", "[.bat
 
 TEST_CASE("fault: a 429 on create is waited out and sent again, and the batch is created once", "[.batch-server]") {
     reset({{"create_429", 2}});
-    const auto results =
-        instructor::create_batch<UserDetail>(client_for(dialects[0]), asks({"name=A age=1"}), fast({.ids = {"only-one"}}));
+    const auto results = instructor::create_batch<UserDetail>(client_for(dialects[0]), asks({"name=A age=1"}),
+                                                              fast({.ids = {"only-one"}}));
     REQUIRE(results[0]);
     const json state = server_state();
     CHECK(state["counters"]["create_refusals"] == 2);  // refused twice, sent again after each wait
@@ -301,8 +309,7 @@ TEST_CASE("fault: a process killed while polling resumes from its state file: on
     if (child == 0) {
         try {
             (void)instructor::create_batch<UserDetail>(client_for(dialects[0]), requests, options);
-        } catch (...) {
-        }
+        } catch (...) {}
         ::_exit(3);  // never reached in time: the batch is held
     }
     // Killed once it is polling.
@@ -334,15 +341,15 @@ TEST_CASE("cancelling a job cancels the remote batch, keeps what it finished, an
     reset({{"hold_polls", 100000}});
     std::stop_source stop;
     int looks = 0;
-    const auto results = instructor::create_batch<UserDetail>(
-        client_for(dialects[3]), asks({"name=A age=1", "name=B age=-5 fix=2"}),
-        fast({.on_progress =
-                  [&](const instructor::BatchJobProgress&) {
-                      if (++looks == 3) stop.request_stop();
-                  },
-              .cancel = stop.get_token()}));
+    const auto results =
+        instructor::create_batch<UserDetail>(client_for(dialects[3]), asks({"name=A age=1", "name=B age=-5 fix=2"}),
+                                             fast({.on_progress =
+                                                       [&](const instructor::BatchJobProgress&) {
+                                                           if (++looks == 3) stop.request_stop();
+                                                       },
+                                                   .cancel = stop.get_token()}));
     CHECK(server_state()["counters"]["cancels"] == 1);
-    REQUIRE(results[0]);  // finished before the cancel: kept
+    REQUIRE(results[0]);                                                 // finished before the cancel: kept
     CHECK(error_of<instructor::CancelledError>(results[1]) != nullptr);  // its re-ask never ran
 }
 
@@ -381,15 +388,20 @@ TEST_CASE("on a real engine, every dialect's lines are answered and the re-ask r
           "[.real-engine]") {
     if (std::getenv("INSTRUCTOR_LLAMA_SERVER_URL") == nullptr) FAIL("run through with_llama_server.sh");
     std::vector<std::string> texts;
-    for (int i = 0; i < 12; ++i) texts.push_back("Person " + std::to_string(i) + ": Ann is " + std::to_string(20 + i) + ".");
+    for (int i = 0; i < 12; ++i)
+        texts.push_back("Person " + std::to_string(i) + ": Ann is " + std::to_string(20 + i) + ".");
     int valid = 0;
     for (const auto& dialect : dialects) {
         reset();
         const auto client = client_for(dialect, Mode::json_schema);
         std::vector<instructor::Request> requests;
         for (std::size_t i = 0; i < texts.size(); ++i)
-            requests.push_back({.model = "stories260K", .messages = {instructor::user(texts[i])}, .max_retries = 3,
-                                .temperature = 0.8, .max_tokens = 200, .seed = static_cast<std::int64_t>(i)});
+            requests.push_back({.model = "stories260K",
+                                .messages = {instructor::user(texts[i])},
+                                .max_retries = 3,
+                                .temperature = 0.8,
+                                .max_tokens = 200,
+                                .seed = static_cast<std::int64_t>(i)});
         const auto results = instructor::create_batch<Person>(client, requests, fast({.poll_interval = 50ms}));
         // Items fixed per round: an input valid after round r took r completions.
         std::vector<int> valid_in_round(5, 0);
@@ -398,17 +410,20 @@ TEST_CASE("on a real engine, every dialect's lines are answered and the re-ask r
         std::string sample;
         for (const auto& result : results) {
             if (result) {
-                if (sample.size() < 120) sample += "\"" + std::string(result->value.name) + "\"/" + std::to_string(result->value.age) + " ";
+                if (sample.size() < 120)
+                    sample += "\"" + std::string(result->value.name) + "\"/" + std::to_string(result->value.age) + " ";
                 ++valid_in_round[std::min<std::size_t>(result->completions.size(), 4)];
             } else {
                 if (failed++ == 0) first_failure = result.error().what();
             }
         }
         const json state = server_state();  // every line of every round passed the spec
-        std::cout << "real engine, " << dialect.provider << ": " << texts.size() << " inputs; valid after round 1: "
-                  << valid_in_round[1] << ", fixed in round 2: " << valid_in_round[2] << ", round 3: " << valid_in_round[3]
-                  << ", round 4: " << valid_in_round[4] << "; failed: " << failed << "; batches created: "
-                  << state["counters"]["creates"] << ", lines run: " << state["counters"]["lines"] << "; values: " << sample
+        std::cout << "real engine, " << dialect.provider << ": " << texts.size()
+                  << " inputs; valid after round 1: " << valid_in_round[1]
+                  << ", fixed in round 2: " << valid_in_round[2] << ", round 3: " << valid_in_round[3]
+                  << ", round 4: " << valid_in_round[4] << "; failed: " << failed
+                  << "; batches created: " << state["counters"]["creates"]
+                  << ", lines run: " << state["counters"]["lines"] << "; values: " << sample
                   << (failed > 0 ? "; first failure: " + first_failure.substr(0, 160) : std::string()) << "\n";
         CHECK(valid_in_round[1] + valid_in_round[2] + valid_in_round[3] + valid_in_round[4] + failed ==
               static_cast<int>(texts.size()));

@@ -129,7 +129,8 @@ TEST_CASE("a request's headers are set over the client's, and the client's over 
     CHECK(server.header(1, "x-team") == "a");
     CHECK(server.header(1, "authorization") == "Bearer sk-key");
     const auto sent = server.requests().at(1).headers;
-    CHECK(std::count_if(sent.begin(), sent.end(), [](const auto& h) { return h.first == "x-trace" || h.first == "X-Trace"; }) == 1);
+    CHECK(std::count_if(sent.begin(), sent.end(),
+                        [](const auto& h) { return h.first == "x-trace" || h.first == "X-Trace"; }) == 1);
 }
 
 TEST_CASE("a call's timeout ends it with a TimeoutError, whatever it is waiting for") {
@@ -140,7 +141,8 @@ TEST_CASE("a call's timeout ends it with a TimeoutError, whatever it is waiting 
         const auto client = instructor::from_openai(options, Mode::json);
         const auto start = Clock::now();
         const auto error = thrown<instructor::TimeoutError>([&] {
-            (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(300)});
+            (void)client.create<UserDetail>(
+                {.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(300)});
         });
         REQUIRE(error);
         CHECK(Clock::now() - start < milliseconds(2000));
@@ -150,7 +152,8 @@ TEST_CASE("a call's timeout ends it with a TimeoutError, whatever it is waiting 
         server.enqueue({.body = jason, .delay_ms = 3000});
         options.timeout = milliseconds(300);
         const auto client = instructor::from_openai(options, Mode::json);
-        CHECK(holds<instructor::TimeoutError>(client.try_create<UserDetail>({.model = "m", .messages = {instructor::user("x")}})));
+        CHECK(holds<instructor::TimeoutError>(
+            client.try_create<UserDetail>({.model = "m", .messages = {instructor::user("x")}})));
     }
     SECTION("an HTTP retry that could only start after the deadline is not made") {
         server.enqueue({.status = 503, .headers = {{"retry-after", "2"}}, .body = R"({"error":{"message":"busy"}})"});
@@ -158,7 +161,8 @@ TEST_CASE("a call's timeout ends it with a TimeoutError, whatever it is waiting 
         options.timeout = milliseconds(500);
         const auto client = instructor::from_openai(options, Mode::json);
         const auto start = Clock::now();
-        CHECK(thrown<instructor::ServerError>([&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); }));
+        CHECK(thrown<instructor::ServerError>(
+            [&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); }));
         CHECK(Clock::now() - start < milliseconds(1500));
         CHECK(server.requests().size() == 1);
     }
@@ -182,7 +186,8 @@ TEST_CASE("a call's timeout ends it with a TimeoutError, whatever it is waiting 
 
 TEST_CASE("base URLs are checked when the client is made, with an error that names the problem") {
     const auto problem = [](const std::string& url) -> std::string {
-        const auto error = thrown<instructor::ConfigurationError>([&] { (void)instructor::from_openai({.base_url = url}); });
+        const auto error =
+            thrown<instructor::ConfigurationError>([&] { (void)instructor::from_openai({.base_url = url}); });
         return error ? error->what() : "";
     };
     CHECK(problem("http://").find("has no host") != std::string::npos);
@@ -195,7 +200,8 @@ TEST_CASE("base URLs are checked when the client is made, with an error that nam
     CHECK_NOTHROW(instructor::from_provider("llama-cpp/m", {.base_url = "http://127.0.0.1:9000/v1"}));
 }
 
-TEST_CASE("an exception from the user's model or transport reaches the caller as an instructor error, the original nested") {
+TEST_CASE(
+    "an exception from the user's model or transport reaches the caller as an instructor error, the original nested") {
     const instructor::Request request{.model = "m", .messages = {instructor::user("x")}};
     SECTION("a from_callable model") {
         const auto client = instructor::from_callable(
@@ -233,24 +239,29 @@ TEST_CASE("an exception from the user's model or transport reaches the caller as
     }
     SECTION("but the caller's own streaming callback's exception passes through as it is") {
         TestServer server;
-        server.enqueue({.content_type = "text/event-stream",
-                        .chunks = {"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"name\\\":\\\"Ja\"}}]}\n\n",
-                                   "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"son\\\"}\"},\"finish_reason\":\"stop\"}]}\n\n",
-                                   "data: [DONE]\n\n"}});
+        server.enqueue(
+            {.content_type = "text/event-stream",
+             .chunks = {
+                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"name\\\":\\\"Ja\"}}]}\n\n",
+                 "data: "
+                 "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"son\\\"}\"},\"finish_reason\":\"stop\"}]}\n\n",
+                 "data: [DONE]\n\n"}});
         const auto client = instructor::from_openai(at(server), Mode::json);
-        CHECK_THROWS_AS(client.create_partial<UserDetail>(request, [](const UserDetail&) { throw std::out_of_range("mine"); }),
-                        std::out_of_range);
+        CHECK_THROWS_AS(
+            client.create_partial<UserDetail>(request, [](const UserDetail&) { throw std::out_of_range("mine"); }),
+            std::out_of_range);
     }
 }
 
 TEST_CASE("a 200 reply that is not a chat completion is an UnexpectedReplyError with an excerpt of it") {
     TestServer server;
-    const std::string page = "<html><head><title>Welcome to nginx!</title></head><body>" + std::string(5000, ' ') +
-                             "</body></html>";
+    const std::string page =
+        "<html><head><title>Welcome to nginx!</title></head><body>" + std::string(5000, ' ') + "</body></html>";
     SECTION("an HTML page") {
         server.enqueue({.headers = {{"Content-Type", "text/html"}}, .body = page});
         const auto client = instructor::from_provider("llama-cpp/m", at(server));
-        const auto error = thrown<instructor::UnexpectedReplyError>([&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); });
+        const auto error = thrown<instructor::UnexpectedReplyError>(
+            [&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); });
         REQUIRE(error);
         CHECK(error->status() == 200);
         CHECK(error->excerpt().find("Welcome to nginx!") != std::string::npos);
@@ -264,7 +275,8 @@ TEST_CASE("a 200 reply that is not a chat completion is an UnexpectedReplyError 
     SECTION("JSON of another API") {
         server.enqueue({.body = R"({"models":[{"name":"llama3"}]})"});
         const auto client = instructor::from_openai(at(server), Mode::json);
-        const auto error = thrown<instructor::UnexpectedReplyError>([&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); });
+        const auto error = thrown<instructor::UnexpectedReplyError>(
+            [&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); });
         REQUIRE(error);
         CHECK(std::string(error->what()).find("choices") != std::string::npos);
     }
@@ -298,14 +310,16 @@ TEST_CASE("what() is clipped for long server messages and long error lists; the 
         const std::string message(20000, 'x');
         server.enqueue({.status = 400, .body = json{{"error", {{"message", message}}}}.dump()});
         const auto client = instructor::from_openai(at(server), Mode::json);
-        const auto error = thrown<instructor::HttpError>([&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); });
+        const auto error = thrown<instructor::HttpError>(
+            [&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}}); });
         REQUIRE(error);
         CHECK(std::string(error->what()).size() < 700);
         CHECK(std::string(error->what()).find("20000 bytes in all") != std::string::npos);
         CHECK(error->details().message == message);
     }
     SECTION("a validation error with many errors") {
-        const auto result = instructor::try_from_json<std::vector<int>>(json(std::vector<std::string>(50, "no")).dump());
+        const auto result =
+            instructor::try_from_json<std::vector<int>>(json(std::vector<std::string>(50, "no")).dump());
         REQUIRE_FALSE(result);
         CHECK(result.error().errors().size() == 50);
         const std::string what = result.error().what();
@@ -317,9 +331,7 @@ TEST_CASE("what() is clipped for long server messages and long error lists; the 
 
 TEST_CASE("a call's validation context reaches its validators; a call without it fails before sending") {
     TestServer server;
-    const auto named = [](const std::string& name) {
-        return text_reply(json{{"name", name}}.dump());
-    };
+    const auto named = [](const std::string& name) { return text_reply(json{{"name", name}}.dump()); };
     const auto client = instructor::from_openai(at(server), Mode::json);
     const instructor::Request base{.model = "m", .messages = {instructor::user("Jason is 30")}, .max_retries = 1};
     SECTION("a name not in the text is sent back, the one in it accepted") {
@@ -334,8 +346,8 @@ TEST_CASE("a call's validation context reaches its validators; a call without it
     }
     SECTION("through extract") {
         server.enqueue({.body = named("Jason")});
-        CHECK(instructor::extract<NamedUser>(client, "Jason is 30", {.model = "m", .context = Source{"Jason is 30"}}).name ==
-              "Jason");
+        CHECK(instructor::extract<NamedUser>(client, "Jason is 30", {.model = "m", .context = Source{"Jason is 30"}})
+                  .name == "Jason");
     }
     SECTION("no context, or one of another type: a ConfigurationError, and nothing sent") {
         const auto none = thrown<instructor::ConfigurationError>([&] { (void)client.create<NamedUser>(base); });
@@ -358,8 +370,10 @@ TEST_CASE("a request's timeout replaces the client's") {
     const auto client = instructor::from_openai(options, Mode::json);
     CHECK(client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(5000)})
               .age == 30);
-    CHECK(thrown<instructor::ConfigurationError>(
-        [&] { (void)client.create<UserDetail>({.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(-1)}); }));
+    CHECK(thrown<instructor::ConfigurationError>([&] {
+        (void)client.create<UserDetail>(
+            {.model = "m", .messages = {instructor::user("x")}, .timeout = milliseconds(-1)});
+    }));
 }
 
 TEST_CASE("a batch call held back past its deadline ends in a TimeoutError, not after the hold") {

@@ -38,7 +38,8 @@ std::vector<std::string> stream_of(const std::string& content) {
     std::vector<std::string> chunks;
     for (std::size_t at = 0; at < content.size();) {
         std::size_t end = std::min(at + 4, content.size());
-        while (end < content.size() && (static_cast<unsigned char>(content[end]) & 0xC0U) == 0x80U) ++end;  // whole characters
+        while (end < content.size() && (static_cast<unsigned char>(content[end]) & 0xC0U) == 0x80U)
+            ++end;  // whole characters
         const json event{{"id", "c"},
                          {"object", "chat.completion.chunk"},
                          {"choices", {{{"index", 0}, {"delta", {{"content", content.substr(at, end - at)}}}}}}};
@@ -144,12 +145,12 @@ TEST_CASE("no key, credential header, cookie or key in a URL is written to a cas
 
     SECTION("a key in the URL's query is replaced") {
         TempCassette direct;
-        auto transport = instructor::cassette({.path = direct.path,
-                                               .mode = CassetteMode::record,
-                                               .upstream = [](const instructor::HttpRequest&) {
-                                                   return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
-                                               }});
-        (void)transport({.url = "https://user:PASSWORD@host/v1/models/x:generate?key=URL-SECRET&alt=sse", .body = "{}"});
+        auto transport = instructor::cassette(
+            {.path = direct.path, .mode = CassetteMode::record, .upstream = [](const instructor::HttpRequest&) {
+                 return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
+             }});
+        (void)transport(
+            {.url = "https://user:PASSWORD@host/v1/models/x:generate?key=URL-SECRET&alt=sse", .body = "{}"});
         CHECK(direct.text().find("URL-SECRET") == std::string::npos);
         CHECK(direct.text().find("PASSWORD") == std::string::npos);
         CHECK(direct.text().find("key=REDACTED&alt=sse") != std::string::npos);
@@ -244,9 +245,9 @@ TEST_CASE("the same request sent again replays its recordings in order: a 503, t
         TestServer server;
         server.enqueue({.status = 503, .body = R"({"error":{"message":"busy"}})"});
         server.enqueue({.body = text_reply(R"({"name":"Jason","age":30})")});
-        const auto client = client_for(server.base_url(),
-                                       instructor::cassette({.path = cassette.path, .mode = CassetteMode::record}),
-                                       {.http_retries = quick});
+        const auto client =
+            client_for(server.base_url(), instructor::cassette({.path = cassette.path, .mode = CassetteMode::record}),
+                       {.http_retries = quick});
         CHECK(client.create<UserDetail>(ask("Jason is 30")).age == 30);
     }
     int retries = 0;
@@ -272,14 +273,16 @@ TEST_CASE("matching compares bodies as JSON, less the fields the cassette is tol
 
     SECTION("key order and spacing do not matter; the host does not either") {
         auto replay = instructor::cassette({.path = cassette.path});
-        const auto reply = replay({.url = "http://b:9/v1/chat/completions", .body = R"({ "n": [1, 2], "seed": 1, "model": "m" })"});
+        const auto reply =
+            replay({.url = "http://b:9/v1/chat/completions", .body = R"({ "n": [1, 2], "seed": 1, "model": "m" })"});
         CHECK(reply.status == 200);
         CHECK(json::parse(reply.body) == json{{"ok", true}});
     }
     SECTION("a varying field is a miss, unless ignored") {
         auto strict = instructor::cassette({.path = cassette.path});
-        const auto miss = thrown<instructor::CassetteError>(
-            [&] { (void)strict({.url = "http://a/v1/chat/completions", .body = R"({"model":"m","seed":2,"n":[1,2]})"}); });
+        const auto miss = thrown<instructor::CassetteError>([&] {
+            (void)strict({.url = "http://a/v1/chat/completions", .body = R"({"model":"m","seed":2,"n":[1,2]})"});
+        });
         REQUIRE(miss);
         CHECK(miss->first_difference() == "/seed");
         auto lenient = instructor::cassette({.path = cassette.path, .ignore = {"/seed"}});
@@ -288,8 +291,9 @@ TEST_CASE("matching compares bodies as JSON, less the fields the cassette is tol
     }
     SECTION("another path is a miss") {
         auto replay = instructor::cassette({.path = cassette.path});
-        CHECK(thrown<instructor::CassetteError>(
-            [&] { (void)replay({.url = "http://a/v2/chat/completions", .body = R"({"model":"m","seed":1,"n":[1,2]})"}); }));
+        CHECK(thrown<instructor::CassetteError>([&] {
+            (void)replay({.url = "http://a/v2/chat/completions", .body = R"({"model":"m","seed":1,"n":[1,2]})"});
+        }));
     }
     CHECK(sent == 1);
 }
@@ -297,13 +301,15 @@ TEST_CASE("matching compares bodies as JSON, less the fields the cassette is tol
 TEST_CASE("a cassette that is missing or not a cassette is a clear error") {
     TempCassette cassette;
     SECTION("replaying a file that does not exist says to record it") {
-        const auto error = thrown<instructor::ConfigurationError>([&] { (void)instructor::cassette({.path = cassette.path}); });
+        const auto error =
+            thrown<instructor::ConfigurationError>([&] { (void)instructor::cassette({.path = cassette.path}); });
         REQUIRE(error);
         CHECK(std::string(error->what()).find("INSTRUCTOR_CASSETTE=record") != std::string::npos);
     }
     SECTION("a file of something else names the line") {
         std::ofstream(cassette.path) << "{\"instructor_cassette\":1}\n{\"request\":{}}\n";
-        const auto error = thrown<instructor::CassetteError>([&] { (void)instructor::cassette({.path = cassette.path}); });
+        const auto error =
+            thrown<instructor::CassetteError>([&] { (void)instructor::cassette({.path = cassette.path}); });
         REQUIRE(error);
         CHECK(std::string(error->what()).find("line 2") != std::string::npos);
     }
@@ -322,7 +328,8 @@ TEST_CASE("record_missing sends a retry upstream instead of answering it with th
     TestServer server;
     server.enqueue({.status = 503, .body = R"({"error":{"message":"busy"}})"});
     server.enqueue({.body = text_reply(R"({"name":"Jason","age":30})")});
-    const instructor::ClientOptions quick{.http_retries = {.max_retries = 2, .initial_delay = std::chrono::milliseconds(1)}};
+    const instructor::ClientOptions quick{
+        .http_retries = {.max_retries = 2, .initial_delay = std::chrono::milliseconds(1)}};
     const auto client = client_for(
         server.base_url(), instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing}), quick);
     CHECK(client.create<UserDetail>(ask("Jason is 30")).age == 30);
@@ -355,11 +362,10 @@ TEST_CASE("a stream whose chunks cut characters in half replays the same text") 
 
 TEST_CASE("a key in the URL never decides a match, nor shows in a miss") {
     TempCassette cassette;
-    auto record = instructor::cassette({.path = cassette.path,
-                                        .mode = CassetteMode::record,
-                                        .upstream = [](const instructor::HttpRequest&) {
-                                            return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
-                                        }});
+    auto record = instructor::cassette(
+        {.path = cassette.path, .mode = CassetteMode::record, .upstream = [](const instructor::HttpRequest&) {
+             return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
+         }});
     (void)record({.url = "https://h/v1beta/models/m:generate?key=FIRST-KEY", .body = "{}"});
     auto replay = instructor::cassette({.path = cassette.path});
     CHECK(replay({.url = "https://h/v1beta/models/m:generate?key=OTHER-KEY", .body = "{}"}).status == 200);
@@ -376,8 +382,11 @@ TEST_CASE("credentials under any name are never written: headers, queries, body 
     server.enqueue({.status = 401, .body = R"({"error":{"message":"Incorrect API key provided: sk-ECHOED-KEY-123"}})"});
     instructor::ClientOptions options{.base_url = server.base_url() + "/v1?auth=Q1&sig=Q2&code=Q3&api-version=7",
                                       .api_key = "sk-ECHOED-KEY-123"};
-    options.headers = {{"Helicone-Auth", "Bearer H1-SECRET"}, {"X-Auth", "H2-SECRET"}, {"Authentication", "H3-SECRET"},
-                       {"X-Session", "H4-SECRET"}, {"X-Credential", "H5-SECRET"}};
+    options.headers = {{"Helicone-Auth", "Bearer H1-SECRET"},
+                       {"X-Auth", "H2-SECRET"},
+                       {"Authentication", "H3-SECRET"},
+                       {"X-Session", "H4-SECRET"},
+                       {"X-Credential", "H5-SECRET"}};
     options.http_retries.max_retries = 0;
     options.transport = instructor::cassette({.path = cassette.path, .mode = CassetteMode::record});
     const auto client = instructor::from_openai(options, Mode::json);
@@ -410,7 +419,8 @@ TEST_CASE("a damaged cassette is a CassetteError naming the line, never a crash 
     const std::string request = R"({"method":"POST","url":"http://h/v1/chat/completions","body":{}})";
     const auto damaged = [&](const std::string& line, const std::string& expected) {
         std::ofstream(cassette.path, std::ios::trunc) << header << line << "\n";
-        const auto error = thrown<instructor::CassetteError>([&] { (void)instructor::cassette({.path = cassette.path}); });
+        const auto error =
+            thrown<instructor::CassetteError>([&] { (void)instructor::cassette({.path = cassette.path}); });
         REQUIRE(error);
         INFO(error->what());
         CHECK(std::string(error->what()).find("line 2") != std::string::npos);
@@ -437,8 +447,9 @@ TEST_CASE("a cassette line with 100,000 keys loads, as every line does, in time 
     for (int i = 0; i < 100000; ++i) body += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
     body += "}";
     std::ofstream(cassette.path) << "{\"instructor_cassette\":1}\n"
-                                 << R"({"request":{"method":"POST","url":"http://h/v1/chat/completions","body":)" << body
-                                 << R"(},"response":{"status":200,"body":{}}})" << "\n";
+                                 << R"({"request":{"method":"POST","url":"http://h/v1/chat/completions","body":)"
+                                 << body << R"(},"response":{"status":200,"body":{}}})"
+                                 << "\n";
     auto replay = instructor::cassette({.path = cassette.path});
     CHECK(replay({.url = "http://other/v1/chat/completions", .body = body}).status == 200);
 }
@@ -448,7 +459,8 @@ TEST_CASE("two writers on one cassette: the second is refused with a clear error
     const auto upstream = [](const instructor::HttpRequest&) {
         return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
     };
-    auto first = instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing, .upstream = upstream});
+    auto first =
+        instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing, .upstream = upstream});
     for (const auto mode : {CassetteMode::record, CassetteMode::record_missing}) {
         const auto error = thrown<instructor::CassetteError>(
             [&] { (void)instructor::cassette({.path = cassette.path, .mode = mode, .upstream = upstream}); });
@@ -457,7 +469,8 @@ TEST_CASE("two writers on one cassette: the second is refused with a clear error
     }
     (void)first({.url = "http://h/v1/chat/completions", .body = R"({"n":1})"});
     first = {};  // the last copy gone: the file is free
-    auto second = instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing, .upstream = upstream});
+    auto second =
+        instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing, .upstream = upstream});
     (void)second({.url = "http://h/v1/chat/completions", .body = R"({"n":2})"});
     second = {};
     auto replay = instructor::cassette({.path = cassette.path});
@@ -481,7 +494,8 @@ TEST_CASE("a cassette cut short by a crash: record_missing drops the cut line, r
     CHECK(std::string(error->what()).find("cut short") != std::string::npos);
     CHECK(std::string(error->what()).find("record_missing") != std::string::npos);
     {
-        auto resume = instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing, .upstream = upstream});
+        auto resume =
+            instructor::cassette({.path = cassette.path, .mode = CassetteMode::record_missing, .upstream = upstream});
         (void)resume({.url = "http://h/v1/chat/completions", .body = R"({"n":2})"});
     }
     auto replay = instructor::cassette({.path = cassette.path});
@@ -494,18 +508,18 @@ TEST_CASE("a miss names the recording closest to the request and shows where two
     TempCassette cassette;
     const std::string prefix(300, 'x');
     {
-        auto record = instructor::cassette({.path = cassette.path,
-                                            .mode = CassetteMode::record,
-                                            .upstream = [](const instructor::HttpRequest&) {
-                                                return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
-                                            }});
+        auto record = instructor::cassette(
+            {.path = cassette.path, .mode = CassetteMode::record, .upstream = [](const instructor::HttpRequest&) {
+                 return instructor::HttpResponse{.status = 200, .headers = {}, .body = "{}"};
+             }});
         // Two recordings one change away from the request: one far off, one a character off.
         (void)record({.url = "http://h/v1/chat/completions", .body = json{{"prompt", "something else"}}.dump()});
         (void)record({.url = "http://h/v1/chat/completions", .body = json{{"prompt", prefix + " ends with A"}}.dump()});
     }
     auto replay = instructor::cassette({.path = cassette.path});
-    const auto miss = thrown<instructor::CassetteError>(
-        [&] { (void)replay({.url = "http://h/v1/chat/completions", .body = json{{"prompt", prefix + " ends with B"}}.dump()}); });
+    const auto miss = thrown<instructor::CassetteError>([&] {
+        (void)replay({.url = "http://h/v1/chat/completions", .body = json{{"prompt", prefix + " ends with B"}}.dump()});
+    });
     REQUIRE(miss);
     const std::string what = miss->what();
     INFO(what);

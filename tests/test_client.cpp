@@ -123,7 +123,10 @@ TEST_CASE("json mode: an invalid answer is re-asked by echoing it and sending th
     const auto& messages = model.requests[1]["messages"];
     REQUIRE(messages.size() == 4);
     CHECK(messages[2] == json::parse(R"({"role":"assistant","content":"{\"name\": \"Jason\"}"})"));
-    CHECK(messages[3] == json::parse(R"({"role":"user","content":"Your answer has these errors:\n/age: required field is missing\nAnswer again with only the corrected JSON."})"));
+    CHECK(
+        messages[3] ==
+        json::parse(
+            R"({"role":"user","content":"Your answer has these errors:\n/age: required field is missing\nAnswer again with only the corrected JSON."})"));
 }
 
 TEST_CASE("when the re-asks run out, RetryError carries every attempt and the total usage") {
@@ -140,7 +143,8 @@ TEST_CASE("when the re-asks run out, RetryError carries every attempt and the to
         CHECK(e.attempts()[1].errors == std::vector<instructor::FieldError>{{"/name", "required field is missing"}});
         CHECK(e.attempts()[1].messages.size() == 3);  // the question, the first answer, the re-ask
         CHECK(e.total_usage().total_tokens == 30);
-        CHECK(std::string(e.what()) == "no valid answer after 2 attempts; the last one had:\n  /name: required field is missing");
+        CHECK(std::string(e.what()) ==
+              "no valid answer after 2 attempts; the last one had:\n  /name: required field is missing");
     }
     CHECK(model.requests.size() == 2);
 }
@@ -152,9 +156,10 @@ TEST_CASE("a tools reply without a tool call is re-asked, and JSON in its text i
                          tool_reply("UserDetail", R"({"name": "Jason", "age": 30})")};
         const auto client = instructor::from_callable(model.function(), Mode::tools);
         CHECK(client.create<UserDetail>(ask("Jason is 30")).name == "Jason");
-        CHECK(model.requests[1]["messages"][2]["content"] ==
-              "Your answer has these errors:\n(root): no call of the function UserDetail and no JSON in the reply; call "
-              "UserDetail with the extracted data\nCall the function UserDetail with these errors fixed.");
+        CHECK(
+            model.requests[1]["messages"][2]["content"] ==
+            "Your answer has these errors:\n(root): no call of the function UserDetail and no JSON in the reply; call "
+            "UserDetail with the extracted data\nCall the function UserDetail with these errors fixed.");
     }
     SECTION("JSON in the text instead of a call: taken as the answer") {
         ScriptedModel model;
@@ -189,8 +194,9 @@ TEST_CASE("a refusal is a RefusalError carrying the model's words") {
 
 TEST_CASE("md_json finds the JSON in a fence, after a think block and prose") {
     ScriptedModel model;
-    model.replies = {text_reply("<think>He said thirty, so 30 {not json}</think>Here you go:\n```json\n"
-                                "{\"name\": \"Jason\", \"age\": 30}\n```\nAnything else?")};
+    model.replies = {
+        text_reply("<think>He said thirty, so 30 {not json}</think>Here you go:\n```json\n"
+                   "{\"name\": \"Jason\", \"age\": 30}\n```\nAnything else?")};
     const auto client = instructor::from_callable(model.function(), Mode::md_json);
     CHECK(client.create<UserDetail>(ask("Jason is 30")).age == 30);
     CHECK(model.requests[0]["messages"].back()["content"] == "Return the JSON object inside a ```json code block.");
@@ -198,10 +204,10 @@ TEST_CASE("md_json finds the JSON in a fence, after a think block and prose") {
 
 TEST_CASE("simple types travel wrapped and come back unwrapped") {
     ScriptedModel model;
-    model.replies = {tool_reply("Response", R"({"content": "negative"})"),
-                     tool_reply("IterableUserDetail",
-                                R"({"tasks": [{"name": "Jason", "age": 30}, {"name": "Ann", "age": 41}]})"),
-                     tool_reply("Response", R"({"content": 42})")};
+    model.replies = {
+        tool_reply("Response", R"({"content": "negative"})"),
+        tool_reply("IterableUserDetail", R"({"tasks": [{"name": "Jason", "age": 30}, {"name": "Ann", "age": 41}]})"),
+        tool_reply("Response", R"({"content": 42})")};
     const auto client = instructor::from_callable(model.function(), Mode::tools);
     CHECK(client.create<Sentiment>(ask("I hated it")) == Sentiment::negative);
     const auto users = client.create<std::vector<UserDetail>>(ask("Jason is 30, Ann is 41"));

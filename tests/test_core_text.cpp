@@ -20,12 +20,12 @@ using instructor::detail::whole_characters;
 TEST_CASE("UTF-8 is checked as Unicode's table says: no overlong forms, surrogates or cut sequences", "[core]") {
     CHECK(first_invalid_utf8("plain ascii, long enough for the eight-byte steps") == std::string::npos);
     CHECK(first_invalid_utf8("José Müller 日本 🎉") == std::string::npos);
-    CHECK(first_invalid_utf8("Jos\xe9") == 3);              // Latin-1
-    CHECK(first_invalid_utf8("ab\xc0\xaf") == 2);           // an overlong '/'
-    CHECK(first_invalid_utf8("ab\xed\xa0\x80") == 2);       // a surrogate, U+D800
+    CHECK(first_invalid_utf8("Jos\xe9") == 3);                   // Latin-1
+    CHECK(first_invalid_utf8("ab\xc0\xaf") == 2);                // an overlong '/'
+    CHECK(first_invalid_utf8("ab\xed\xa0\x80") == 2);            // a surrogate, U+D800
     CHECK(first_invalid_utf8("abcdefgh\xf4\x90\x80\x80") == 8);  // beyond U+10FFFF
-    CHECK(first_invalid_utf8("日本\xe6\x97") == 6);          // cut short at the end
-    CHECK(first_invalid_utf8("\x80") == 0);                  // a stray continuation byte
+    CHECK(first_invalid_utf8("日本\xe6\x97") == 6);              // cut short at the end
+    CHECK(first_invalid_utf8("\x80") == 0);                      // a stray continuation byte
 }
 
 TEST_CASE("text that is not UTF-8 is made valid with U+FFFD, one per byte", "[core]") {
@@ -68,7 +68,8 @@ TEST_CASE("URLs are shown without credentials: user:password@ and credential que
 }
 
 TEST_CASE("a path goes before the base URL's query and fragment", "[core]") {
-    CHECK(append_path("http://h/v1?api-version=2", "/chat/completions") == "http://h/v1/chat/completions?api-version=2");
+    CHECK(append_path("http://h/v1?api-version=2", "/chat/completions") ==
+          "http://h/v1/chat/completions?api-version=2");
     CHECK(append_path("http://h/v1/", "/chat/completions") == "http://h/v1/chat/completions");
     CHECK(append_path("http://h", "/v1/x") == "http://h/v1/x");
     CHECK(append_path("http://h:80/a#f", "/b") == "http://h:80/a/b#f");

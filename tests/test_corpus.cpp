@@ -156,10 +156,10 @@ struct ParseOutcome {
 };
 
 struct RoundTrip {
-    json first;          // to_json(v)
-    bool reread = false; // from_json<T>(first.dump(), strict) succeeded
+    json first;           // to_json(v)
+    bool reread = false;  // from_json<T>(first.dump(), strict) succeeded
     std::string errors;
-    json second;         // to_json of the value read back
+    json second;  // to_json of the value read back
 };
 
 struct CorpusType {
@@ -193,8 +193,7 @@ ParseOutcome parse_as(const json& instance, bool strict) {
 }
 
 template <class T>
-CorpusType make_type(std::string name, bool recursive, std::vector<Instance> instances,
-                     std::vector<T> (*values)()) {
+CorpusType make_type(std::string name, bool recursive, std::vector<Instance> instances, std::vector<T> (*values)()) {
     CorpusType type;
     type.name = std::move(name);
     type.recursive = recursive;
@@ -234,8 +233,8 @@ std::vector<Instance> user_profile_instances() {
         allowed(R"({"full_name":"José Álvarez","age":13,"email":"jose@mail.es","nickname":null,
                     "is_verified":true,"interests":["chess","go"]})"),
         allowed(R"({"full_name":"X","age":120,"email":"x@y.io","nickname":"Ex","interests":[]})"),
-        allowed(with(base, "/age", "36.0")),                                        // an integer in JSON Schema's eyes
-        allowed(with(base, "/full_name", "\"" + repeat("é", 80) + "\"")),           // 80 code points, 160 bytes
+        allowed(with(base, "/age", "36.0")),                               // an integer in JSON Schema's eyes
+        allowed(with(base, "/full_name", "\"" + repeat("é", 80) + "\"")),  // 80 code points, 160 bytes
         allowed(with(base, "/interests", R"(["ab","cd","ef","gh","ij"])")),
         forbidden(without(base, "/email")),
         forbidden(with(base, "/age", "12")),
@@ -430,8 +429,8 @@ std::vector<Instance> invoice_instances() {
     const std::string line = R"({"sku":"ABC-1234","label":"Widget","quantity":3,"unit_price":{"amount_minor":250}})";
     const std::string bill = R"({"street":"1 Main St","city":"Springfield","postal_code":"12345"})";
     const std::string ship = R"({"recipient":"Bob","line1":"2 High St","city":"Leeds","country_code":"GB"})";
-    const std::string base = R"({"invoice_number":"INV-001","issued_on":"2024-03-01","status":"SENT","lines":[)" + line +
-                             R"(],"bill_to":)" + bill + R"(,"total":{"amount_minor":750}})";
+    const std::string base = R"({"invoice_number":"INV-001","issued_on":"2024-03-01","status":"SENT","lines":[)" +
+                             line + R"(],"bill_to":)" + bill + R"(,"total":{"amount_minor":750}})";
     const std::string full = R"({"invoice_number":"INV-001","issued_on":"2024-03-01","status":"SENT",
         "lines":[{"sku":"ABC-1234","label":"Widget","quantity":3,"unit_price":{"amount_minor":250,"currency":"USD"},
         "discount_rate":0.5}],"bill_to":{"street":"1 Main St","city":"Springfield","postal_code":"12345",
@@ -568,7 +567,8 @@ std::vector<Instance> calendar_event_instances() {
         allowed(with(with(base, "/location", R"({"lat":52.37,"lon":4.89})"), "/attendees",
                      R"([{"name":"Ann","rsvp":"accepted"},{"name":"Bo","email":null,"rsvp":"declined"}])")),
         allowed(with(with(with(base, "/location", "null"), "/repeats_on", "[]"), "/duration_minutes", "1440")),
-        allowed(with(base, "/repeats_on", R"(["sunday","saturday","friday","thursday","wednesday","tuesday","monday"])")),
+        allowed(
+            with(base, "/repeats_on", R"(["sunday","saturday","friday","thursday","wednesday","tuesday","monday"])")),
         forbidden(with(base, "/reminders", "[10]")),
         forbidden(with(base, "/reminders", "[10,5,0]")),
         forbidden(with(base, "/reminders", "[-5,0]")),
@@ -592,8 +592,8 @@ std::vector<CalendarEvent> calendar_event_values() {
     for (int i = 0; i < 6; ++i) {
         CalendarEvent e{};
         e.title = rng.word(1, 10);
-        e.starts_at = "2024-0" + std::to_string(rng.between(1, 9)) + "-1" + rng.digits(1) + "T1" + rng.digits(1) +
-                      ":" + std::to_string(rng.between(10, 59));
+        e.starts_at = "2024-0" + std::to_string(rng.between(1, 9)) + "-1" + rng.digits(1) + "T1" + rng.digits(1) + ":" +
+                      std::to_string(rng.between(10, 59));
         e.duration_minutes = static_cast<std::uint16_t>(rng.between(5, 1440));
         if (rng.coin()) e.location = make_geo_point(rng);
         const auto people = rng.below(4);
@@ -1009,14 +1009,8 @@ std::vector<BankTransfer> bank_transfer_values() {
 
 std::vector<Instance> cash_payment_instances() {
     return {
-        allowed("{}"),
-        allowed("{ }"),
-        allowed(" {\n} "),
-        forbidden(R"({"amount":1})"),
-        forbidden("[]"),
-        forbidden("null"),
-        forbidden(R"("cash")"),
-        forbidden("0"),
+        allowed("{}"),   allowed("{ }"),    allowed(" {\n} "),      forbidden(R"({"amount":1})"),
+        forbidden("[]"), forbidden("null"), forbidden(R"("cash")"), forbidden("0"),
     };
 }
 
@@ -1113,7 +1107,8 @@ std::vector<Instance> profile_patch_instances() {
         forbidden(R"({"avatar":"x.png"})"),
         forbidden(R"({"display_name":5})"),
         forbidden(R"({"replacement":{"full_name":"Ada","age":10,"email":"ada@x.io"}})"),
-        forbidden_in_words(R"({"display_name":null,"links":null,"replacement":null,"bio":")" + repeat("b", 161) + "\"}"),
+        forbidden_in_words(R"({"display_name":null,"links":null,"replacement":null,"bio":")" + repeat("b", 161) +
+                           "\"}"),
     };
 }
 
@@ -1245,7 +1240,8 @@ std::vector<ArticleMetadata> article_values() {
         const auto topic_count = 1 + rng.below(3);
         while (a.topics->size() < topic_count) a.topics->insert(rng.pick(topics));
         const auto years = rng.below(5);
-        for (std::size_t y = 0; y < years; ++y) a.cited_years.insert(static_cast<std::int16_t>(rng.between(-3000, 2100)));
+        for (std::size_t y = 0; y < years; ++y)
+            a.cited_years.insert(static_cast<std::int16_t>(rng.between(-3000, 2100)));
         const auto sections = rng.below(5);
         for (std::size_t s = 0; s < sections; ++s) a.paywalled_sections.push_back(rng.coin());
         values.push_back(std::move(a));
@@ -1339,7 +1335,8 @@ std::vector<WebhookEvent> webhook_values() {
     std::vector<WebhookEvent> values;
     WebhookEvent a{};
     a.event_type = "order.created";
-    a.payload = json{{"id", 1}, {"lines", json::array({1, 2.5, "x", nullptr, true})}, {"nested", {{"deep", json::object()}}}};
+    a.payload =
+        json{{"id", 1}, {"lines", json::array({1, 2.5, "x", nullptr, true})}, {"nested", {{"deep", json::object()}}}};
     a.headers = {{"X-Signature", "abc"}, {"", "empty key"}};
     a.extra = nullptr;
     values.push_back(a);
@@ -1378,8 +1375,8 @@ std::vector<Instance> build_job_instances() {
 }
 
 std::vector<BuildJob> build_job_values() {
-    static const ExitStatus statuses[] = {ExitStatus::unknown,   ExitStatus::ok,          ExitStatus::failed,
-                                          ExitStatus::timed_out, ExitStatus::not_found,   ExitStatus::interrupted,
+    static const ExitStatus statuses[] = {ExitStatus::unknown,   ExitStatus::ok,        ExitStatus::failed,
+                                          ExitStatus::timed_out, ExitStatus::not_found, ExitStatus::interrupted,
                                           ExitStatus::killed};
     Rng rng(26);
     std::vector<BuildJob> values;
@@ -1405,10 +1402,10 @@ std::vector<Instance> support_ticket_instances() {
     return {
         allowed(base),
         allowed(with(with(with(with(with(with(with(base, "/channel", R"("chat")"), "/priority", R"("urgent")"),
-                                              "/labels", R"(["refund","damaged"])"),
-                                         "/satisfaction", "1"),
-                                    "/escalate", "true"),
-                               "/order_reference", R"("ORD-12")"),
+                                         "/labels", R"(["refund","damaged"])"),
+                                    "/satisfaction", "1"),
+                               "/escalate", "true"),
+                          "/order_reference", R"("ORD-12")"),
                      "/attachments", R"(["a.png","b.png","c.png"])")),
         allowed(with(with(with(base, "/order_reference", "null"), "/satisfaction", "5"), "/sentiment", "0.999")),
         allowed(with(base, "/labels", string_array("l", 8))),
@@ -1585,12 +1582,12 @@ const std::vector<CorpusType>& corpus_types() {
         t.push_back(make_type<Invoice>("Invoice", false, invoice_instances(), &invoice_values));
         t.push_back(make_type<vendor::GeoPoint>("vendor_GeoPoint", false, geo_point_instances(), &geo_point_values));
         t.push_back(make_type<Attendee>("Attendee", false, attendee_instances(), &attendee_values));
-        t.push_back(make_type<CalendarEvent>("CalendarEvent", false, calendar_event_instances(),
-                                             &calendar_event_values));
+        t.push_back(
+            make_type<CalendarEvent>("CalendarEvent", false, calendar_event_instances(), &calendar_event_values));
         t.push_back(make_type<TelemetryFrame>("TelemetryFrame", false, telemetry_instances(), &telemetry_values));
         t.push_back(make_type<OrgUnit>("OrgUnit", true, org_unit_instances(), &org_unit_values));
-        t.push_back(make_type<ReasoningStep>("ReasoningStep", true, reasoning_step_instances(),
-                                             &reasoning_step_values));
+        t.push_back(
+            make_type<ReasoningStep>("ReasoningStep", true, reasoning_step_instances(), &reasoning_step_values));
         t.push_back(make_type<EmailMessage>("EmailMessage", true, email_message_instances(), &email_message_values));
         t.push_back(make_type<Question>("Question", true, question_instances(), &question_values));
         t.push_back(make_type<Answer>("Answer", true, answer_instances(), &answer_values));
@@ -1600,25 +1597,23 @@ const std::vector<CorpusType>& corpus_types() {
         t.push_back(make_type<BankTransfer>("BankTransfer", false, bank_transfer_instances(), &bank_transfer_values));
         t.push_back(make_type<CashPayment>("CashPayment", false, cash_payment_instances(), &cash_payment_values));
         t.push_back(make_type<Payment>("Payment", false, payment_instances(), &payment_values));
-        t.push_back(make_type<ToolCallResult>("ToolCallResult", false, tool_call_result_instances(),
-                                              &tool_call_result_values));
+        t.push_back(
+            make_type<ToolCallResult>("ToolCallResult", false, tool_call_result_instances(), &tool_call_result_values));
         t.push_back(make_type<ProfilePatch>("ProfilePatch", false, profile_patch_instances(), &profile_patch_values));
         t.push_back(make_type<StockLevel>("StockLevel", false, stock_level_instances(), &stock_level_values));
-        t.push_back(make_type<InventorySnapshot>("InventorySnapshot", false, inventory_instances(),
-                                                 &inventory_values));
+        t.push_back(make_type<InventorySnapshot>("InventorySnapshot", false, inventory_instances(), &inventory_values));
         t.push_back(make_type<ArticleMetadata>("ArticleMetadata", false, article_instances(), &article_values));
-        t.push_back(make_type<Paged<Attendee>>("Paged_Attendee", false, paged_attendee_instances(),
-                                               &paged_attendee_values));
-        t.push_back(make_type<SearchResults>("SearchResults", false, search_results_instances(),
-                                             &search_results_values));
+        t.push_back(
+            make_type<Paged<Attendee>>("Paged_Attendee", false, paged_attendee_instances(), &paged_attendee_values));
+        t.push_back(
+            make_type<SearchResults>("SearchResults", false, search_results_instances(), &search_results_values));
         t.push_back(make_type<WebhookEvent>("WebhookEvent", false, webhook_instances(), &webhook_values));
         t.push_back(make_type<BuildJob>("BuildJob", false, build_job_instances(), &build_job_values));
-        t.push_back(make_type<SupportTicket>("SupportTicket", false, support_ticket_instances(),
-                                             &support_ticket_values));
+        t.push_back(
+            make_type<SupportTicket>("SupportTicket", false, support_ticket_instances(), &support_ticket_values));
         t.push_back(make_type<Inbox>("Inbox", false, inbox_instances(), &inbox_values));
         t.push_back(make_type<ColorPalette>("ColorPalette", false, color_palette_instances(), &color_palette_values));
-        t.push_back(make_type<SentimentAnalysis>("SentimentAnalysis", false, sentiment_instances(),
-                                                 &sentiment_values));
+        t.push_back(make_type<SentimentAnalysis>("SentimentAnalysis", false, sentiment_instances(), &sentiment_values));
         return t;
     }();
     return types;
@@ -1657,8 +1652,9 @@ const ojson& resolve(const ojson& root, const ojson& schema) {
 bool is_nullable(const ojson& schema) {
     if (!schema.contains("anyOf")) return false;
     const auto& options = schema["anyOf"];
-    return std::any_of(options.begin(), options.end(),
-                       [](const ojson& option) { return option == ojson{{"type", "null"}}; });
+    return std::any_of(options.begin(), options.end(), [](const ojson& option) {
+        return option == ojson{{"type", "null"}};
+    });
 }
 
 std::string description_of(const ojson& schema) {
@@ -1711,19 +1707,22 @@ void check_form_rules(const ojson& schema, SchemaForm form, bool recursive, cons
             while (at < names.size() && names[at] != name) ++at;
             if (at == names.size()) problem("required names a missing or out-of-order property: " + name);
         }
-        if (form == SchemaForm::openai_strict && required != names) problem("strict form does not require every property");
+        if (form == SchemaForm::openai_strict && required != names)
+            problem("strict form does not require every property");
         if (form == SchemaForm::openai_strict && !schema.contains("required")) problem("strict form without required");
     } else if (schema.value("type", "") == "object") {
         if (form == SchemaForm::openai_strict) problem("strict form with an open object (a map)");
         if (schema.contains("additionalProperties"))
-            check_form_rules(schema["additionalProperties"], form, recursive, where + "/additionalProperties", problems);
+            check_form_rules(schema["additionalProperties"], form, recursive, where + "/additionalProperties",
+                             problems);
         else
             problem("a map without additionalProperties");
     }
     if (schema.contains("items")) check_form_rules(schema["items"], form, recursive, where + "/items", problems);
     if (schema.contains("anyOf")) {
         std::size_t i = 0;
-        for (const auto& option : schema["anyOf"]) check_form_rules(option, form, recursive, where + "/anyOf/" + std::to_string(i++), problems);
+        for (const auto& option : schema["anyOf"])
+            check_form_rules(option, form, recursive, where + "/anyOf/" + std::to_string(i++), problems);
     }
 }
 
@@ -1745,8 +1744,8 @@ void compare_plain_and_strict(const ojson& plain_root, const ojson& plain_at, co
         problem("strict description does not state unique items");
     if (!seen.emplace(&p, &s).second) return;
     if (p.value("type", "") != s.value("type", "")) problem("types differ");
-    for (const char* key : {"enum", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                            "minItems", "maxItems"})
+    for (const char* key :
+         {"enum", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems"})
         if (p.contains(key) && (!s.contains(key) || p[key] != s[key])) problem(std::string("strict form lost ") + key);
     if (p.contains("properties")) {
         const auto& pp = p["properties"];
@@ -1855,7 +1854,7 @@ TEST_CASE("every corpus schema, in every form, equals its golden file") {
     const bool update = updating_golden_files();
     if (update) {
         WARN("INSTRUCTOR_UPDATE_GOLDEN=1: writing golden files under " << INSTRUCTOR_GOLDEN_DIR
-                                                                          << "/corpus instead of comparing");
+                                                                       << "/corpus instead of comparing");
         std::filesystem::create_directories(std::filesystem::path(INSTRUCTOR_GOLDEN_DIR) / "corpus");
     }
     std::set<std::filesystem::path> expected_files;
@@ -1880,7 +1879,8 @@ TEST_CASE("every corpus schema, in every form, equals its golden file") {
         }
     }
     // No stale golden file for a type that left the corpus.
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(INSTRUCTOR_GOLDEN_DIR) / "corpus")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(INSTRUCTOR_GOLDEN_DIR) / "corpus")) {
         INFO(entry.path().string());
         CHECK(expected_files.count(entry.path()) == 1);
     }
@@ -1927,8 +1927,9 @@ TEST_CASE("corpus schemas follow the rules of their form") {
     }
 }
 
-TEST_CASE("the inlined schema of a non-recursive corpus type is its plain schema with every $ref expanded "
-          "and every pattern spelled for grammars") {
+TEST_CASE(
+    "the inlined schema of a non-recursive corpus type is its plain schema with every $ref expanded "
+    "and every pattern spelled for grammars") {
     for (const auto& type : corpus_types()) {
         if (type.recursive) continue;
         const json plain = type.schema(SchemaForm::plain);
@@ -2035,9 +2036,8 @@ TEST_CASE("the lax parser accepts what the strict parser accepts, and what it ac
             const ParseOutcome strict = type.parse(value, true);
             const ParseOutcome lax = type.parse(value, false);
             INFO(type.name << ": " << value.dump() << "\n  strict parser: "
-                           << (strict.accepted ? "accepts" : "rejects: " + strict.errors)
-                           << "\n  lax parser: " << (lax.accepted ? "accepts, reads " + lax.written.dump()
-                                                                  : "rejects: " + lax.errors));
+                           << (strict.accepted ? "accepts" : "rejects: " + strict.errors) << "\n  lax parser: "
+                           << (lax.accepted ? "accepts, reads " + lax.written.dump() : "rejects: " + lax.errors));
             if (strict.accepted) {
                 CHECK(lax.accepted);
                 CHECK(lax.written == strict.written);
@@ -2058,8 +2058,8 @@ TEST_CASE("every corpus value survives to_json, a strict from_json and to_json a
         INFO(type.name);
         CHECK(trips.size() >= 3);
         for (const auto& trip : trips) {
-            INFO("to_json: " << trip.first.dump() << "\nread back: "
-                             << (trip.reread ? trip.second.dump() : "rejected: " + trip.errors));
+            INFO("to_json: " << trip.first.dump()
+                             << "\nread back: " << (trip.reread ? trip.second.dump() : "rejected: " + trip.errors));
             REQUIRE(trip.reread);
             CHECK(trip.second == trip.first);
             CHECK(trip.second.dump() == trip.first.dump());  // same JSON types too (1 vs 1.0)

@@ -32,8 +32,10 @@ std::string rule(const std::string& grammar, const std::string& name) {
 std::regex as_regex(const std::string& body) {
     std::string out;
     for (const char c : body)
-        if (c == '.') out += "\\.";  // the decimal point, the only '.' in these rules
-        else if (c != ' ' && c != '"') out += c;
+        if (c == '.')
+            out += "\\.";  // the decimal point, the only '.' in these rules
+        else if (c != ' ' && c != '"')
+            out += c;
     return std::regex("^(" + out + ")$");
 }
 
@@ -42,7 +44,8 @@ __extension__ typedef __int128 Int;
 std::string text(Int v) {
     if (v == 0) return "0";
     const bool negative = v < 0;
-    __extension__ unsigned __int128 m = negative ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
+    __extension__ unsigned __int128 m =
+        negative ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
     std::string digits;
     for (; m != 0; m /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
     return negative ? "-" + digits : digits;
@@ -146,9 +149,31 @@ TEST_CASE("a number's grammar holds the decimals within whole-number bounds, inc
         INFO(grammar);
         REQUIRE(!body.empty());
         const std::regex re = as_regex(body);
-        std::vector<std::string> probes = {"0", "0.0", "0.5", "1", "1.0", "1.000", "1.01", "-1", "-1.0", "-1.5",
-                                           "-0.5", "2", "2.0", "-3", "-3.0", "-2.99", "4.5", "5", "5.0", "-4", "-10",
-                                           "-10.0", "-10.01", "123456789012345.5", "1234567890123456"};
+        std::vector<std::string> probes = {"0",
+                                           "0.0",
+                                           "0.5",
+                                           "1",
+                                           "1.0",
+                                           "1.000",
+                                           "1.01",
+                                           "-1",
+                                           "-1.0",
+                                           "-1.5",
+                                           "-0.5",
+                                           "2",
+                                           "2.0",
+                                           "-3",
+                                           "-3.0",
+                                           "-2.99",
+                                           "4.5",
+                                           "5",
+                                           "5.0",
+                                           "-4",
+                                           "-10",
+                                           "-10.0",
+                                           "-10.01",
+                                           "123456789012345.5",
+                                           "1234567890123456"};
         for (int i = 0; i < 400; ++i) {
             const int whole = static_cast<int>(random() % 25) - 12;
             std::string text = std::to_string(whole);
@@ -158,10 +183,12 @@ TEST_CASE("a number's grammar holds the decimals within whole-number bounds, inc
         }
         for (const auto& text : probes) {
             const double v = std::stod(text);
-            const bool leading_zero = text.find("00") == 0 || text.find("-00") == 0 || (text.size() > 1 && text[0] == '0' && text[1] != '.');
+            const bool leading_zero =
+                text.find("00") == 0 || text.find("-00") == 0 || (text.size() > 1 && text[0] == '0' && text[1] != '.');
             if (leading_zero || text.size() > 31) continue;
-            const bool within = std::fabs(v) < 1e15 && (!k.minimum || v >= *k.minimum) && (!k.exclusive_minimum || v > *k.exclusive_minimum) &&
-                                (!k.maximum || v <= *k.maximum) && (!k.exclusive_maximum || v < *k.exclusive_maximum);
+            const bool within = std::fabs(v) < 1e15 && (!k.minimum || v >= *k.minimum) &&
+                                (!k.exclusive_minimum || v > *k.exclusive_minimum) && (!k.maximum || v <= *k.maximum) &&
+                                (!k.exclusive_maximum || v < *k.exclusive_maximum);
             const bool negative_zero = text[0] == '-' && v == 0;
             INFO(text);
             if (!negative_zero) CHECK(std::regex_match(text, re) == within);
@@ -203,10 +230,11 @@ TEST_CASE("a struct's grammar lists its members in order, with every constraint 
     const std::string& g = instructor::gbnf<Person>();
     INFO(g);
     CHECK(g.rfind("root ::= t-Person\n", 0) == 0);
-    CHECK(rule(g, "t-Person") ==
-          R"("{" ws ("\"name\"" ws ":" ws "\"" char{1,40} "\"" ws ("," ws "\"nickname\"" ws ":" ws (string | "null") ws)? )"
-          R"("," ws "\"emails\"" ws ":" ws "[" ws string ws ("," ws string ws){0,2} "]" ws "," ws "\"role\"" ws ":" ws t-Role ws )"
-          R"("," ws "\"color\"" ws ":" ws ("\"red\"" | "\"green\"") ws "," ws "\"address\"" ws ":" ws t-Address ws) "}")");
+    CHECK(
+        rule(g, "t-Person") ==
+        R"("{" ws ("\"name\"" ws ":" ws "\"" char{1,40} "\"" ws ("," ws "\"nickname\"" ws ":" ws (string | "null") ws)? )"
+        R"("," ws "\"emails\"" ws ":" ws "[" ws string ws ("," ws string ws){0,2} "]" ws "," ws "\"role\"" ws ":" ws t-Role ws )"
+        R"("," ws "\"color\"" ws ":" ws ("\"red\"" | "\"green\"") ws "," ws "\"address\"" ws ":" ws t-Address ws) "}")");
     CHECK(rule(g, "t-Role") == R"("\"admin\"" | "\"user\"")");
     CHECK(rule(g, "t-Address") ==
           R"("{" ws ("\"street\"" ws ":" ws string ws "," ws "\"zip\"" ws ":" ws "\"" ([0-9]{5}) "\"" ws) "}")");
@@ -215,14 +243,17 @@ TEST_CASE("a struct's grammar lists its members in order, with every constraint 
 
 TEST_CASE("a type that contains itself is a rule that names itself") {
     const std::string& g = instructor::gbnf<Tree>();
-    CHECK(rule(g, "t-Tree") == R"("{" ws ("\"label\"" ws ":" ws string ws "," ws "\"children\"" ws ":" ws "[" ws (t-Tree ws ("," ws t-Tree ws)*)? "]" ws) "}")");
+    CHECK(
+        rule(g, "t-Tree") ==
+        R"("{" ws ("\"label\"" ws ":" ws string ws "," ws "\"children\"" ws ":" ws "[" ws (t-Tree ws ("," ws t-Tree ws)*)? "]" ws) "}")");
 }
 
 TEST_CASE("a struct of optional members may be written with any of them, in order, or none") {
     const std::string& g = instructor::gbnf<AllOptional>();
-    CHECK(rule(g, "t-AllOptional") ==
-          R"("{" ws ("\"a\"" ws ":" ws (int-m2147483648-2147483647 | "null") ws ("," ws "\"b\"" ws ":" ws (("true" | "false") | "null") ws)? | )"
-          R"("\"b\"" ws ":" ws (("true" | "false") | "null") ws)? "}")");
+    CHECK(
+        rule(g, "t-AllOptional") ==
+        R"("{" ws ("\"a\"" ws ":" ws (int-m2147483648-2147483647 | "null") ws ("," ws "\"b\"" ws ":" ws (("true" | "false") | "null") ws)? | )"
+        R"("\"b\"" ws ":" ws (("true" | "false") | "null") ws)? "}")");
 }
 
 TEST_CASE("what a grammar cannot say, and the parser would then reject, is a SchemaError that names it") {
@@ -230,8 +261,9 @@ TEST_CASE("what a grammar cannot say, and the parser would then reject, is a Sch
         (void)instructor::gbnf<Lookahead>();
         FAIL("a lookahead cannot be a grammar");
     } catch (const instructor::SchemaError& e) {
-        CHECK(std::string(e.what()) == "gbnf: the pattern at /text uses a lookaround or named group, which a grammar cannot "
-                                       "say; write the pattern without it, or check the string in a validator");
+        CHECK(std::string(e.what()) ==
+              "gbnf: the pattern at /text uses a lookaround or named group, which a grammar cannot "
+              "say; write the pattern without it, or check the string in a validator");
     }
     CHECK_THROWS_WITH(instructor::gbnf<Impossible>(), "gbnf: no integer at /n is within its bounds (5 to 4)");
 }

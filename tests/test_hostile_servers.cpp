@@ -28,12 +28,12 @@ namespace hostile_test {
 
 using instructor::Mode;
 using json = nlohmann::json;
+using std::chrono::milliseconds;
 using test_support::RawConnection;
 using test_support::RawServer;
 using test_support::ScriptedReply;
 using test_support::TestServer;
 using test_support::thrown;
-using std::chrono::milliseconds;
 namespace streams = test_support::streams;
 
 struct UserDetail {
@@ -134,8 +134,9 @@ TEST_CASE("trailers after a chunked reply are not kept, and headers and trailers
     RawServer server([&](RawConnection& c) {
         (void)c.read_request();
         const std::string body = test_support::chat_text_reply(R"({"name":"Jason","age":30})");
-        std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                           "Trailer: X-Pad\r\n\r\n";
+        std::string head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            "Trailer: X-Pad\r\n\r\n";
         char size[32];
         std::snprintf(size, sizeof size, "%zx\r\n", body.size());
         if (!c.write(head + size + body + "\r\n0\r\n")) return;
@@ -178,8 +179,7 @@ TEST_CASE("a server that trickles a byte at a time is cut off by the transfer's 
     RawServer server([](RawConnection& c) {
         (void)c.read_request();
         if (!c.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")) return;
-        while (c.write(" ") && c.pause(milliseconds(100))) {
-        }
+        while (c.write(" ") && c.pause(milliseconds(100))) {}
     });
     SECTION("every transfer has an overall bound by default, as OpenAI's own clients do") {
         CHECK(instructor::CurlOptions{}.total_timeout == std::chrono::minutes(10));
@@ -275,8 +275,8 @@ TEST_CASE("a base URL with a query keeps it after the chat path") {
     const auto client = instructor::from_openai(options, Mode::json);
     CHECK(client.create<UserDetail>(ask(0)).age == 30);
     REQUIRE(server.requests().size() == 1);
-    CHECK(server.requests()[0].rfind("POST /openai/deployments/d1/chat/completions?api-version=2024-10-21 HTTP/1.1", 0) ==
-          0);
+    CHECK(server.requests()[0].rfind("POST /openai/deployments/d1/chat/completions?api-version=2024-10-21 HTTP/1.1",
+                                     0) == 0);
 }
 
 TEST_CASE("hooks and log lines never show credentials in URLs") {
@@ -324,9 +324,10 @@ TEST_CASE("an error body nested without end costs no more than the bound on dept
 TEST_CASE("a server that echoes the key shows it nowhere: not in what(), details, hooks or the completion") {
     TestServer server;
     const std::string key = "sk-live-0123456789abcdef";
-    server.enqueue({.status = 401,
-                    .headers = {{"X-Request-Id", "req-" + key}},
-                    .body = json{{"error", {{"message", "Incorrect API key provided: " + key}, {"code", key}}}}.dump()});
+    server.enqueue(
+        {.status = 401,
+         .headers = {{"X-Request-Id", "req-" + key}},
+         .body = json{{"error", {{"message", "Incorrect API key provided: " + key}, {"code", key}}}}.dump()});
     auto options = at(server.base_url());
     options.api_key = key;
     std::string seen;
@@ -344,8 +345,8 @@ TEST_CASE("a server that echoes the key shows it nowhere: not in what(), details
     SECTION("in a stream's error event too") {
         server.enqueue(streams::streamed(
             "event: error\ndata: " + json{{"error", {{"message", "bad key " + key}}}}.dump() + "\n\n"));
-        const auto stream_error =
-            thrown<instructor::StreamError>([&] { (void)client.create_partial<UserDetail>(ask(0), [](const auto&) {}); });
+        const auto stream_error = thrown<instructor::StreamError>(
+            [&] { (void)client.create_partial<UserDetail>(ask(0), [](const auto&) {}); });
         REQUIRE(stream_error);
         CHECK_FALSE(contains(stream_error->what(), key));
         REQUIRE(stream_error->details());
@@ -356,12 +357,12 @@ TEST_CASE("a server that echoes the key shows it nowhere: not in what(), details
 TEST_CASE("what() is clipped and cleaned of control characters and bytes that are not UTF-8, everywhere") {
     TestServer server;
     const std::string escape = "\x1b[2J\x1b[31mred\r\nX: y\xff\xfe";
-    server.enqueue({.status = 400,
-                    .headers = {{"X-Request-Id", std::string(20000, 'r') + escape}},
-                    .body = json{{"error",
-                                  {{"message", escape + std::string(30000, 'm')},
-                                   {"code", std::string(50000, 'c') + escape}}}}
-                                .dump(-1, ' ', false, json::error_handler_t::ignore)});
+    server.enqueue(
+        {.status = 400,
+         .headers = {{"X-Request-Id", std::string(20000, 'r') + escape}},
+         .body = json{{"error",
+                       {{"message", escape + std::string(30000, 'm')}, {"code", std::string(50000, 'c') + escape}}}}
+                     .dump(-1, ' ', false, json::error_handler_t::ignore)});
     const auto client = instructor::from_openai(at(server.base_url()), Mode::json);
     const auto error = thrown<instructor::HttpError>([&] { (void)client.create<UserDetail>(ask(0)); });
     REQUIRE(error);
@@ -427,8 +428,8 @@ TEST_CASE("a reply with more tool calls than Limits::max_tool_calls is a LimitEr
     CHECK(whole->limit() == "max_tool_calls");
     auto request = ask(0);
     request.mode = Mode::tools;
-    const auto streamed =
-        thrown<instructor::LimitError>([&] { (void)client.create_partial<UserDetail>(request, [](const UserDetail&) {}); });
+    const auto streamed = thrown<instructor::LimitError>(
+        [&] { (void)client.create_partial<UserDetail>(request, [](const UserDetail&) {}); });
     REQUIRE(streamed);
     CHECK(streamed->limit() == "max_tool_calls");
 }
@@ -504,8 +505,8 @@ TEST_CASE("a 404 names the URL it called and suggests checking base_url") {
 }
 
 TEST_CASE("a port beyond 65535 is refused when the client is made") {
-    for (const char* url : {"http://127.0.0.1:65536/v1", "http://127.0.0.1:0/v1", "http://127.0.0.1:80a/v1",
-                            "http://127.0.0.1:/v1"}) {
+    for (const char* url :
+         {"http://127.0.0.1:65536/v1", "http://127.0.0.1:0/v1", "http://127.0.0.1:80a/v1", "http://127.0.0.1:/v1"}) {
         const auto error =
             thrown<instructor::ConfigurationError>([&] { (void)instructor::from_openai({.base_url = url}); });
         REQUIRE(error);
@@ -521,7 +522,9 @@ namespace hostile_test {
 
 TEST_CASE("a server that cannot stream tool calls: the whole reply is send 2 of the same attempt") {
     TestServer server;
-    server.enqueue({.status = 500, .body = R"({"error":{"code":500,"message":"Cannot use tools with stream","type":"server_error"}})"});
+    server.enqueue(
+        {.status = 500,
+         .body = R"({"error":{"code":500,"message":"Cannot use tools with stream","type":"server_error"}})"});
     server.enqueue({.body = tool_reply(R"({"name":"Jason","age":30})")});
     std::vector<std::pair<int, int>> sends;
     std::vector<std::string> retries;
@@ -546,8 +549,9 @@ TEST_CASE("extract_many's usage is in its progress: every call's tokens, failed 
     instructor::Usage total;
     instructor::BatchOptions batch{.max_concurrency = 2};
     batch.on_progress = [&](const instructor::BatchProgress& progress) { total = progress.usage; };
-    const auto results = instructor::extract_many<UserDetail>(
-        client, std::vector<std::string>{"Jason is 30", "broken", "Jason is 30"}, {.model = "m", .max_retries = 0}, batch);
+    const auto results =
+        instructor::extract_many<UserDetail>(client, std::vector<std::string>{"Jason is 30", "broken", "Jason is 30"},
+                                             {.model = "m", .max_retries = 0}, batch);
     REQUIRE(results.size() == 3);
     CHECK_FALSE(results[1]);
     CHECK(total.total_tokens == 3 * 28);

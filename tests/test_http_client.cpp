@@ -43,11 +43,12 @@ std::string tool_reply(const std::string& arguments) {
 }
 
 std::string text_reply(const std::string& content) {
-    return json{{"id", "chatcmpl-2"},
-                {"model", "test"},
-                {"choices",
-                 {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
+    return json{
+        {"id", "chatcmpl-2"},
+        {"model", "test"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
         .dump();
 }
 
@@ -107,8 +108,10 @@ TEST_CASE("an invalid answer is re-asked over HTTP, and the server receives the 
 TEST_CASE("HTTP errors become typed errors that never show the key") {
     TestServer server;
     SECTION("401") {
-        server.enqueue({.status = 401,
-                        .body = R"({"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}})"});
+        server.enqueue(
+            {.status = 401,
+             .body =
+                 R"({"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}})"});
         const auto client = instructor::from_openai(at(server, "/v1", "sk-test-SECRET123"));
         try {
             (void)client.create<UserDetail>(ask("x"));
@@ -120,7 +123,8 @@ TEST_CASE("HTTP errors become typed errors that never show the key") {
         }
     }
     SECTION("429 with Retry-After") {
-        server.enqueue({.status = 429, .headers = {{"retry-after", "7"}},
+        server.enqueue({.status = 429,
+                        .headers = {{"retry-after", "7"}},
                         .body = R"({"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}})"});
         const auto client = instructor::from_openai(at(server, "/v1"));
         try {
@@ -131,7 +135,8 @@ TEST_CASE("HTTP errors become typed errors that never show the key") {
         }
     }
     SECTION("an HTML page from a proxy") {
-        server.enqueue({.status = 502, .body = "<html><body><h1>502 Bad Gateway</h1></body></html>", .content_type = "text/html"});
+        server.enqueue(
+            {.status = 502, .body = "<html><body><h1>502 Bad Gateway</h1></body></html>", .content_type = "text/html"});
         const auto client = instructor::from_openai(at(server, "/v1"));
         CHECK_THROWS_AS(client.create<UserDetail>(ask("x")), instructor::ServerError);
     }
@@ -181,13 +186,14 @@ TEST_CASE("an OpenAI-compatible server never receives OPENAI_API_KEY") {
 
 TEST_CASE("local providers need no key, and Ollama's native API is spoken on /api/chat") {
     TestServer server;
-    server.enqueue({.body = json{{"model", "llama3.1"},
-                                 {"message", {{"role", "assistant"}, {"content", R"({"name":"Jason","age":30})"}}},
-                                 {"done", true},
-                                 {"done_reason", "stop"},
-                                 {"prompt_eval_count", 26},
-                                 {"eval_count", 12}}
-                                .dump()});
+    server.enqueue({.body = json{
+                        {"model", "llama3.1"},
+                        {"message", {{"role", "assistant"}, {"content", R"({"name":"Jason","age":30})"}}},
+                        {"done", true},
+                        {"done_reason", "stop"},
+                        {"prompt_eval_count", 26},
+                        {"eval_count",
+                         12}}.dump()});
     const auto client = instructor::from_provider("ollama-native/llama3.1", at(server, ""));
     const auto result = client.create_with_completion<UserDetail>(ask("Jason is 30"));
     CHECK(result.value.name == "Jason");

@@ -20,7 +20,9 @@ using test_support::TestServer;
 using test_support::thrown;
 
 instructor::HttpRequest request(std::string method, const std::string& url, std::string body = {}) {
-    return {.method = std::move(method), .url = url, .headers = {{"Content-Type", "application/json"}},
+    return {.method = std::move(method),
+            .url = url,
+            .headers = {{"Content-Type", "application/json"}},
             .body = std::move(body)};
 }
 
@@ -74,8 +76,8 @@ TEST_CASE("a GET streams a large body chunk by chunk through on_chunk") {
     TestServer server;
     std::string lines;
     for (int i = 0; i < 2000; ++i) lines += R"({"custom_id":"r)" + std::to_string(i) + "\"}\n";
-    server.enqueue(ScriptedReply{.body = {}, .content_type = "application/octet-stream",
-                                 .chunks = ScriptedReply::split_every(lines, 1000)});
+    server.enqueue(ScriptedReply{
+        .body = {}, .content_type = "application/octet-stream", .chunks = ScriptedReply::split_every(lines, 1000)});
     const instructor::Transport transport = instructor::curl_transport();
     instructor::HttpRequest get = request("GET", server.base_url() + "/v1/files/f1/content");
     std::string received;
@@ -95,8 +97,8 @@ TEST_CASE("a GET streams a large body chunk by chunk through on_chunk") {
 TEST_CASE("a method that is not an HTTP token is a ConfigurationError and nothing is sent") {
     TestServer server;
     const instructor::Transport transport = instructor::curl_transport();
-    const auto error =
-        thrown<instructor::ConfigurationError>([&] { (void)transport(request("GET /x HTTP/1.1\r\n", server.base_url())); });
+    const auto error = thrown<instructor::ConfigurationError>(
+        [&] { (void)transport(request("GET /x HTTP/1.1\r\n", server.base_url())); });
     REQUIRE(error);
     CHECK_THAT(error->what(), Catch::Matchers::Contains("is not an HTTP method"));
     CHECK(thrown<instructor::ConfigurationError>([&] { (void)transport(request("", server.base_url())); }));
@@ -110,16 +112,17 @@ TEST_CASE("a cassette records the method and matches on it: a GET and a POST to 
     TempFile file;
     const std::string url = server.base_url() + "/v1/batches/b1";
     {
-        const auto recorder = instructor::cassette(
-            {.path = file.path.string(), .mode = instructor::CassetteMode::record, .upstream = instructor::curl_transport()});
+        const auto recorder = instructor::cassette({.path = file.path.string(),
+                                                    .mode = instructor::CassetteMode::record,
+                                                    .upstream = instructor::curl_transport()});
         CHECK(recorder(request("GET", url)).body == R"({"status":"in_progress"})");
         CHECK(recorder(request("POST", url)).body == R"({"status":"cancelling"})");
     }
     const auto player = instructor::cassette({.path = file.path.string()});
     CHECK(player(request("POST", "http://127.0.0.1:1/v1/batches/b1")).body == R"({"status":"cancelling"})");
     CHECK(player(request("GET", "http://127.0.0.1:1/v1/batches/b1")).body == R"({"status":"in_progress"})");
-    const auto miss = thrown<instructor::CassetteError>(
-        [&] { (void)player(request("DELETE", "http://127.0.0.1:1/v1/batches/b1")); });
+    const auto miss =
+        thrown<instructor::CassetteError>([&] { (void)player(request("DELETE", "http://127.0.0.1:1/v1/batches/b1")); });
     REQUIRE(miss);
     CHECK_THAT(miss->what(), Catch::Matchers::Contains("DELETE"));
 }

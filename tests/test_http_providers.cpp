@@ -63,10 +63,10 @@ enum class Dialect { openai, mistral, ollama_native };  // the reply shapes
 
 struct Preset {
     std::string_view name;
-    std::string_view model;         // the golden request's model
-    std::string_view base_path;     // the path part of the provider's real base URL
-    std::string_view chat_path;     // where its requests must arrive
-    bool hosted;                    // a hosted API, whose key the tests always pass
+    std::string_view model;      // the golden request's model
+    std::string_view base_path;  // the path part of the provider's real base URL
+    std::string_view chat_path;  // where its requests must arrive
+    bool hosted;                 // a hosted API, whose key the tests always pass
     Dialect dialect;
     std::string_view forcing;       // tool_choice in tools modes: "named", "required" or "any"
     std::string_view schema_shape;  // json_schema: "nested", "json_object" (schema beside it) or "format"
@@ -105,13 +105,12 @@ std::vector<Pair> every_pair() {
     std::vector<Pair> pairs;
     for (const auto name : instructor::provider_names())
         for (const Mode mode : instructor::provider(name).supported_modes())
-            pairs.push_back({&preset(name), mode, std::string(name) + " / " + std::string(instructor::to_string(mode))});
+            pairs.push_back(
+                {&preset(name), mode, std::string(name) + " / " + std::string(instructor::to_string(mode))});
     return pairs;
 }
 
-std::string key_for(const Preset& p) {
-    return "sk-test-" + std::string(p.name) + "-SECRET";
-}
+std::string key_for(const Preset& p) { return "sk-test-" + std::string(p.name) + "-SECRET"; }
 
 /// The client a user would make for this provider, pointed at the test server (with `options`
 /// for the rest). openai-compatible is what from_openai makes for a base URL; every other one
@@ -176,7 +175,8 @@ struct Tokens {
 };
 
 json openai_usage(Tokens t) {
-    return {{"prompt_tokens", t.prompt}, {"completion_tokens", t.completion}, {"total_tokens", t.prompt + t.completion}};
+    return {
+        {"prompt_tokens", t.prompt}, {"completion_tokens", t.completion}, {"total_tokens", t.prompt + t.completion}};
 }
 
 // OpenAI and every server that copies it (Groq, Together, Anyscale, Ollama /v1, llama.cpp, ...).
@@ -197,8 +197,9 @@ std::string openai_text_reply(const std::string& content, Tokens t) {
 std::string openai_tool_reply(const std::vector<Call>& calls, Tokens t) {
     json tool_calls = json::array();
     for (const auto& call : calls)
-        tool_calls.push_back(
-            {{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}});
+        tool_calls.push_back({{"id", call.id},
+                              {"type", "function"},
+                              {"function", {{"name", call.name}, {"arguments", call.arguments}}}});
     return json{{"id", "chatcmpl-AbC124"},
                 {"object", "chat.completion"},
                 {"created", 1735689600},
@@ -341,7 +342,9 @@ json reask_messages(const Preset& p, Mode mode, const Answer& a) {
     if (is_tool_mode(mode)) {
         json calls = json::array();
         for (const auto& call : a.calls) {
-            json echoed{{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+            json echoed{{"id", call.id},
+                        {"type", "function"},
+                        {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
             if (p.name == "together") echoed["index"] = calls.size();  // its spec requires it
             calls.push_back(std::move(echoed));
         }
@@ -489,13 +492,9 @@ std::string failed_request_to(const TestServer& server) {
     return "request to http://127.0.0.1:" + std::to_string(server.port()) + " failed: ";
 }
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-    return text.rfind(prefix, 0) == 0;
-}
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace http_providers_test
 
@@ -515,8 +514,9 @@ TEST_CASE("every built-in provider has a preset here, so the cases below cover e
     for (const auto& p : presets) CHECK(names.count(p.name) == 1);
 }
 
-TEST_CASE("every provider and mode sends the golden request to its endpoint and reads the answer from its own reply shape",
-          "[http-providers]") {
+TEST_CASE(
+    "every provider and mode sends the golden request to its endpoint and reads the answer from its own reply shape",
+    "[http-providers]") {
     for (const auto& pair : every_pair()) {
         DYNAMIC_SECTION(pair.label) {
             const Preset& p = *pair.preset;
@@ -565,10 +565,10 @@ TEST_CASE("every provider and mode gives through create_many and create_async wh
             // Two calls, one at a time: each is answered invalid, then valid.
             for (int call = 0; call < 2; ++call)
                 for (int attempt = 1; attempt <= 2; ++attempt)
-                    server.enqueue({.body = reply_body(p.dialect, answer(p.dialect, mode,
-                                                                         attempt == 1 ? Kind::invalid : Kind::valid,
-                                                                         attempt),
-                                                       {30, 10})});
+                    server.enqueue(
+                        {.body = reply_body(
+                             p.dialect, answer(p.dialect, mode, attempt == 1 ? Kind::invalid : Kind::valid, attempt),
+                             {30, 10})});
             const auto client = client_for(server, p, mode, key_for(p));
             auto request = golden_request(p, mode);
             request.max_retries = 1;
@@ -653,7 +653,8 @@ TEST_CASE("every provider and mode gives up after max_retries with a RetryError 
             const Answer second = answer(p.dialect, mode, Kind::invalid_again, 2);
             server.enqueue({.body = reply_body(p.dialect, first, {30, 10})});
             server.enqueue({.body = reply_body(p.dialect, second, {35, 12})});
-            server.enqueue({.body = reply_body(p.dialect, answer(p.dialect, mode, Kind::valid, 3), {1, 1})});  // never asked for
+            server.enqueue(
+                {.body = reply_body(p.dialect, answer(p.dialect, mode, Kind::valid, 3), {1, 1})});  // never asked for
             const auto client = client_for(server, p, mode, p.hosted ? key_for(p) : std::string());
             auto request = golden_request(p, mode);
             request.max_retries = 1;
@@ -829,14 +830,17 @@ TEST_CASE("sequential calls, re-asks and error replies included, all go over one
     TestServer server;
     const auto& llama = preset("llama-cpp");
     const auto reply = [&](Kind kind, int attempt) {
-        return ScriptedReply{.body = reply_body(llama.dialect, answer(llama.dialect, Mode::tools, kind, attempt), {3, 2})};
+        return ScriptedReply{.body =
+                                 reply_body(llama.dialect, answer(llama.dialect, Mode::tools, kind, attempt), {3, 2})};
     };
     server.enqueue(reply(Kind::valid, 1));
     server.enqueue(reply(Kind::valid, 1));
     server.enqueue(reply(Kind::invalid, 1));  // re-asked on the same connection
     server.enqueue(reply(Kind::valid, 2));
-    server.enqueue({.status = 400,
-                    .body = R"({"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}})"});
+    server.enqueue(
+        {.status = 400,
+         .body =
+             R"({"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}})"});
     server.enqueue(reply(Kind::valid, 1));
     const auto client = client_for(server, llama, Mode::tools, {});
     auto request = golden_request(llama, Mode::tools);
@@ -867,7 +871,8 @@ TEST_CASE("threads sharing one client each get a whole reply, and no reply is lo
         const std::string name = "user-" + std::to_string(i);
         enqueued.insert(name);
         const std::string arguments = json{{"name", name}, {"age", i}}.dump();
-        server.enqueue({.body = mistral_tool_reply({{call_id(Dialect::mistral, 1, 0), "UserDetail", arguments}}, {10, 4})});
+        server.enqueue(
+            {.body = mistral_tool_reply({{call_id(Dialect::mistral, 1, 0), "UserDetail", arguments}}, {10, 4})});
     }
     const auto client = client_for(server, mistral, Mode::mistral_tools, key_for(mistral));
 

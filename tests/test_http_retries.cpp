@@ -64,8 +64,11 @@ struct Recorder {
 using namespace http_retries_test;
 
 TEST_CASE("the back-off doubles from the initial delay, stops at the cap, and jitter only shortens it") {
-    const instructor::HttpRetries policy{.max_retries = 6, .initial_delay = milliseconds(500), .multiplier = 2.0,
-                                         .max_delay = milliseconds(3000), .jitter = 0.25};
+    const instructor::HttpRetries policy{.max_retries = 6,
+                                         .initial_delay = milliseconds(500),
+                                         .multiplier = 2.0,
+                                         .max_delay = milliseconds(3000),
+                                         .jitter = 0.25};
     CHECK(instructor::http_retry_delay(policy, 1, std::nullopt, 0.0) == milliseconds(500));
     CHECK(instructor::http_retry_delay(policy, 2, std::nullopt, 0.0) == milliseconds(1000));
     CHECK(instructor::http_retry_delay(policy, 3, std::nullopt, 0.0) == milliseconds(2000));
@@ -85,7 +88,8 @@ TEST_CASE("the back-off doubles from the initial delay, stops at the cap, and ji
 
 TEST_CASE("a 429 is sent again after the wait its retry-after-ms header asks for") {
     TestServer server;
-    server.enqueue({.status = 429, .headers = {{"retry-after-ms", "120"}},
+    server.enqueue({.status = 429,
+                    .headers = {{"retry-after-ms", "120"}},
                     .body = R"({"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}})"});
     server.enqueue({.body = jason});
     Recorder recorder;
@@ -134,9 +138,9 @@ TEST_CASE("client errors and exhausted quota are never retried") {
         int status;
         std::string code;
     };
-    const auto c = GENERATE(Case{400, "invalid_request_error"}, Case{401, "invalid_api_key"},
-                            Case{403, "permission_denied"}, Case{404, "model_not_found"},
-                            Case{422, "unprocessable"}, Case{429, "insufficient_quota"});
+    const auto c =
+        GENERATE(Case{400, "invalid_request_error"}, Case{401, "invalid_api_key"}, Case{403, "permission_denied"},
+                 Case{404, "model_not_found"}, Case{422, "unprocessable"}, Case{429, "insufficient_quota"});
     CAPTURE(c.status, c.code);
     TestServer server;
     server.enqueue(failure(c.status, c.code));
@@ -156,7 +160,8 @@ TEST_CASE("client errors and exhausted quota are never retried") {
 
 TEST_CASE("a Retry-After longer than max_retry_after is not waited for") {
     TestServer server;
-    server.enqueue({.status = 429, .headers = {{"retry-after", "3600"}}, .body = R"({"error":{"message":"slow down"}})"});
+    server.enqueue(
+        {.status = 429, .headers = {{"retry-after", "3600"}}, .body = R"({"error":{"message":"slow down"}})"});
     Recorder recorder;
     const auto client = instructor::from_openai(recorder.options(server), Mode::json);
     const auto started = std::chrono::steady_clock::now();
@@ -254,11 +259,11 @@ TEST_CASE("hooks see every request, reply, parse error and retry, in order, and 
     };
     const auto client = instructor::from_openai(options, Mode::json);
     CHECK(client.create<UserDetail>(ask()).age == 30);
-    CHECK(events == std::vector<std::string>{
-                        "request 1.1", "reply 1.1 200",
-                        R"(parse error 1: /age: expected an integer between 0 and 150, got "thirty")",
-                        "retry validation", "request 2.1", "reply 2.1 503", "retry http", "request 2.2",
-                        "reply 2.2 200"});
+    CHECK(events ==
+          std::vector<std::string>{"request 1.1", "reply 1.1 200",
+                                   R"(parse error 1: /age: expected an integer between 0 and 150, got "thirty")",
+                                   "retry validation", "request 2.1", "reply 2.1 503", "retry http", "request 2.2",
+                                   "reply 2.2 200"});
 }
 
 TEST_CASE("the last-attempt hook fires once before the RetryError") {
@@ -284,8 +289,8 @@ TEST_CASE("a hook that throws does not break the call") {
     Recorder recorder;
     auto options = recorder.options(server);
     const auto boom = [](const auto&) { throw std::runtime_error("hook failed"); };
-    options.hooks = {.on_request = boom, .on_reply = boom, .on_parse_error = boom, .on_retry = boom,
-                     .on_last_attempt = boom};
+    options.hooks = {
+        .on_request = boom, .on_reply = boom, .on_parse_error = boom, .on_retry = boom, .on_last_attempt = boom};
     const auto client = instructor::from_openai(options, Mode::json);
     CHECK(client.create<UserDetail>(ask()).age == 30);
     CHECK(server.requests().size() == 2);
@@ -305,8 +310,9 @@ TEST_CASE("log_hooks writes one line per event, with sizes and without bodies or
     CHECK(lines[0].rfind("instructor: attempt 1: POST " + server.base_url() + "/v1/chat/completions (", 0) == 0);
     CHECK(lines[1].rfind("instructor: attempt 1: HTTP 200 (", 0) == 0);
     CHECK(lines[2] == "instructor: attempt 1: 20 prompt + 8 completion tokens");
-    CHECK(lines[3] == "instructor: attempt 1: the answer did not validate: /age: expected an integer between 0 "
-                      "and 150, got 200");
+    CHECK(lines[3] ==
+          "instructor: attempt 1: the answer did not validate: /age: expected an integer between 0 "
+          "and 150, got 200");
     CHECK(lines[4] == "instructor: attempt 1: 1 validation error, re-asking in 0 ms");
     for (const auto& line : lines) CHECK(line.find("SECRET") == std::string::npos);
 }
@@ -315,9 +321,7 @@ TEST_CASE("a call is cancelled from another thread, in the transfer or in the wa
     TestServer server;
     Recorder recorder;
     auto options = recorder.options(server);
-    SECTION("while the server is still thinking") {
-        server.enqueue({.body = jason, .delay_ms = 5000});
-    }
+    SECTION("while the server is still thinking") { server.enqueue({.body = jason, .delay_ms = 5000}); }
     SECTION("while waiting out a Retry-After") {
         options.http_retries.max_retry_after = milliseconds(60'000);
         server.enqueue({.status = 429, .headers = {{"retry-after", "30"}}, .body = R"({"error":{"message":"wait"}})"});
@@ -370,8 +374,10 @@ TEST_CASE("the libcurl transport hands a successful body over in pieces as it ar
         server.enqueue({.body = body, .content_type = "text/event-stream"});
         std::string streamed;
         int pieces = 0;
-        const auto response = transport({.url = server.base_url() + "/v1/chat/completions", .headers = {},
-                                         .body = "{}", .on_chunk = [&](std::string_view chunk) {
+        const auto response = transport({.url = server.base_url() + "/v1/chat/completions",
+                                         .headers = {},
+                                         .body = "{}",
+                                         .on_chunk = [&](std::string_view chunk) {
                                              streamed += chunk;
                                              ++pieces;
                                              return true;
@@ -384,8 +390,10 @@ TEST_CASE("the libcurl transport hands a successful body over in pieces as it ar
     SECTION("an error reply is collected whole, to be read as an error") {
         server.enqueue(failure(500));
         bool called = false;
-        const auto response = transport({.url = server.base_url() + "/v1", .headers = {}, .body = "{}",
-                                         .on_chunk = [&](std::string_view) { return called = true; }});
+        const auto response = transport(
+            {.url = server.base_url() + "/v1", .headers = {}, .body = "{}", .on_chunk = [&](std::string_view) {
+                 return called = true;
+             }});
         CHECK(response.status == 500);
         CHECK_FALSE(called);
         CHECK(json::parse(response.body)["error"]["code"] == "server_error");
@@ -393,11 +401,11 @@ TEST_CASE("the libcurl transport hands a successful body over in pieces as it ar
     SECTION("returning false stops the transfer without an error") {
         server.enqueue({.body = body});
         std::size_t received = 0;
-        const auto response = transport({.url = server.base_url() + "/v1", .headers = {}, .body = "{}",
-                                         .on_chunk = [&](std::string_view chunk) {
-                                             received += chunk.size();
-                                             return false;
-                                         }});
+        const auto response = transport(
+            {.url = server.base_url() + "/v1", .headers = {}, .body = "{}", .on_chunk = [&](std::string_view chunk) {
+                 received += chunk.size();
+                 return false;
+             }});
         CHECK(response.status == 200);
         CHECK(received > 0);
         CHECK(received < body.size());

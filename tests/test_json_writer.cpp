@@ -40,7 +40,7 @@ TEST_CASE("the body writer escapes like dump(): quotes, backslashes, control cha
 
 TEST_CASE("the body writer rejects invalid UTF-8 as dump() does") {
     for (const std::string& bad : {std::string("\xc3"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
-                                  std::string("\xf4\x90\x80\x80"), std::string("a\xffz")}) {
+                                   std::string("\xf4\x90\x80\x80"), std::string("a\xffz")}) {
         const ojson value = {{"text", bad}};
         CHECK_THROWS_AS(value.dump(), nlohmann::json::type_error);
         CHECK_THROWS_AS(instructor::detail::write_json(value), nlohmann::json::type_error);

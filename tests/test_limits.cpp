@@ -23,9 +23,9 @@ using json = nlohmann::json;
 using instructor::LimitError;
 using instructor::Limits;
 using instructor::Mode;
-using test_support::thrown;
 using test_support::ScriptedReply;
 using test_support::TestServer;
+using test_support::thrown;
 namespace streams = test_support::streams;
 
 struct UserDetail {
@@ -44,12 +44,13 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 // The reply of an OpenAI-compatible server in JSON mode, its content `content`.
 std::string text_reply(const std::string& content) {
-    return json{{"id", "chatcmpl-limits"},
-                {"object", "chat.completion"},
-                {"model", "test"},
-                {"choices",
-                 {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 10}, {"total_tokens", 20}}}}
+    return json{
+        {"id", "chatcmpl-limits"},
+        {"object", "chat.completion"},
+        {"model", "test"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 10}, {"total_tokens", 20}}}}
         .dump();
 }
 
@@ -84,8 +85,9 @@ instructor::Request ask() { return {.model = "test", .messages = {instructor::us
 TEST_CASE("read_json reads what nlohmann reads, and rejects what it rejects", "[limits]") {
     const std::vector<std::string> inputs = {
         R"({"a":1,"b":[true,false,null],"c":"x"})", "  [1, -2, 3.5, 1e3, -0, 0.0, 18446744073709551615]  ",
-        "18446744073709551616", "-9223372036854775809", "1e400", "-1e400", "1e-400", "4.9e-324", "123456789012345678901234",
-        R"("\u00e9\ud83d\ude00\n\t\"\\\/")", "\xEF\xBB\xBF{}", R"({"k":1,"k":2})", R"({"k":1,"k":null})", R"({"k":{"a":1},"k":null,"j":[null]})", R"({"\u006b":1})", "\"caf\xC3\xA9\"",
+        "18446744073709551616", "-9223372036854775809", "1e400", "-1e400", "1e-400", "4.9e-324",
+        "123456789012345678901234", R"("\u00e9\ud83d\ude00\n\t\"\\\/")", "\xEF\xBB\xBF{}", R"({"k":1,"k":2})",
+        R"({"k":1,"k":null})", R"({"k":{"a":1},"k":null,"j":[null]})", R"({"\u006b":1})", "\"caf\xC3\xA9\"",
         // rejected
         "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "-", "1e", "tru", "nul", "[1 2]", "{\"a\" 1}",
         "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\x\"", "\"a\x01\"", "\"\xC3\"", "\"\xED\xA0\x80\"",
@@ -108,7 +110,8 @@ TEST_CASE("read_json stops at Limits::max_depth and at Limits::max_bytes with a 
     const Limits limits{.max_depth = 128};
     SECTION("128 levels are read, 129 are not") {
         CHECK(instructor::detail::read_json(nested(128), limits, "the input").is_array());
-        const auto error = thrown<LimitError>([&] { (void)instructor::detail::read_json(nested(129), limits, "the input"); });
+        const auto error =
+            thrown<LimitError>([&] { (void)instructor::detail::read_json(nested(129), limits, "the input"); });
         REQUIRE(error);
         CHECK(error->limit() == "max_depth");
         CHECK(error->bound() == 128);
@@ -122,8 +125,9 @@ TEST_CASE("read_json stops at Limits::max_depth and at Limits::max_bytes with a 
         CHECK(error->excerpt().size() < 2000);
     }
     SECTION("more bytes than max_bytes") {
-        const auto error = thrown<LimitError>(
-            [&] { (void)instructor::detail::read_json(std::string(2000, ' ') + "1", {.max_bytes = 1000}, "the input"); });
+        const auto error = thrown<LimitError>([&] {
+            (void)instructor::detail::read_json(std::string(2000, ' ') + "1", {.max_bytes = 1000}, "the input");
+        });
         REQUIRE(error);
         CHECK(error->limit() == "max_bytes");
         CHECK(error->bound() == 1000);
@@ -153,7 +157,8 @@ TEST_CASE("from_json refuses input nested deeper than ParseOptions::limits with 
     SECTION("a value") {
         json deep = json::parse(R"({"label":"x","children":[]})");
         json* at = &deep;
-        for (int i = 0; i < 200; ++i) at = &(*at)["children"].emplace_back(json{{"label", "y"}, {"children", json::array()}});
+        for (int i = 0; i < 200; ++i)
+            at = &(*at)["children"].emplace_back(json{{"label", "y"}, {"children", json::array()}});
         const auto result = instructor::try_from_json<Tree>(deep);
         REQUIRE_FALSE(result);
         CHECK(result.error().errors().at(0).pointer.empty());
@@ -162,8 +167,8 @@ TEST_CASE("from_json refuses input nested deeper than ParseOptions::limits with 
         CHECK(raised);
     }
     SECTION("text larger than max_bytes") {
-        const auto result = instructor::try_from_json<UserDetail>(R"({"name":"Jason","age":30})" + std::string(100, ' '),
-                                                                  {.strict = false, .limits = {.max_bytes = 64}});
+        const auto result = instructor::try_from_json<UserDetail>(
+            R"({"name":"Jason","age":30})" + std::string(100, ' '), {.strict = false, .limits = {.max_bytes = 64}});
         REQUIRE_FALSE(result);
         CHECK(contains(result.error().what(), "more than Limits::max_bytes (64)"));
     }
@@ -196,7 +201,8 @@ TEST_CASE("a reply whose answer nests 200,000 deep is a LimitError in every mode
         TestServer server;
         server.enqueue(streams::streamed(streams::text_stream(hostile, 4096), 65536));
         const auto client = client_at(server, Mode::json);
-        const auto error = thrown<LimitError>([&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
+        const auto error =
+            thrown<LimitError>([&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
         REQUIRE(error);
         CHECK(error->limit() == "max_depth");
     }
@@ -231,7 +237,8 @@ TEST_CASE("a stream of a million tiny events gives the right value, and one beyo
           "[limits][http]") {
     // {"name":"aaaa...","age":30} with the name a million characters long, one event per character.
     // The smallest chunk a server could send: 46 bytes, 46 MB in all.
-    std::string events = streams::sse_event(streams::openai_chunk({{"role", "assistant"}, {"content", R"({"name":")"}}));
+    std::string events =
+        streams::sse_event(streams::openai_chunk({{"role", "assistant"}, {"content", R"({"name":")"}}));
     const std::string one = "data: " + json{{"choices", {{{"delta", {{"content", "a"}}}}}}}.dump() + "\n\n";
     constexpr std::size_t kEvents = 1'000'000;
     events.reserve(events.size() + kEvents * one.size() + 1000);
@@ -252,7 +259,8 @@ TEST_CASE("a stream of a million tiny events gives the right value, and one beyo
         TestServer server;
         server.enqueue(streams::streamed(events, 1 << 16));
         const auto client = client_at(server, Mode::json, {.max_bytes = std::size_t{8} << 20U});
-        const auto error = thrown<LimitError>([&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
+        const auto error =
+            thrown<LimitError>([&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
         REQUIRE(error);
         CHECK(error->limit() == "max_bytes");
     }
@@ -289,7 +297,8 @@ TEST_CASE("a client's bounds are set in one place: ClientOptions::limits", "[lim
 TEST_CASE("a server's long error message is clipped in what() and kept whole in the details", "[limits][http]") {
     const std::string message(10'000, 'm');
     TestServer server;
-    server.enqueue({.status = 400, .body = json{{"error", {{"message", message}, {"type", "invalid_request_error"}}}}.dump()});
+    server.enqueue(
+        {.status = 400, .body = json{{"error", {{"message", message}, {"type", "invalid_request_error"}}}}.dump()});
     const auto client = client_at(server, Mode::json);
     const auto error = thrown<instructor::HttpError>([&] { (void)client.create<UserDetail>(ask()); });
     REQUIRE(error);

@@ -31,14 +31,15 @@ struct UserDetail {
 instructor::ClientOptions at(const TestServer& server) {
     instructor::ClientOptions options;
     options.base_url = server.base_url() + "/v1";
-    options.http_retries = {.max_retries = 2,
-                            .initial_delay = std::chrono::milliseconds(1),
-                            .max_delay = std::chrono::milliseconds(5)};
+    options.http_retries = {
+        .max_retries = 2, .initial_delay = std::chrono::milliseconds(1), .max_delay = std::chrono::milliseconds(5)};
     return options;
 }
 
 instructor::Request ask(std::optional<int> max_tokens = std::nullopt) {
-    return {.model = "stories260K", .messages = {instructor::user("Jason is 30")}, .max_retries = 1,
+    return {.model = "stories260K",
+            .messages = {instructor::user("Jason is 30")},
+            .max_retries = 1,
             .max_tokens = max_tokens};
 }
 
@@ -63,9 +64,10 @@ TEST_CASE("a prompt larger than the context window is a ContextLengthError stati
 }
 
 TEST_CASE("OpenAI's context_length_exceeded is a ContextLengthError with the sizes read from its message") {
-    const std::string body = R"({"error":{"message":"This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})";
-    const auto error = thrown<instructor::ContextLengthError>(
-        [&] { instructor::provider("openai").throw_error(400, {}, body); });
+    const std::string body =
+        R"({"error":{"message":"This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})";
+    const auto error =
+        thrown<instructor::ContextLengthError>([&] { instructor::provider("openai").throw_error(400, {}, body); });
     REQUIRE(error);
     CHECK(error->details().context_window == 8192);
     CHECK(error->details().prompt_tokens == 9000);
@@ -115,9 +117,10 @@ TEST_CASE("a reply whose JSON is cut mid-string is re-asked with where the JSON 
     const auto requests = server.requests();
     REQUIRE(requests.size() == 2);
     const json sent = json::parse(requests[1].body);
-    CHECK(sent["messages"].back()["content"] ==
-          "Your answer has these errors:\n(root): the JSON in the reply is incomplete: it ends inside a string after 13 "
-          "characters\nAnswer again with only the corrected JSON.");
+    CHECK(
+        sent["messages"].back()["content"] ==
+        "Your answer has these errors:\n(root): the JSON in the reply is incomplete: it ends inside a string after 13 "
+        "characters\nAnswer again with only the corrected JSON.");
 }
 
 TEST_CASE("a reply whose JSON is cut between members, or is broken, is re-asked with what is wrong") {
@@ -131,13 +134,15 @@ TEST_CASE("a reply whose JSON is cut between members, or is broken, is re-asked 
     CHECK(client.create<UserDetail>(request).age == 30);
     const auto requests = server.requests();
     REQUIRE(requests.size() == 3);
-    CHECK(json::parse(requests[1].body)["messages"].back()["content"] ==
-          "Your answer has these errors:\n(root): the JSON in the reply is incomplete: it ends with 2 objects or arrays "
-          "still open after 31 characters\nAnswer again with only the corrected JSON.");
-    CHECK(json::parse(requests[2].body)["messages"].back()["content"] ==
-          "Your answer has these errors:\n(root): the JSON in the reply is not valid: parse error at line 1, column 22: "
-          "syntax error while parsing object - unexpected string literal; expected '}'\nAnswer again with only the "
-          "corrected JSON.");
+    CHECK(
+        json::parse(requests[1].body)["messages"].back()["content"] ==
+        "Your answer has these errors:\n(root): the JSON in the reply is incomplete: it ends with 2 objects or arrays "
+        "still open after 31 characters\nAnswer again with only the corrected JSON.");
+    CHECK(
+        json::parse(requests[2].body)["messages"].back()["content"] ==
+        "Your answer has these errors:\n(root): the JSON in the reply is not valid: parse error at line 1, column 22: "
+        "syntax error while parsing object - unexpected string literal; expected '}'\nAnswer again with only the "
+        "corrected JSON.");
 }
 
 TEST_CASE("an md_json re-ask asks for the JSON inside a json code block again, as its first prompt did") {
@@ -184,8 +189,9 @@ TEST_CASE("a 500 from another OpenAI-compatible server is still retried") {
     CHECK(server.requests().size() == 2);
 }
 
-TEST_CASE("create_partial in tools mode against a server that cannot stream tools asks once unstreamed, then "
-          "never streams tools again") {
+TEST_CASE(
+    "create_partial in tools mode against a server that cannot stream tools asks once unstreamed, then "
+    "never streams tools again") {
     TestServer server;
     server.enqueue(llama::b4748_tools_with_stream());
     server.enqueue(llama::b4748_tool_call("UserDetail", R"({"name": "Jason", "age": 30})"));
@@ -214,8 +220,8 @@ TEST_CASE("create_partial in tools mode against a server that cannot stream tool
 TEST_CASE("create_iterable in tools mode against a server that cannot stream tools still hands over every item") {
     TestServer server;
     server.enqueue(llama::b4748_tools_with_stream());
-    server.enqueue(llama::b4748_tool_call(
-        "IterableUserDetail", R"({"tasks": [{"name": "Jason", "age": 30}, {"name": "Ann", "age": 41}]})"));
+    server.enqueue(llama::b4748_tool_call("IterableUserDetail",
+                                          R"({"tasks": [{"name": "Jason", "age": 30}, {"name": "Ann", "age": 41}]})"));
     const instructor::Client client(instructor::provider("llama-cpp"), Mode::tools, at(server));
     std::vector<std::string> names;
     client.create_iterable<UserDetail>(ask(), [&](UserDetail u) { names.push_back(u.name); });

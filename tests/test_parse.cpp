@@ -34,7 +34,6 @@ using test_support::parse_errors;
 
 const ParseOptions strict{.strict = true};
 
-
 template <class V>
 struct Box {
     V value;
@@ -187,8 +186,7 @@ TEST_CASE("map keys are escaped in pointers as RFC 6901 says: '~' as ~0 and '/' 
 }
 
 TEST_CASE("pointers reach through maps of structs and arrays of arrays") {
-    CHECK(listed(parse_errors<Box<std::map<std::string, Person>>>(
-              R"({"value": {"x/y": {"name": "n", "age": -1}}})")) ==
+    CHECK(listed(parse_errors<Box<std::map<std::string, Person>>>(R"({"value": {"x/y": {"name": "n", "age": -1}}})")) ==
           listed({{"/value/x~1y/age", "expected an integer between 0 and 150, got -1"}}));
     CHECK(listed(parse_errors<Box<std::vector<std::vector<int>>>>(R"({"value": [[1], [2, true]]})")) ==
           listed({{"/value/1/1", "expected an integer, got true"}}));
@@ -273,8 +271,9 @@ TEST_CASE("every integer type accepts its minimum and maximum and rejects one pa
         CHECK(from_json<Box<std::uint64_t>>(R"({"value": 18446744073709551615})").value == Limits::max());
         CHECK(listed(parse_errors<Box<std::uint64_t>>(R"({"value": -1})")) ==
               listed({{"/value", "expected an integer between 0 and 18446744073709551615, got -1"}}));
-        CHECK(listed(parse_errors<Box<std::uint64_t>>(R"({"value": 18446744073709551616})")) ==
-              listed({{"/value", "expected an integer between 0 and 18446744073709551615, got 1.8446744073709552e+19"}}));
+        CHECK(
+            listed(parse_errors<Box<std::uint64_t>>(R"({"value": 18446744073709551616})")) ==
+            listed({{"/value", "expected an integer between 0 and 18446744073709551615, got 1.8446744073709552e+19"}}));
     }
 }
 
@@ -405,8 +404,8 @@ TEST_CASE("lax mode reads the usual spellings of a boolean; strict mode only tru
     CHECK_FALSE(from_json<Box<bool>>(R"({"value": false})", strict).value);
 
     SECTION("spellings of true") {
-        const auto text = GENERATE(as<std::string>{}, "true", "TRUE", "True", "yes", "Yes", "on", "ON", "1", "t",
-                                   "Y", " yes ");
+        const auto text =
+            GENERATE(as<std::string>{}, "true", "TRUE", "True", "yes", "Yes", "on", "ON", "1", "t", "Y", " yes ");
         INFO(text);
         CHECK(from_json<Box<bool>>(json{{"value", text}}).value);
         CHECK(listed(parse_errors<Box<bool>>(json{{"value", text}}.dump(), strict)) ==
@@ -477,8 +476,9 @@ TEST_CASE("a pattern is searched for, as JSON Schema says, and named in the mess
 
     using Slug = Box<Annotated<std::string, instructor::min_length(2), instructor::pattern("^[a-z]+$")>>;
     CHECK(from_json<Slug>(R"({"value": "abc"})").value.get() == "abc");
-    CHECK(listed(parse_errors<Slug>(R"({"value": "ABC"})")) ==
-          listed({{"/value", R"(expected a string of at least 2 characters matching the pattern ^[a-z]+$, got "ABC")"}}));
+    CHECK(
+        listed(parse_errors<Slug>(R"({"value": "ABC"})")) ==
+        listed({{"/value", R"(expected a string of at least 2 characters matching the pattern ^[a-z]+$, got "ABC")"}}));
 }
 
 TEST_CASE("a string with choices takes exactly one of them and lists them all") {
@@ -664,12 +664,13 @@ TEST_CASE("a recursive struct is read to any depth and its errors point into it"
     REQUIRE(tree.children.size() == 2);
     REQUIRE(tree.children[1].children.size() == 1);
     CHECK(tree.children[1].children[0].name == "c");
-    CHECK(listed(parse_errors<Tree>(
-              R"({"name": "root", "children": [{"name": "a", "children": []}, {"name": "b", "children": [{"name": 3, "children": []}, {"name": "d"}]}]})")) ==
-          listed({
-              {"/children/1/children/0/name", "expected a string, got 3"},
-              {"/children/1/children/1/children", "required field is missing"},
-          }));
+    CHECK(
+        listed(parse_errors<Tree>(
+            R"({"name": "root", "children": [{"name": "a", "children": []}, {"name": "b", "children": [{"name": 3, "children": []}, {"name": "d"}]}]})")) ==
+        listed({
+            {"/children/1/children/0/name", "expected a string, got 3"},
+            {"/children/1/children/1/children", "required field is missing"},
+        }));
 
     const auto chain = from_json<Chain>(R"({"value": 1, "next": {"value": 2, "next": {"value": 3}}})");
     REQUIRE(chain.next != nullptr);
@@ -778,12 +779,10 @@ TEST_CASE("in lax mode the closest alternative is the one whose keys the object 
 TEST_CASE("a nlohmann::json field accepts any JSON value, null included, but must be present") {
     for (const char* payload : {R"({"a": [1, {"b": null}]})", "[]", "3.5", R"("text")", "true", "null"}) {
         INFO(payload);
-        const auto envelope =
-            from_json<Envelope>(std::string(R"({"kind": "k", "payload": )") + payload + "}", strict);
+        const auto envelope = from_json<Envelope>(std::string(R"({"kind": "k", "payload": )") + payload + "}", strict);
         CHECK(envelope.payload == json::parse(payload));
     }
-    CHECK(listed(parse_errors<Envelope>(R"({"kind": "k"})")) ==
-          listed({{"/payload", "required field is missing"}}));
+    CHECK(listed(parse_errors<Envelope>(R"({"kind": "k"})")) == listed({{"/payload", "required field is missing"}}));
 }
 
 // ---- all errors, missing vs null, unknown keys ---------------------------------------------------
@@ -815,8 +814,7 @@ TEST_CASE("a missing required field and a null one are different errors") {
           listed({{"/value", R"(expected one of "red", "green", "blue", got null)"}}));
     CHECK(listed(parse_errors<Box<bool>>(R"({"value": null})")) ==
           listed({{"/value", "expected a boolean, got null"}}));
-    CHECK(listed(parse_errors<Box<std::monostate>>(R"({"value": 0})")) ==
-          listed({{"/value", "expected null, got 0"}}));
+    CHECK(listed(parse_errors<Box<std::monostate>>(R"({"value": 0})")) == listed({{"/value", "expected null, got 0"}}));
 }
 
 TEST_CASE("unknown keys are ignored in lax mode and reported in strict mode with the allowed fields") {
@@ -892,8 +890,9 @@ TEST_CASE("malformed JSON text is a ValidationError at the root that keeps the r
     } catch (const ValidationError& e) {
         CHECK(e.raw() == truncated);
         CHECK(listed(e.errors()) ==
-              listed({{"", "invalid JSON: parse error at line 1, column 28: "
-                           "syntax error while parsing object - unexpected end of input; expected '}'"}}));
+              listed({{"",
+                       "invalid JSON: parse error at line 1, column 28: "
+                       "syntax error while parsing object - unexpected end of input; expected '}'"}}));
     }
     SECTION("text around the JSON, as models sometimes add") {
         const std::string fenced = "```json\n{\"name\": \"a\", \"age\": 1}\n```";
@@ -901,17 +900,19 @@ TEST_CASE("malformed JSON text is a ValidationError at the root that keeps the r
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().raw() == fenced);
         CHECK(listed(result.error().errors()) ==
-              listed({{"", "invalid JSON: parse error at line 1, column 1: "
-                           "syntax error while parsing value - invalid literal; last read: '`'"}}));
+              listed({{"",
+                       "invalid JSON: parse error at line 1, column 1: "
+                       "syntax error while parsing value - invalid literal; last read: '`'"}}));
     }
     SECTION("empty text") {
         const auto result = try_from_json<Person>("");
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().raw().empty());
         CHECK(listed(result.error().errors()) ==
-              listed({{"", "invalid JSON: parse error at line 1, column 1: "
-                           "syntax error while parsing value - unexpected end of input; expected '[', '{', or a "
-                           "literal"}}));
+              listed({{"",
+                       "invalid JSON: parse error at line 1, column 1: "
+                       "syntax error while parsing value - unexpected end of input; expected '[', '{', or a "
+                       "literal"}}));
     }
     SECTION("malformed JSON is an error in strict mode too, of the same type") {
         REQUIRE_THROWS_AS(from_json<Person>("{name: 'a'}", strict), ValidationError);

@@ -48,7 +48,8 @@ std::string counting_array(int count) {
 
 std::string long_string_document() {
     std::string text = "{\"essay\":\"";
-    for (int i = 0; i < 40; ++i) text += "line " + std::to_string(i) + ": caf\xC3\xA9 \\u00e9 \\n \xF0\x9F\x98\x80 \\\" ";
+    for (int i = 0; i < 40; ++i)
+        text += "line " + std::to_string(i) + ": caf\xC3\xA9 \\u00e9 \\n \xF0\x9F\x98\x80 \\\" ";
     return text + "\"}";
 }
 
@@ -62,8 +63,11 @@ const std::vector<std::string>& corpus() {
         R"({"tasks":[{"id":1,"title":"Write","tags":["a","b"],"done":false},{"id":2,"title":"Test","tags":[],"done":true,"owner":null}]})",
         R"("\"\\\/\b\f\n\r\t")",
         R"({"esc":"tab\there \u0041\u00e9\u4e2d\uD83D\uDE00 end","k\"ey":"v\\"})",
-        "{\"emoji\":\"\xF0\x9F\x98\x80\xF0\x9F\x8E\x89\",\"cjk\":\"\xE4\xB8\xAD\xE6\x96\x87\",\"accents\":\"caf\xC3\xA9 \xC3\xB1\","
-        "\"mixed\":\"a\xF0\x9F\x98\x80" "b\xE2\x82\xAC" "c\",\"\xE2\x9C\x93\":true}",
+        "{\"emoji\":\"\xF0\x9F\x98\x80\xF0\x9F\x8E\x89\",\"cjk\":\"\xE4\xB8\xAD\xE6\x96\x87\",\"accents\":"
+        "\"caf\xC3\xA9 \xC3\xB1\","
+        "\"mixed\":\"a\xF0\x9F\x98\x80"
+        "b\xE2\x82\xAC"
+        "c\",\"\xE2\x9C\x93\":true}",
         R"([0,-0,1,-1,1.5,-0.0,1e-5,1E+10,2.5e3,123456789012345678,18446744073709551615,-9223372036854775808])",
         R"([123456789012345678901234567890,-123456789012345678901234567890,3.141592653589793,1e308,-2.5E-308,0.1e1])",
         R"([true,false,null])",
@@ -118,7 +122,9 @@ std::vector<Recorded> reference_events(const std::string& document) {
 
 // `partial` could grow into `full`: same kinds, strings are prefixes, containers hold a part.
 bool grows_into(const json& partial, const json& full) {
-    if (partial.is_string()) return full.is_string() && full.get_ref<const std::string&>().starts_with(partial.get_ref<const std::string&>());
+    if (partial.is_string())
+        return full.is_string() &&
+               full.get_ref<const std::string&>().starts_with(partial.get_ref<const std::string&>());
     if (partial.is_object()) {
         if (!full.is_object()) return false;
         for (const auto& [key, child] : partial.items())
@@ -278,11 +284,17 @@ TEST_CASE("string_grew fires once per feed for the open string, and only when it
                           event.value);
         return true;
     });
-    for (const std::string_view piece : {R"({"a": "he)", "llo", "", "\\", "n", " w\xC3", "\xA9", "\"", R"(, "b": ")", "x\"}"})
+    for (const std::string_view piece :
+         {R"({"a": "he)", "llo", "", "\\", "n", " w\xC3", "\xA9", "\"", R"(, "b": ")", "x\"}"})
         REQUIRE(parser.feed(piece));
     const std::vector<std::pair<std::string, json>> expected = {
-        {"grew /a", "he"}, {"grew /a", "hello"}, {"grew /a", "hello\n"}, {"grew /a", "hello\n w"},
-        {"grew /a", "hello\n w\xC3\xA9"}, {"done /a", "hello\n w\xC3\xA9"}, {"done /b", "x"},
+        {"grew /a", "he"},
+        {"grew /a", "hello"},
+        {"grew /a", "hello\n"},
+        {"grew /a", "hello\n w"},
+        {"grew /a", "hello\n w\xC3\xA9"},
+        {"done /a", "hello\n w\xC3\xA9"},
+        {"done /b", "x"},
         {"done ", {{"a", "hello\n w\xC3\xA9"}, {"b", "x"}}},
     };
     CHECK(seen == expected);
@@ -435,9 +447,8 @@ TEST_CASE("Text after the value is not parsed: consumed() ends at the value", "[
 
 TEST_CASE("The sink stops the parse: feed returns false at once, and from then on", "[partial-json]") {
     int completes = 0;
-    PartialJsonParser parser([&](const PartialEvent& event) {
-        return event.kind != PartialEventKind::value_complete || ++completes < 2;
-    });
+    PartialJsonParser parser(
+        [&](const PartialEvent& event) { return event.kind != PartialEventKind::value_complete || ++completes < 2; });
     CHECK_FALSE(parser.feed(R"([{"a": 1, "b": 2, "c": 3}, 4])"));
     CHECK(completes == 2);
     CHECK(parser.value() == json::array({{{"a", 1}, {"b", 2}}}));
@@ -530,7 +541,8 @@ const std::vector<std::string>& model_texts() {
         "<think>a</think>\n<think>b {x} </thin </think>```json\n[1, 2, 3]\n```\nDone [4].",
         "<<think>>{ignored}</think>[7]",
         "A <thinking> note: {\"a\": 1} trailing",
-        "<think>\xF0\x9F\xA4\x94 hmm</think>\n\nAnswer:\n\n```json\n{\"emoji\": \"\xF0\x9F\x98\x80\", \"t\": \"</think>\"}\n```",
+        "<think>\xF0\x9F\xA4\x94 hmm</think>\n\nAnswer:\n\n```json\n{\"emoji\": \"\xF0\x9F\x98\x80\", \"t\": "
+        "\"</think>\"}\n```",
     };
     return texts;
 }
@@ -565,7 +577,8 @@ TEST_CASE("The locator waits out a think block that never closes, and text with 
     }
 }
 
-TEST_CASE("The locator gives up without throwing on prose braces, leaving extract_json to the caller", "[partial-json]") {
+TEST_CASE("The locator gives up without throwing on prose braces, leaving extract_json to the caller",
+          "[partial-json]") {
     const std::string text = "Use {name} as the key:\n```json\n{\"name\": \"Jason\"}\n```";
     PartialJsonParser parser;
     JsonTextLocator locator(parser);

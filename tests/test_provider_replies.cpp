@@ -53,9 +53,7 @@ struct Fixture {
     json data;
 };
 
-fs::path replies_dir() {
-    return fs::path(INSTRUCTOR_FIXTURE_DIR) / "replies";
-}
+fs::path replies_dir() { return fs::path(INSTRUCTOR_FIXTURE_DIR) / "replies"; }
 
 std::vector<Fixture> load_fixtures() {
     std::vector<Fixture> fixtures;
@@ -75,8 +73,7 @@ std::vector<Fixture> load_fixtures() {
             fixtures.push_back(std::move(f));
         }
     }
-    std::sort(fixtures.begin(), fixtures.end(),
-              [](const Fixture& a, const Fixture& b) { return a.name < b.name; });
+    std::sort(fixtures.begin(), fixtures.end(), [](const Fixture& a, const Fixture& b) { return a.name < b.name; });
     return fixtures;
 }
 
@@ -106,7 +103,7 @@ std::string fixture_problem(const Fixture& f) {
     const json& e = d["expect"];
     std::set<std::string> required;
     if (expects_error(f)) {
-        required = {"error_class", "status", "message", "code", "type", "param", "request_id",
+        required = {"error_class",         "status",           "message", "code", "type", "param", "request_id",
                     "retry_after_seconds", "failed_generation"};
         if (e["error_class"] == "RateLimitError") required.insert("quota_exhausted");
         if (e["status"] != d["status"]) return "expect.status differs from status";
@@ -223,44 +220,44 @@ TEST_CASE("the reply fixtures cover every provider, with replies and errors, and
 TEST_CASE("every successful reply fixture decodes to exactly the expected completion, from the DOM and from the text") {
     int checked = 0;
     for (const auto& f : fixtures()) {
-      for (const bool from_text : {false, true}) {
-        if (expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
-        INFO("fixture " << f.name << (from_text ? " (decode_reply_text)" : " (decode_reply)"));
-        const json& e = f.data["expect"];
-        instructor::Completion c;
-        std::string thrown;
-        try {
-            c = from_text ? provider_for(f)->decode_reply_text(body_text(f), headers_of(f), {})
-                          : provider_for(f)->decode_reply(body_json(f), headers_of(f));
-        } catch (const std::exception& error) {
-            thrown = error.what();
+        for (const bool from_text : {false, true}) {
+            if (expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
+            INFO("fixture " << f.name << (from_text ? " (decode_reply_text)" : " (decode_reply)"));
+            const json& e = f.data["expect"];
+            instructor::Completion c;
+            std::string thrown;
+            try {
+                c = from_text ? provider_for(f)->decode_reply_text(body_text(f), headers_of(f), {})
+                              : provider_for(f)->decode_reply(body_json(f), headers_of(f));
+            } catch (const std::exception& error) {
+                thrown = error.what();
+            }
+            CHECK(thrown == "");  // decode_reply must not throw
+            if (!thrown.empty()) continue;
+            ++checked;
+            CHECK(c.text == e["text"].get<std::string>());
+            CHECK(c.tool_calls.size() == e["tool_calls"].size());
+            for (std::size_t i = 0; i < std::min(c.tool_calls.size(), e["tool_calls"].size()); ++i) {
+                INFO("tool call " << i);
+                CHECK(c.tool_calls[i].id == e["tool_calls"][i]["id"].get<std::string>());
+                CHECK(c.tool_calls[i].name == e["tool_calls"][i]["name"].get<std::string>());
+                CHECK(c.tool_calls[i].arguments == e["tool_calls"][i]["arguments"].get<std::string>());
+            }
+            CHECK(std::string(instructor::to_string(c.finish_reason)) == e["finish_reason"].get<std::string>());
+            if (e["refusal"].is_null())
+                CHECK(!c.refusal.has_value());
+            else
+                CHECK(c.refusal.value_or("(no refusal)") == e["refusal"].get<std::string>());
+            const json& u = e["usage"];
+            CHECK(c.usage.prompt_tokens == u["prompt_tokens"].get<std::int64_t>());
+            CHECK(c.usage.completion_tokens == u["completion_tokens"].get<std::int64_t>());
+            CHECK(c.usage.total_tokens == u["total_tokens"].get<std::int64_t>());
+            CHECK(c.usage.cached_tokens == u["cached_tokens"].get<std::int64_t>());
+            CHECK(c.usage.reasoning_tokens == u["reasoning_tokens"].get<std::int64_t>());
+            CHECK(c.request_id == e["request_id"].get<std::string>());
+            CHECK(c.model == e["model"].get<std::string>());
+            CHECK(c.raw.empty());  // the client keeps the body it received
         }
-        CHECK(thrown == "");  // decode_reply must not throw
-        if (!thrown.empty()) continue;
-        ++checked;
-        CHECK(c.text == e["text"].get<std::string>());
-        CHECK(c.tool_calls.size() == e["tool_calls"].size());
-        for (std::size_t i = 0; i < std::min(c.tool_calls.size(), e["tool_calls"].size()); ++i) {
-            INFO("tool call " << i);
-            CHECK(c.tool_calls[i].id == e["tool_calls"][i]["id"].get<std::string>());
-            CHECK(c.tool_calls[i].name == e["tool_calls"][i]["name"].get<std::string>());
-            CHECK(c.tool_calls[i].arguments == e["tool_calls"][i]["arguments"].get<std::string>());
-        }
-        CHECK(std::string(instructor::to_string(c.finish_reason)) == e["finish_reason"].get<std::string>());
-        if (e["refusal"].is_null())
-            CHECK(!c.refusal.has_value());
-        else
-            CHECK(c.refusal.value_or("(no refusal)") == e["refusal"].get<std::string>());
-        const json& u = e["usage"];
-        CHECK(c.usage.prompt_tokens == u["prompt_tokens"].get<std::int64_t>());
-        CHECK(c.usage.completion_tokens == u["completion_tokens"].get<std::int64_t>());
-        CHECK(c.usage.total_tokens == u["total_tokens"].get<std::int64_t>());
-        CHECK(c.usage.cached_tokens == u["cached_tokens"].get<std::int64_t>());
-        CHECK(c.usage.reasoning_tokens == u["reasoning_tokens"].get<std::int64_t>());
-        CHECK(c.request_id == e["request_id"].get<std::string>());
-        CHECK(c.model == e["model"].get<std::string>());
-        CHECK(c.raw.empty());  // the client keeps the body it received
-      }
     }
     CHECK(checked > 0);
 }
@@ -282,42 +279,42 @@ std::optional<Thrown> expect_http_error(const Fixture& f, bool from_text) {
 TEST_CASE("every error reply fixture throws the expected error class with exactly the expected details") {
     int checked = 0;
     for (const auto& f : fixtures()) {
-      for (const bool from_text : {false, true}) {
-        if (!expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
-        INFO("fixture " << f.name << (from_text ? " (decode_reply_text)" : ""));
-        const json& e = f.data["expect"];
-        const std::optional<Thrown> thrown_error = expect_http_error(f, from_text);
-        if (!thrown_error) continue;
-        const instructor::HttpError& error_ref = thrown_error->error;
-        ++checked;
-        const auto& d = error_ref.details();
-        INFO("what(): " << error_ref.what());
-        CHECK(thrown_error->class_name == e["error_class"].get<std::string>());
-        CHECK(d.provider == f.provider);
-        CHECK(d.status == e["status"].get<int>());
-        CHECK(error_ref.status() == e["status"].get<int>());
-        CHECK(d.message == e["message"].get<std::string>());
-        CHECK(d.code == e["code"].get<std::string>());
-        CHECK(d.type == e["type"].get<std::string>());
-        CHECK(d.param == e["param"].get<std::string>());
-        CHECK(d.request_id == e["request_id"].get<std::string>());
-        CHECK(d.failed_generation == e["failed_generation"].get<std::string>());
-        const json& retry = e["retry_after_seconds"];
-        if (retry.is_null()) {
-            CHECK(!d.retry_after_seconds.has_value());
-        } else if (retry.is_object()) {
-            CHECK(d.retry_after_seconds.has_value());
-            CHECK(d.retry_after_seconds.value_or(-1) >= retry["at_least"].get<double>());
-            CHECK(d.retry_after_seconds.value_or(-1) <= retry["at_most"].get<double>());
-        } else {
-            CHECK(d.retry_after_seconds.has_value());
-            CHECK(d.retry_after_seconds.value_or(-1) == retry.get<double>());
+        for (const bool from_text : {false, true}) {
+            if (!expects_error(f) || !fixture_problem(f).empty() || !provider_for(f)) continue;
+            INFO("fixture " << f.name << (from_text ? " (decode_reply_text)" : ""));
+            const json& e = f.data["expect"];
+            const std::optional<Thrown> thrown_error = expect_http_error(f, from_text);
+            if (!thrown_error) continue;
+            const instructor::HttpError& error_ref = thrown_error->error;
+            ++checked;
+            const auto& d = error_ref.details();
+            INFO("what(): " << error_ref.what());
+            CHECK(thrown_error->class_name == e["error_class"].get<std::string>());
+            CHECK(d.provider == f.provider);
+            CHECK(d.status == e["status"].get<int>());
+            CHECK(error_ref.status() == e["status"].get<int>());
+            CHECK(d.message == e["message"].get<std::string>());
+            CHECK(d.code == e["code"].get<std::string>());
+            CHECK(d.type == e["type"].get<std::string>());
+            CHECK(d.param == e["param"].get<std::string>());
+            CHECK(d.request_id == e["request_id"].get<std::string>());
+            CHECK(d.failed_generation == e["failed_generation"].get<std::string>());
+            const json& retry = e["retry_after_seconds"];
+            if (retry.is_null()) {
+                CHECK(!d.retry_after_seconds.has_value());
+            } else if (retry.is_object()) {
+                CHECK(d.retry_after_seconds.has_value());
+                CHECK(d.retry_after_seconds.value_or(-1) >= retry["at_least"].get<double>());
+                CHECK(d.retry_after_seconds.value_or(-1) <= retry["at_most"].get<double>());
+            } else {
+                CHECK(d.retry_after_seconds.has_value());
+                CHECK(d.retry_after_seconds.value_or(-1) == retry.get<double>());
+            }
+            if (e.contains("quota_exhausted"))
+                CHECK(thrown_error->quota_exhausted == std::optional<bool>(e["quota_exhausted"].get<bool>()));
+            if (f.data["status"] != 200) CHECK(d.body == body_text(f));
+            CHECK(valid_utf8(d.message));
         }
-        if (e.contains("quota_exhausted"))
-            CHECK(thrown_error->quota_exhausted == std::optional<bool>(e["quota_exhausted"].get<bool>()));
-        if (f.data["status"] != 200) CHECK(d.body == body_text(f));
-        CHECK(valid_utf8(d.message));
-      }
     }
     CHECK(checked > 0);
 }
@@ -358,8 +355,8 @@ TEST_CASE("an error's what() never contains the API key, even when the Authoriza
             CHECK(what.find("401") != std::string::npos);
             CHECK(what.find("Incorrect API key provided") != std::string::npos);
             const auto& d = error.details();
-            for (const std::string* field : {&d.message, &d.type, &d.code, &d.param, &d.request_id,
-                                             &d.failed_generation, &d.body})
+            for (const std::string* field :
+                 {&d.message, &d.type, &d.code, &d.param, &d.request_id, &d.failed_generation, &d.body})
                 CHECK(field->find("SECRET123") == std::string::npos);
         }
         CHECK(thrown);
@@ -410,22 +407,23 @@ TEST_CASE("a retry-after given as an HTTP date thirty seconds ahead gives about 
 
 TEST_CASE("a reply that is JSON but not in the provider's shape is a typed error that keeps the body") {
     for (const char* name : {"openai", "mistral", "ollama-native"}) {
-      for (const bool from_text : {false, true}) {
-        INFO(name << (from_text ? " (decode_reply_text)" : ""));
-        const auto body = nlohmann::json::parse(
-            R"({"choices": ["not an object"], "message": ["not an object"], "done_reason": 3})");
-        try {
-            if (from_text)
-                (void)instructor::provider(name).decode_reply_text(body.dump(), {}, {});
-            else
-                (void)instructor::provider(name).decode_reply(body, {});
-            FAIL("a malformed reply must not decode");
-        } catch (const instructor::UnexpectedReplyError& e) {
-            CHECK(e.status() == 200);
-            CHECK(std::string(e.what()).find("not a chat completion (not in the expected shape") != std::string::npos);
-            CHECK(e.details().body == body.dump());
+        for (const bool from_text : {false, true}) {
+            INFO(name << (from_text ? " (decode_reply_text)" : ""));
+            const auto body = nlohmann::json::parse(
+                R"({"choices": ["not an object"], "message": ["not an object"], "done_reason": 3})");
+            try {
+                if (from_text)
+                    (void)instructor::provider(name).decode_reply_text(body.dump(), {}, {});
+                else
+                    (void)instructor::provider(name).decode_reply(body, {});
+                FAIL("a malformed reply must not decode");
+            } catch (const instructor::UnexpectedReplyError& e) {
+                CHECK(e.status() == 200);
+                CHECK(std::string(e.what()).find("not a chat completion (not in the expected shape") !=
+                      std::string::npos);
+                CHECK(e.details().body == body.dump());
+            }
         }
-      }
     }
 }
 
@@ -458,9 +456,13 @@ TEST_CASE("a reply read from its text and from its DOM decode alike, whatever sh
             const instructor::Completion c = decode();
             json calls = json::array();
             for (const auto& call : c.tool_calls) calls.push_back({call.id, call.name, call.arguments});
-            return json{{"text", c.text}, {"calls", calls}, {"finish", instructor::to_string(c.finish_reason)},
-                        {"refusal", c.refusal.value_or("-")}, {"tokens", c.usage.total_tokens},
-                        {"model", c.model}, {"id", c.request_id}}
+            return json{{"text", c.text},
+                        {"calls", calls},
+                        {"finish", instructor::to_string(c.finish_reason)},
+                        {"refusal", c.refusal.value_or("-")},
+                        {"tokens", c.usage.total_tokens},
+                        {"model", c.model},
+                        {"id", c.request_id}}
                 .dump();
         } catch (const std::exception& e) {
             return std::string("threw: ") + e.what();

@@ -135,8 +135,8 @@ TEST_CASE("every provider and mode it supports builds the checked-in request bod
         }
     }
     // No stale golden body for a pair that is no longer supported.
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::filesystem::path(INSTRUCTOR_GOLDEN_DIR) /
-                                                                           "requests")) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(std::filesystem::path(INSTRUCTOR_GOLDEN_DIR) / "requests")) {
         if (!entry.is_regular_file()) continue;
         INFO(entry.path().string());
         CHECK(expected.count(entry.path()) == 1);
@@ -148,8 +148,8 @@ TEST_CASE("the body text sent is exactly the golden body written out, the first 
     const auto variants = [](std::string_view name, Mode mode, bool stream) {
         std::vector<instructor::Request> requests{sample_request(name, mode, stream)};
         auto pictured = sample_request(name, mode, stream);
-        pictured.messages.push_back(instructor::user({instructor::text_part("And \"here\"?\n"),
-                                                      instructor::image_base64("image/png", "iVBORw0KGgo=")}));
+        pictured.messages.push_back(instructor::user(
+            {instructor::text_part("And \"here\"?\n"), instructor::image_base64("image/png", "iVBORw0KGgo=")}));
         pictured.messages.push_back(instructor::assistant("", {{"call_1", "UserDetail", R"({"name":"J\u00e9"})"}}));
         pictured.messages.push_back(instructor::tool_result("call_1", "UserDetail", "ok"));
         requests.push_back(pictured);
@@ -229,8 +229,9 @@ TEST_CASE("a mode a provider does not support is refused with the modes it does 
                                                       Mode::tools_strict);
         FAIL("groq has no strict tools");
     } catch (const instructor::ConfigurationError& e) {
-        CHECK(std::string(e.what()) ==
-              "groq does not support mode tools_strict; it supports: tools, parallel_tools, json, json_schema, md_json");
+        CHECK(
+            std::string(e.what()) ==
+            "groq does not support mode tools_strict; it supports: tools, parallel_tools, json, json_schema, md_json");
     }
 }
 
@@ -239,9 +240,10 @@ TEST_CASE("an unknown provider name is refused with the known names") {
         (void)instructor::provider("gemini");
         FAIL("no such provider");
     } catch (const instructor::ConfigurationError& e) {
-        CHECK(std::string(e.what()) ==
-              "unknown provider \"gemini\"; the known ones are: openai, groq, together, anyscale, ollama, ollama-native, "
-              "mistral, llama-cpp, llama-cpp-python, openai-compatible");
+        CHECK(
+            std::string(e.what()) ==
+            "unknown provider \"gemini\"; the known ones are: openai, groq, together, anyscale, ollama, ollama-native, "
+            "mistral, llama-cpp, llama-cpp-python, openai-compatible");
     }
 }
 
@@ -269,7 +271,8 @@ TEST_CASE("strict modes send the OpenAI strict schema, and a type without one is
     };
     auto request = sample_request("openai", Mode::tools_strict, false);
     request.response_models = {instructor::response_model<Tagged>()};
-    CHECK_THROWS_AS(instructor::provider("openai").build_body(request, Mode::tools_strict), instructor::ConfigurationError);
+    CHECK_THROWS_AS(instructor::provider("openai").build_body(request, Mode::tools_strict),
+                    instructor::ConfigurationError);
     // json_schema mode falls back to the plain schema without strict when the type has no strict form.
     const auto fallback = instructor::provider("openai").build_body(request, Mode::json_schema);
     CHECK_FALSE(fallback["response_format"]["json_schema"].contains("strict"));
@@ -294,21 +297,24 @@ TEST_CASE("conversation history is written in each dialect: tool calls, tool res
     CHECK(mistral["messages"][3]["name"] == "UserDetail");
 
     auto native = sample_request("ollama-native", Mode::json_schema, false);
-    native.messages.push_back(instructor::user({instructor::text_part("Who is in this photo?"),
-                                                instructor::image_base64("image/png", "iVBORw0KGgo=")}));
+    native.messages.push_back(instructor::user(
+        {instructor::text_part("Who is in this photo?"), instructor::image_base64("image/png", "iVBORw0KGgo=")}));
     native.messages.push_back(instructor::assistant("", {{"", "UserDetail", R"({"name":"Jason","age":25})"}}));
     native.messages.push_back(instructor::tool_result("", "UserDetail", "ok"));
     const auto ollama = instructor::provider("ollama-native").build_body(native, Mode::json_schema);
     CHECK(ollama["messages"][2] ==
           ojson::parse(R"({"role":"user","content":"Who is in this photo?","images":["iVBORw0KGgo="]})"));
-    CHECK(ollama["messages"][3]["tool_calls"][0]["function"]["arguments"] == ojson::parse(R"({"name":"Jason","age":25})"));
+    CHECK(ollama["messages"][3]["tool_calls"][0]["function"]["arguments"] ==
+          ojson::parse(R"({"name":"Jason","age":25})"));
     CHECK(ollama["messages"][4] == ojson::parse(R"({"role":"tool","content":"ok","tool_name":"UserDetail"})"));
 
     auto openai = sample_request("openai", Mode::tools, false);
-    openai.messages.push_back(instructor::user({instructor::text_part("And here?"),
-                                                instructor::image_url("https://example.com/a.png")}));
-    CHECK(instructor::provider("openai").build_body(openai, Mode::tools)["messages"][2]["content"] ==
-          ojson::parse(R"([{"type":"text","text":"And here?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}])"));
+    openai.messages.push_back(
+        instructor::user({instructor::text_part("And here?"), instructor::image_url("https://example.com/a.png")}));
+    CHECK(
+        instructor::provider("openai").build_body(openai, Mode::tools)["messages"][2]["content"] ==
+        ojson::parse(
+            R"([{"type":"text","text":"And here?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}])"));
 }
 
 TEST_CASE("simple response types travel wrapped, as Instructor wraps them") {

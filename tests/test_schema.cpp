@@ -117,16 +117,18 @@ TEST_CASE("nested structs are named once under $defs, and same-named types in ot
 TEST_CASE("a described struct field keeps its $ref in the plain form and is inlined in the strict form") {
     CHECK(instructor::json_schema<Person>()["properties"]["home"] ==
           json::parse(R"j({"$ref":"#/$defs/Address","description":"Where the person lives"})j"));
-    CHECK(instructor::json_schema<Person>(SchemaForm::openai_strict)["properties"]["home"] ==
-          json::parse(R"j({"type":"object","description":"Where the person lives","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false})j"));
+    CHECK(
+        instructor::json_schema<Person>(SchemaForm::openai_strict)["properties"]["home"] ==
+        json::parse(
+            R"j({"type":"object","description":"Where the person lives","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false})j"));
 }
 
 TEST_CASE("the strict form requires every property, makes optional ones nullable and words rejected keywords") {
     const auto& strict = instructor::json_schema<Person>(SchemaForm::openai_strict);
     CHECK(strict["required"] == json::parse(R"j(["name","age","home","visits","nickname","emails"])j"));
-    CHECK(strict["properties"]["visits"] ==
-          json::parse(R"j({"type":"integer","description":"(default 1)"})j"));
-    CHECK(strict["properties"]["nickname"] == json::parse(R"j({"type":"string","description":"(2 to 40 characters)"})j"));
+    CHECK(strict["properties"]["visits"] == json::parse(R"j({"type":"integer","description":"(default 1)"})j"));
+    CHECK(strict["properties"]["nickname"] ==
+          json::parse(R"j({"type":"string","description":"(2 to 40 characters)"})j"));
     CHECK(strict["properties"]["emails"] ==
           json::parse(R"j({"type":"array","items":{"type":"string"},"description":"(unique items)"})j"));
     CHECK(strict.dump().find("\"default\"") == std::string::npos);
@@ -156,11 +158,14 @@ TEST_CASE("the inlined form writes a recursive struct in place and refers only t
     // A non-recursive struct around it is still written in place.
     const auto& thread = instructor::json_schema<Thread>(SchemaForm::inlined);
     CHECK(thread["properties"]["first"]["type"] == "object");
-    CHECK(thread["properties"]["first"]["properties"]["replies"]["items"] == json::parse(R"j({"$ref":"#/$defs/Comment"})j"));
+    CHECK(thread["properties"]["first"]["properties"]["replies"]["items"] ==
+          json::parse(R"j({"$ref":"#/$defs/Comment"})j"));
     CHECK(thread["$defs"].size() == 1);
-    CHECK(test_support::schema_allows(nlohmann::json(thread), nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
+    CHECK(test_support::schema_allows(nlohmann::json(thread),
+                                      nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
         {"text":"b","replies":[]}]}})j")));
-    CHECK_FALSE(test_support::schema_allows(nlohmann::json(thread), nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
+    CHECK_FALSE(test_support::schema_allows(nlohmann::json(thread),
+                                            nlohmann::json::parse(R"j({"title":"t","first":{"text":"a","replies":[
         {"text":1,"replies":[]}]}})j")));
 }
 
@@ -202,7 +207,8 @@ TEST_CASE("the strict form refuses maps and free-form values, naming where they 
         (void)instructor::json_schema<Containers>(SchemaForm::openai_strict);
         FAIL("a map cannot be strict");
     } catch (const instructor::SchemaError& e) {
-        CHECK(std::string(e.what()).rfind("a map (std::map / std::unordered_map) at /prices cannot be expressed", 0) == 0);
+        CHECK(std::string(e.what()).rfind("a map (std::map / std::unordered_map) at /prices cannot be expressed", 0) ==
+              0);
     }
 }
 
@@ -213,7 +219,8 @@ TEST_CASE("an enum is a string enum carrying its description") {
 
 TEST_CASE("a schema is generated once per type and form") {
     CHECK(&instructor::json_schema<Person>() == &instructor::json_schema<Person>());
-    CHECK(&instructor::json_schema<Person>(SchemaForm::inlined) == &instructor::json_schema<Person>(SchemaForm::inlined));
+    CHECK(&instructor::json_schema<Person>(SchemaForm::inlined) ==
+          &instructor::json_schema<Person>(SchemaForm::inlined));
     CHECK(&instructor::json_schema<Person>() != &instructor::json_schema<Person>(SchemaForm::inlined));
 }
 

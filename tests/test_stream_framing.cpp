@@ -200,8 +200,9 @@ TEST_CASE("sse: an OpenAI tool-call stream gives each chunk and its usage chunk,
         CHECK(e.data.rfind(R"({"id":"chatcmpl-9")", 0) == 0);
     }
     CHECK(run.events[1].data.find(R"("arguments":"{\"name\":\"Ja")") != std::string::npos);
-    CHECK(run.events[4].data ==
-          R"({"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":60,"completion_tokens":9,"total_tokens":69}})");
+    CHECK(
+        run.events[4].data ==
+        R"({"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":60,"completion_tokens":9,"total_tokens":69}})");
     CHECK(run.done);
 }
 
@@ -215,8 +216,9 @@ TEST_CASE("sse: a Groq stream gives its x_groq usage chunk, then done", "[sse]")
 TEST_CASE("sse: a Mistral stream keeps the spaces inside its JSON", "[sse]") {
     const SseRun run = require_same_events_in_any_pieces(kMistralStream);
     REQUIRE(run.events.size() == 3);
-    CHECK(run.events[0].data ==
-          R"({"id": "cmpl-82b4", "model": "mistral-tiny", "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": null}]})");
+    CHECK(
+        run.events[0].data ==
+        R"({"id": "cmpl-82b4", "model": "mistral-tiny", "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": null}]})");
     CHECK(run.done);
 }
 
@@ -305,13 +307,12 @@ TEST_CASE("sse: event and id fields are read; the id carries over to later event
     CHECK(run.events[0] == SseEvent{"delta", "a", "1"});
     CHECK(run.events[1] == SseEvent{"", "b", "1"});  // the event type does not carry over
     CHECK(run.events[2] == SseEvent{"usage", "c", "7"});
-    CHECK(run.events[3] == SseEvent{"", "d", ""});   // "id" alone resets it
-    CHECK(run.events[4] == SseEvent{"", "e", ""});   // an id holding NUL is ignored
+    CHECK(run.events[3] == SseEvent{"", "d", ""});  // "id" alone resets it
+    CHECK(run.events[4] == SseEvent{"", "e", ""});  // an id holding NUL is ignored
 }
 
 TEST_CASE("sse: unknown fields are ignored, and field names are case-sensitive", "[sse]") {
-    const SseRun run =
-        require_same_events_in_any_pieces("foo: bar\nDATA: shouted\ndata: kept\nData: no\nretry: x\n\n");
+    const SseRun run = require_same_events_in_any_pieces("foo: bar\nDATA: shouted\ndata: kept\nData: no\nretry: x\n\n");
     REQUIRE(run.events.size() == 1);
     CHECK(run.events[0].data == "kept");
 }
@@ -396,14 +397,17 @@ TEST_CASE("sse: finish() dispatches a last event that no blank line closed", "[s
 TEST_CASE("sse: multi-byte UTF-8 split inside its sequences arrives intact", "[sse]") {
     // 2-, 3- and 4-byte sequences, and a JSON escape, in content and tool-call deltas.
     const std::string content = "Zoë 日本 😀";
-    const std::string body =
-        "data: {\"choices\":[{\"delta\":{\"content\":\"" + content + "\"}}]}\n\n"
-        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
-        "\"{\\\"name\\\":\\\"Zo\\u00eb " + content + "\\\"}\"}}]}}]}\n\n"
-        "data: [DONE]\n\n";
+    const std::string body = "data: {\"choices\":[{\"delta\":{\"content\":\"" + content +
+                             "\"}}]}\n\n"
+                             "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                             "\"{\\\"name\\\":\\\"Zo\\u00eb " +
+                             content +
+                             "\\\"}\"}}]}}]}\n\n"
+                             "data: [DONE]\n\n";
     const SseRun run = require_same_events_in_any_pieces(body);
     REQUIRE(run.events.size() == 2);
-    CHECK(run.events[0].data == "{\"choices\":[{\"delta\":{\"content\":\"Zo\xC3\xAB \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80\"}}]}");
+    CHECK(run.events[0].data ==
+          "{\"choices\":[{\"delta\":{\"content\":\"Zo\xC3\xAB \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80\"}}]}");
     CHECK(run.events[1].data.find("Zo\\u00eb Zoë 日本 😀") != std::string::npos);
     CHECK(run.done);
 }
@@ -417,9 +421,15 @@ TEST_CASE("sse: a leading byte order mark is skipped, even split, and only at th
 
     // Bytes that start like a mark but are not one are content: here they make the first line an
     // unknown field rather than a data line.
-    CHECK(require_same_events_in_any_pieces("\xEF\xBB" "data: x\n\n").events.empty());
-    CHECK(require_same_events_in_any_pieces("\xEF" "data: x\n\n").events.empty());
-    CHECK(require_same_events_in_any_pieces("\xEF\xBB\xBE" "data: x\n\n").events.empty());
+    CHECK(require_same_events_in_any_pieces("\xEF\xBB"
+                                            "data: x\n\n")
+              .events.empty());
+    CHECK(require_same_events_in_any_pieces("\xEF"
+                                            "data: x\n\n")
+              .events.empty());
+    CHECK(require_same_events_in_any_pieces("\xEF\xBB\xBE"
+                                            "data: x\n\n")
+              .events.empty());
     const SseRun only_prefix = require_same_events_in_any_pieces("\xEF\xBB");
     CHECK(only_prefix.events.empty());
     CHECK(only_prefix.bytes_read == 2);
@@ -487,14 +497,14 @@ constexpr std::string_view kOllamaStream =
 {"model":"llama3.2","created_at":"2023-08-04T08:52:19.40Z","message":{"role":"assistant","content":"name"},"done":false}
 {"model":"llama3.2","created_at":"2023-08-04T19:22:45.499127Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","total_duration":4883583458,"load_duration":1334875,"prompt_eval_count":26,"prompt_eval_duration":342546000,"eval_count":282,"eval_duration":4535599000})";
 
-TEST_CASE("ndjson: an Ollama stream gives one line per object, the last one without a newline too",
-          "[ndjson]") {
+TEST_CASE("ndjson: an Ollama stream gives one line per object, the last one without a newline too", "[ndjson]") {
     const std::vector<std::string> lines = require_same_lines_in_any_pieces(kOllamaStream);
     REQUIRE(lines.size() == 3);
     CHECK(lines[0].rfind(R"({"model":"llama3.2")", 0) == 0);
     CHECK(lines[0].back() == '}');
-    CHECK(lines[1] ==
-          R"({"model":"llama3.2","created_at":"2023-08-04T08:52:19.40Z","message":{"role":"assistant","content":"name"},"done":false})");
+    CHECK(
+        lines[1] ==
+        R"({"model":"llama3.2","created_at":"2023-08-04T08:52:19.40Z","message":{"role":"assistant","content":"name"},"done":false})");
     CHECK(lines[2].find(R"("done":true)") != std::string::npos);
 
     // With its final newline: the same lines.
@@ -527,11 +537,13 @@ TEST_CASE("ndjson: a line arrives only once its newline has, or at finish()", "[
 }
 
 TEST_CASE("ndjson: multi-byte UTF-8 split inside its sequences arrives intact", "[ndjson]") {
-    const std::string body = "{\"message\":{\"content\":\"Zoë 日本 😀\"},\"done\":false}\n"
-                             "{\"message\":{\"content\":\"\\u00eb\\n\"},\"done\":true}";
+    const std::string body =
+        "{\"message\":{\"content\":\"Zoë 日本 😀\"},\"done\":false}\n"
+        "{\"message\":{\"content\":\"\\u00eb\\n\"},\"done\":true}";
     const std::vector<std::string> lines = require_same_lines_in_any_pieces(body);
     REQUIRE(lines.size() == 2);
-    CHECK(lines[0] == "{\"message\":{\"content\":\"Zo\xC3\xAB \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80\"},\"done\":false}");
+    CHECK(lines[0] ==
+          "{\"message\":{\"content\":\"Zo\xC3\xAB \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80\"},\"done\":false}");
     CHECK(lines[1] == "{\"message\":{\"content\":\"\\u00eb\\n\"},\"done\":true}");
 }
 

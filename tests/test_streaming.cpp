@@ -65,20 +65,22 @@ TEST_CASE("create_partial shows strings growing and members appearing once compl
     std::vector<std::size_t> tag_counts;
     bool author_seen_before_complete = false;
     int updates = 0;
-    const Report report = client.create_partial<Report>(ask(), [&](const Report& so_far, const instructor::PartialProgress& p) {
-        ++updates;
-        if (titles.empty() || titles.back() != so_far.title) titles.push_back(so_far.title);
-        tag_counts.push_back(so_far.tags.size());
-        if (so_far.author.age != 0 && !p.complete("/author/age")) author_seen_before_complete = true;
-        if (p.complete("/title")) CHECK(so_far.title == "Quarterly \"numbers\" été 😀");
-    });
+    const Report report =
+        client.create_partial<Report>(ask(), [&](const Report& so_far, const instructor::PartialProgress& p) {
+            ++updates;
+            if (titles.empty() || titles.back() != so_far.title) titles.push_back(so_far.title);
+            tag_counts.push_back(so_far.tags.size());
+            if (so_far.author.age != 0 && !p.complete("/author/age")) author_seen_before_complete = true;
+            if (p.complete("/title")) CHECK(so_far.title == "Quarterly \"numbers\" été 😀");
+        });
     CHECK(report.title == "Quarterly \"numbers\" été 😀");
     CHECK(report.tags == std::vector<std::string>{"q1", "finance"});
     CHECK(report.author.name == "Jason");
     CHECK(report.author.age == 30);
     CHECK(titles.size() > 3);  // the title grew in several steps
-    for (std::size_t i = 1; i < titles.size(); ++i) CHECK(titles[i].rfind(titles[i - 1], 0) == 0);  // each a prefix of the next
-    CHECK_FALSE(author_seen_before_complete);  // a number appears only when it is complete
+    for (std::size_t i = 1; i < titles.size(); ++i)
+        CHECK(titles[i].rfind(titles[i - 1], 0) == 0);  // each a prefix of the next
+    CHECK_FALSE(author_seen_before_complete);           // a number appears only when it is complete
     CHECK(tag_counts.back() == 2);
     CHECK(updates > 10);
     const auto body = json::parse(server.requests().at(0).body);
@@ -94,11 +96,12 @@ TEST_CASE("a member that completes but fails its checks is reported and not show
     std::vector<int> ages_shown;
     std::vector<std::string> errors;
     std::vector<int> attempts;
-    const auto user = client.create_partial<UserDetail>(ask(), [&](const UserDetail& u, const instructor::PartialProgress& p) {
-        ages_shown.push_back(u.age);
-        for (const auto& e : p.field_errors()) errors.push_back(to_string(e));
-        attempts.push_back(p.attempt());
-    });
+    const auto user =
+        client.create_partial<UserDetail>(ask(), [&](const UserDetail& u, const instructor::PartialProgress& p) {
+            ages_shown.push_back(u.age);
+            for (const auto& e : p.field_errors()) errors.push_back(to_string(e));
+            attempts.push_back(p.attempt());
+        });
     CHECK(user.age == 30);
     for (int age : ages_shown) CHECK(age != 200);
     REQUIRE_FALSE(errors.empty());
@@ -120,10 +123,11 @@ TEST_CASE("create_iterable hands over each item, checked, as soon as it closes")
         Mode mode;
         std::string stream;
     };
-    const auto c = GENERATE(Case{"tools, arguments in fragments", Mode::tools, tool_stream("IterableTask", three_tasks, 3)},
-                            Case{"json, content in pieces", Mode::json, text_stream(three_tasks, 2)},
-                            Case{"md_json, inside a fence", Mode::md_json,
-                                 text_stream("Here you go:\n```json\n" + three_tasks + "\n```\nDone.", 3)});
+    const auto c =
+        GENERATE(Case{"tools, arguments in fragments", Mode::tools, tool_stream("IterableTask", three_tasks, 3)},
+                 Case{"json, content in pieces", Mode::json, text_stream(three_tasks, 2)},
+                 Case{"md_json, inside a fence", Mode::md_json,
+                      text_stream("Here you go:\n```json\n" + three_tasks + "\n```\nDone.", 3)});
     CAPTURE(c.name);
     TestServer server;
     server.enqueue(streamed(c.stream, 11));
@@ -157,7 +161,8 @@ TEST_CASE("an item that fails its checks is re-asked, and items already handed o
 TEST_CASE("a callback can stop the stream") {
     TestServer server;
     std::string many = R"({"tasks": [)";
-    for (int i = 0; i < 200; ++i) many += std::string(i ? "," : "") + R"({"title": "t)" + std::to_string(i) + R"(", "priority": 1})";
+    for (int i = 0; i < 200; ++i)
+        many += std::string(i ? "," : "") + R"({"title": "t)" + std::to_string(i) + R"(", "priority": 1})";
     many += "]}";
     server.enqueue(streamed(text_stream(many, 16), 64));
     const auto client = instructor::from_openai(at(server), Mode::json);
@@ -219,7 +224,9 @@ TEST_CASE("every stream dialect streams, through libcurl, with its usage counted
     // the total of the call.
     server.enqueue(streamed(c.stream, 64));
     std::vector<instructor::Usage> usages;
-    options.hooks.on_completion = [&](const instructor::CompletionReceived& r) { usages.push_back(r.completion.usage); };
+    options.hooks.on_completion = [&](const instructor::CompletionReceived& r) {
+        usages.push_back(r.completion.usage);
+    };
     const instructor::Client watched(instructor::provider(c.provider), c.mode, options);
     (void)watched.create_partial<UserDetail>(ask(), [](const UserDetail&) {});
     REQUIRE(usages.size() == 1);

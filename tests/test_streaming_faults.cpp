@@ -89,11 +89,11 @@ TEST_CASE("an error event inside a stream, in each provider's shape, is a Stream
         const char* provider;
         Mode mode;
         std::string path;
-        std::string body;        // what arrives before the error, then the error
-        std::string kept;        // the answer text (or tool arguments) that arrived before it
-        std::string message;     // the provider's message, as details() must hold it
-        std::string type;        // details().type, when the shape has one
-        std::string code;        // details().code, when the shape has one
+        std::string body;     // what arrives before the error, then the error
+        std::string kept;     // the answer text (or tool arguments) that arrived before it
+        std::string message;  // the provider's message, as details() must hold it
+        std::string type;     // details().type, when the shape has one
+        std::string code;     // details().code, when the shape has one
     };
     const std::string before = R"({"name": "Jas)";
     const auto c = GENERATE_COPY(
@@ -118,26 +118,32 @@ TEST_CASE("an error event inside a stream, in each provider's shape, is a Stream
                                               {"code", 400}}),
              before, "The decoder prompt is longer than the maximum model length", "BadRequestError", "400"},
         Case{"SSE event: error with a JSON body", "openai-compatible", Mode::json, "/v1",
-             text_events(before) + "event: error\ndata: {\"error\":{\"message\":\"upstream overloaded\",\"type\":\"overloaded_error\"}}\n\n",
+             text_events(before) + "event: error\ndata: {\"error\":{\"message\":\"upstream "
+                                   "overloaded\",\"type\":\"overloaded_error\"}}\n\n",
              before, "upstream overloaded", "overloaded_error", ""},
         Case{"SSE event: error with plain text", "together", Mode::json, "/v1",
              text_events(before) + "event: error\ndata: upstream connection reset\n\n", before,
              "upstream connection reset", "", ""},
-        Case{"Groq x_groq.error", "groq", Mode::json, "/openai/v1",
-             text_events(before) + sse_event({{"id", "chatcmpl-f"},
-                                              {"object", "chat.completion.chunk"},
-                                              {"choices", json::array()},
-                                              {"x_groq", {{"id", "req_01"}, {"error", "tool call validation failed: output truncated"}}}}),
-             before, "tool call validation failed: output truncated", "", ""},
+        Case{
+            "Groq x_groq.error", "groq", Mode::json, "/openai/v1",
+            text_events(before) +
+                sse_event({{"id", "chatcmpl-f"},
+                           {"object", "chat.completion.chunk"},
+                           {"choices", json::array()},
+                           {"x_groq", {{"id", "req_01"}, {"error", "tool call validation failed: output truncated"}}}}),
+            before, "tool call validation failed: output truncated", "", ""},
         Case{"Mistral finish_reason \"error\"", "mistral", Mode::json, "/v1",
-             text_events(before) + sse({openai_chunk(json::object(), "error")}), before, "finish_reason \"error\"", "", ""},
+             text_events(before) + sse({openai_chunk(json::object(), "error")}), before, "finish_reason \"error\"", "",
+             ""},
         Case{"llama.cpp {\"error\": {\"code\": 500}} and no [DONE]", "llama-cpp", Mode::json_schema, "/v1",
              text_events(before) +
-                 sse_event({{"error", {{"code", 500}, {"message", "failed to decode the batch"}, {"type", "server_error"}}}}),
+                 sse_event(
+                     {{"error", {{"code", 500}, {"message", "failed to decode the batch"}, {"type", "server_error"}}}}),
              before, "failed to decode the batch", "server_error", "500"},
-        Case{"Ollama native NDJSON {\"error\": \"...\"}", "ollama-native", Mode::json_schema, "",
-             ollama_lines(before, 4) + json{{"error", "an error was encountered while running the model"}}.dump() + "\n",
-             before, "an error was encountered while running the model", "", ""});
+        Case{
+            "Ollama native NDJSON {\"error\": \"...\"}", "ollama-native", Mode::json_schema, "",
+            ollama_lines(before, 4) + json{{"error", "an error was encountered while running the model"}}.dump() + "\n",
+            before, "an error was encountered while running the model", "", ""});
     CAPTURE(c.shape);
     TestServer server;
     const bool is_ndjson = std::string(c.provider) == "ollama-native";
@@ -148,9 +154,8 @@ TEST_CASE("an error event inside a stream, in each provider's shape, is a Stream
     const instructor::Client client(instructor::provider(c.provider), c.mode, options);
 
     std::vector<std::string> names;
-    const auto error = thrown<instructor::StreamError>([&] {
-        (void)client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); });
-    });
+    const auto error = thrown<instructor::StreamError>(
+        [&] { (void)client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); }); });
     REQUIRE(error);
     const std::string what = error->what();
     CAPTURE(what);
@@ -185,9 +190,10 @@ TEST_CASE("an error event during create_iterable is a StreamError after the item
           "[stream-faults]") {
     TestServer server;
     const std::string before = R"({"tasks": [{"title": "write", "priority": 1}, {"title": "te)";
-    server.enqueue(streamed(text_events(before, 5) +
-                                sse_event({{"error", {{"message", "The model stopped unexpectedly"}, {"type", "server_error"}}}}),
-                            13));
+    server.enqueue(
+        streamed(text_events(before, 5) +
+                     sse_event({{"error", {{"message", "The model stopped unexpectedly"}, {"type", "server_error"}}}}),
+                 13));
     const auto client = instructor::from_openai(at(server), Mode::json);
     std::vector<std::string> seen;
     const auto error = thrown<instructor::StreamError>(
@@ -207,8 +213,8 @@ TEST_CASE("a 200 reply to a stream request that is one JSON error document keeps
     TestServer server;
     server.enqueue({.body = R"({"error":{"message":"model is loading","type":"unavailable_error","code":503}})"});
     const auto client = instructor::from_openai(at(server), Mode::json);
-    const auto error = thrown<instructor::Error>(
-        [&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
+    const auto error =
+        thrown<instructor::Error>([&] { (void)client.create_partial<UserDetail>(ask(), [](const UserDetail&) {}); });
     REQUIRE(error);
     CAPTURE(error->what());
     CHECK(contains(error->what(), "model is loading"));
@@ -263,9 +269,8 @@ TEST_CASE("a stream that ends without its end marker is a StreamError naming the
         server.enqueue(ndjson(ollama_stream(jason)));  // must not be asked for
         const instructor::Client client(instructor::provider("ollama-native"), Mode::json_schema, at(server, ""));
         std::vector<std::string> seen;
-        const auto error = thrown<instructor::StreamError>([&] {
-            client.create_iterable<Task>(ask(), [&](Task task) { seen.push_back(task.title); });
-        });
+        const auto error = thrown<instructor::StreamError>(
+            [&] { client.create_iterable<Task>(ask(), [&](Task task) { seen.push_back(task.title); }); });
         REQUIRE(error);
         CAPTURE(error->what());
         CHECK(contains(error->what(), "\"done\": true"));
@@ -312,9 +317,8 @@ TEST_CASE("a connection dropped mid-stream is a StreamError, never sent again, k
     CAPTURE(provider, to_string(mode));
     const instructor::Client client(instructor::provider(provider), mode, options);
     std::vector<std::string> names;
-    const auto error = thrown<instructor::StreamError>([&] {
-        (void)client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); });
-    });
+    const auto error = thrown<instructor::StreamError>(
+        [&] { (void)client.create_partial<UserDetail>(ask(), [&](const UserDetail& u) { names.push_back(u.name); }); });
     REQUIRE(error);
     CAPTURE(error->what());
     CHECK(server.requests().size() == 1);
@@ -352,9 +356,10 @@ TEST_CASE("an HTTP error before the stream begins is retried when it may pass, a
     std::vector<instructor::RetryScheduled> retries;
     options.hooks.on_retry = [&](const instructor::RetryScheduled& r) { retries.push_back(r); };
     SECTION("429 with retry-after-ms") {
-        server.enqueue({.status = 429,
-                        .headers = {{"retry-after-ms", "10"}},
-                        .body = R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})"});
+        server.enqueue(
+            {.status = 429,
+             .headers = {{"retry-after-ms", "10"}},
+             .body = R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})"});
     }
     SECTION("503") {
         server.enqueue({.status = 503, .body = R"({"error":{"message":"The engine is currently overloaded"}})"});
@@ -373,8 +378,10 @@ TEST_CASE("an HTTP error before the stream begins is retried when it may pass, a
 TEST_CASE("a 401 before the stream begins is an AuthenticationError, not a StreamError, and is not retried",
           "[stream-faults]") {
     TestServer server;
-    server.enqueue({.status = 401,
-                    .body = R"({"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}})"});
+    server.enqueue(
+        {.status = 401,
+         .body =
+             R"({"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}})"});
     server.enqueue(streamed(text_stream(jason)));  // must not be asked for
     auto options = at(server);
     options.http_retries = {.max_retries = 3, .initial_delay = milliseconds(1)};
@@ -453,9 +460,10 @@ struct IterableRun {
 
 PartialRun run_partial(const instructor::Client& client) {
     PartialRun run;
-    const Report report = client.create_partial<Report>(ask(0), [&](const Report& so_far, const instructor::PartialProgress& p) {
-        run.updates.push_back(instructor::to_json(so_far).dump() + " @" + std::string(p.changed()));
-    });
+    const Report report =
+        client.create_partial<Report>(ask(0), [&](const Report& so_far, const instructor::PartialProgress& p) {
+            run.updates.push_back(instructor::to_json(so_far).dump() + " @" + std::string(p.changed()));
+        });
     run.final_value = instructor::to_json(report).dump();
     return run;
 }
@@ -542,7 +550,9 @@ TEST_CASE("a stream cut in two at any byte gives the same updates, items and val
         ++cuts;
         if (pieces.size() == 2 && pieces[0] == cut) ++delivered_as_cut;
     }
-    const auto first = [](const std::vector<std::size_t>& v) { return v.empty() ? std::string("none") : std::to_string(v.front()); };
+    const auto first = [](const std::vector<std::size_t>& v) {
+        return v.empty() ? std::string("none") : std::to_string(v.front());
+    };
     CAPTURE(c.report_stream.size(), c.tasks_stream.size(), cuts, delivered_as_cut, first(report_mismatches),
             first(tasks_mismatches));
     CHECK(report_mismatches.empty());
@@ -564,13 +574,12 @@ json whole_reply_with(const json& message, const std::string& finish = "stop") {
 }
 
 json tool_reply(const std::string& name, const std::string& arguments) {
-    return whole_reply_with({{"role", "assistant"},
-                             {"content", nullptr},
-                             {"tool_calls",
-                              {{{"id", "call_local"},
-                                {"type", "function"},
-                                {"function", {{"name", name}, {"arguments", arguments}}}}}}},
-                            "tool_calls");
+    return whole_reply_with(
+        {{"role", "assistant"},
+         {"content", nullptr},
+         {"tool_calls",
+          {{{"id", "call_local"}, {"type", "function"}, {"function", {{"name", name}, {"arguments", arguments}}}}}}},
+        "tool_calls");
 }
 
 json text_reply(const std::string& content) { return whole_reply_with({{"role", "assistant"}, {"content", content}}); }
@@ -589,10 +598,11 @@ TEST_CASE("streaming calls work over an in-process backend that answers whole, a
             Mode::tools);
         std::vector<std::string> updates;
         bool saw_done = false;
-        const Report report = client.create_partial<Report>(ask(), [&](const Report& r, const instructor::PartialProgress& p) {
-            updates.push_back(instructor::to_json(r).dump());
-            saw_done = saw_done || p.done();
-        });
+        const Report report =
+            client.create_partial<Report>(ask(), [&](const Report& r, const instructor::PartialProgress& p) {
+                updates.push_back(instructor::to_json(r).dump());
+                saw_done = saw_done || p.done();
+            });
         CHECK(report.title == "Quarterly \"numbers\" été 😀");
         CHECK(report.author.age == 30);
         CHECK(updates.size() >= 3);
@@ -622,9 +632,8 @@ TEST_CASE("streaming calls work over an in-process backend that answers whole, a
             },
             Mode::json);
         std::vector<int> attempts;
-        const auto user = client.create_partial<UserDetail>(ask(), [&](const UserDetail&, const instructor::PartialProgress& p) {
-            attempts.push_back(p.attempt());
-        });
+        const auto user = client.create_partial<UserDetail>(
+            ask(), [&](const UserDetail&, const instructor::PartialProgress& p) { attempts.push_back(p.attempt()); });
         CHECK(user.age == 30);
         REQUIRE(received.size() == 2);
         REQUIRE_FALSE(attempts.empty());
@@ -693,9 +702,7 @@ TEST_CASE("an exception thrown by a streaming callback comes out of the call unc
     std::string provider = "openai";
     Mode mode = Mode::json;
     bool iterable = false;
-    SECTION("create_partial, SSE text") {
-        server.enqueue(streamed(text_stream(report_json, 4), 5));
-    }
+    SECTION("create_partial, SSE text") { server.enqueue(streamed(text_stream(report_json, 4), 5)); }
     SECTION("create_partial, SSE tool arguments") {
         mode = Mode::tools;
         server.enqueue(streamed(tool_stream("Report", report_json, 4), 5));
@@ -765,9 +772,10 @@ TEST_CASE("an exception thrown by a callback over an in-process backend comes ou
     }
 }
 
-TEST_CASE("an instructor error thrown by a streaming callback (a nested call failing) comes out as itself, "
-          "not as an error of the stream",
-          "[stream-faults]") {
+TEST_CASE(
+    "an instructor error thrown by a streaming callback (a nested call failing) comes out as itself, "
+    "not as an error of the stream",
+    "[stream-faults]") {
     TestServer server;
     server.enqueue(streamed(text_stream(three_tasks, 4), 5));
     const auto client = instructor::from_openai(at(server), Mode::json);
@@ -827,7 +835,8 @@ TEST_CASE("a slow stream is cancelled promptly through the request's stop token"
     canceller.request_stop();
     canceller.join();
     REQUIRE(error);
-    const auto latency = ended - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(stopped_at.load()));
+    const auto latency =
+        ended - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(stopped_at.load()));
     CAPTURE(std::chrono::duration_cast<milliseconds>(latency).count(),
             std::chrono::duration_cast<milliseconds>(ended - started).count(), updates_after_stop);
     CHECK(latency < milliseconds(1200));
@@ -839,7 +848,8 @@ TEST_CASE("a slow stream is cancelled promptly through the request's stop token"
 TEST_CASE("a streaming call is cancelled while waiting for the first byte or for a retry", "[stream-faults]") {
     TestServer server;
     auto options = at(server);
-    options.http_retries = {.max_retries = 2, .initial_delay = milliseconds(1), .max_retry_after = milliseconds(60'000)};
+    options.http_retries = {
+        .max_retries = 2, .initial_delay = milliseconds(1), .max_retry_after = milliseconds(60'000)};
     SECTION("the server is slow to start the stream") {
         ScriptedReply late = streamed(text_stream(jason));
         late.delay_ms = 5000;

@@ -61,9 +61,7 @@ public:
 
     bool accept_compressed = false;  // send Accept-Encoding for every encoding curl can decode
 
-    Reply get(const std::string& url, long timeout_ms = 10000) {
-        return perform(url, nullptr, {}, timeout_ms);
-    }
+    Reply get(const std::string& url, long timeout_ms = 10000) { return perform(url, nullptr, {}, timeout_ms); }
 
     Reply post(const std::string& url, const std::string& body, const std::vector<std::string>& headers = {},
                long timeout_ms = 10000) {
@@ -288,8 +286,9 @@ TEST_CASE("test server: requests are recorded with method, path, body and header
 
     CurlClient client;
     const std::string body = R"({"model":"m","messages":[]})";
-    REQUIRE(client.post(server.base_url() + "/v1/chat/completions", body,
-                        {"Authorization: Bearer sk-test", "Content-Type: application/json", "X-Twice: a"})
+    REQUIRE(client
+                .post(server.base_url() + "/v1/chat/completions", body,
+                      {"Authorization: Bearer sk-test", "Content-Type: application/json", "X-Twice: a"})
                 .code == CURLE_OK);
     REQUIRE(client.get(server.base_url() + "/v1/models?limit=2").code == CURLE_OK);
     // Large enough for curl to send "Expect: 100-continue". (Not form-urlencoded, curl's default
@@ -538,14 +537,14 @@ TEST_CASE("test server: destruction is prompt", "[test_server]") {
     }
 }
 
-
 TEST_CASE("test server: split_every cuts a text into pieces of n bytes", "[test_server]") {
     CHECK(ScriptedReply::split_every("abcde", 2) == std::vector<std::string>{"ab", "cd", "e"});
     CHECK(ScriptedReply::split_every("abcd", 2) == std::vector<std::string>{"ab", "cd"});
     CHECK(ScriptedReply::split_every("abc", 1) == std::vector<std::string>{"a", "b", "c"});
     CHECK(ScriptedReply::split_every("abc", 10) == std::vector<std::string>{"abc"});
     CHECK(ScriptedReply::split_every("", 3).empty());
-    CHECK(ScriptedReply::split_every("Zo\xC3\xAB", 3) == std::vector<std::string>{"Zo\xC3", "\xAB"});  // bytes, not characters
+    CHECK(ScriptedReply::split_every("Zo\xC3\xAB", 3) ==
+          std::vector<std::string>{"Zo\xC3", "\xAB"});  // bytes, not characters
     bool threw = false;
     try {
         (void)ScriptedReply::split_every("abc", 0);

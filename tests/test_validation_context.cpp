@@ -132,12 +132,12 @@ inline std::string validate(const FreeTwoArguments&, const Minutes& m) { return 
 namespace {
 
 using instructor::ConfigurationError;
+using instructor::from_json;
 using instructor::ParseOptions;
 using instructor::ValidationContext;
 using instructor::ValidationError;
-using instructor::from_json;
-using instructor::detail::ValidatorForm;
 using instructor::detail::validator_form;
+using instructor::detail::ValidatorForm;
 using namespace context_test;
 using test_support::listed;
 using test_support::parse_errors;
@@ -252,9 +252,10 @@ TEST_CASE("a missing context is reported whatever the input, even when no object
 }
 
 TEST_CASE("a context of another type is a ConfigurationError naming both types") {
-    const auto message = configuration_error(
-        [] { (void)from_json<Meeting>(R"({"title": "t", "first": {"owner": "Ann", "task": "x"}, "actions": []})",
-                                      {.context = std::string("the minutes")}); });
+    const auto message = configuration_error([] {
+        (void)from_json<Meeting>(R"({"title": "t", "first": {"owner": "Ann", "task": "x"}, "actions": []})",
+                                 {.context = std::string("the minutes")});
+    });
     CHECK(contains(message, "Action's validator needs a validation context of type context_test::Minutes"));
     CHECK(contains(message, "the call gave one of type std::string"));
 }
@@ -264,12 +265,12 @@ TEST_CASE("the reader itself refuses a missing context, for callers that skip th
     std::vector<instructor::FieldError> errors;
     instructor::detail::ReadContext ctx(options, errors);
     Action action;
-    CHECK(contains(configuration_error([&] {
-                       (void)instructor::detail::read_value(nlohmann::json{{"owner", "Ann"}, {"task", "x"}}, action,
-                                                            ctx, nullptr);
-                   }),
-                   "Action's validator needs a validation context of type context_test::Minutes, and the call gave "
-                   "none"));
+    CHECK(contains(
+        configuration_error([&] {
+            (void)instructor::detail::read_value(nlohmann::json{{"owner", "Ann"}, {"task", "x"}}, action, ctx, nullptr);
+        }),
+        "Action's validator needs a validation context of type context_test::Minutes, and the call gave "
+        "none"));
     CHECK(errors.empty());
 }
 
@@ -306,8 +307,8 @@ TEST_CASE("contexts_needed finds a context needed deep inside a recursive type")
 }
 
 TEST_CASE("validators needing contexts of different types in one type are refused, naming each") {
-    const auto message = configuration_error([] { (void)from_json<Committee>(R"({"members": [], "actions": []})",
-                                                                             {.context = minutes}); });
+    const auto message = configuration_error(
+        [] { (void)from_json<Committee>(R"({"members": [], "actions": []})", {.context = minutes}); });
     CHECK(contains(message, "different types"));
     CHECK(contains(message, "Member's validator takes context_test::Roster"));
     CHECK(contains(message, "Action's validator takes context_test::Minutes"));

@@ -28,7 +28,6 @@ using test_support::parse_errors;
 
 const ParseOptions strict{.strict = true};
 
-
 // ---- what counts as a validator -------------------------------------------------------------------------
 
 struct Checklist {  // a field that happens to be named `validate` is a field, not a validator
@@ -124,9 +123,7 @@ std::vector<std::string> validate(const Box& b) {
 struct Label {
     std::string text;
 };
-std::string validate(const Label& l) {
-    return l.text == "TODO" ? "a label cannot be a placeholder" : "";
-}
+std::string validate(const Label& l) { return l.text == "TODO" ? "a label cannot be a placeholder" : ""; }
 
 struct Zoom {
     int level;
@@ -235,16 +232,14 @@ TEST_CASE("a member validator's errors are placed at pointers relative to the ob
 }
 
 TEST_CASE("a member validator may return messages about the whole object") {
-    CHECK(from_json<Password>(R"({"value": "correct horse", "repeated": "correct horse"})").value ==
-          "correct horse");
+    CHECK(from_json<Password>(R"({"value": "correct horse", "repeated": "correct horse"})").value == "correct horse");
     CHECK(listed(parse_errors<Password>(R"({"value": "abc", "repeated": "abd"})")) ==
           listed({{"", "the two passwords differ"}, {"", "a password needs at least 8 characters"}}));
 }
 
 TEST_CASE("a member validator may return one message, an empty string meaning valid") {
     CHECK(from_json<Discount>(R"({"percent": 15})").percent == 15);
-    CHECK(listed(parse_errors<Discount>(R"({"percent": 12})")) ==
-          listed({{"", "percent must be a multiple of 5"}}));
+    CHECK(listed(parse_errors<Discount>(R"({"percent": 12})")) == listed({{"", "percent must be a multiple of 5"}}));
 }
 
 TEST_CASE("a member validator may return an optional message, nullopt meaning valid") {
@@ -253,18 +248,18 @@ TEST_CASE("a member validator may return an optional message, nullopt meaning va
 }
 
 TEST_CASE("a free validate() beside a type is found by argument-dependent lookup, for each return type") {
-    const auto map = from_json<geo::Map>(
-        R"({"points": [{"lat": 1, "lon": 2}], "label": {"text": "home"}, "zoom": {"level": 4}})");
+    const auto map =
+        from_json<geo::Map>(R"({"points": [{"lat": 1, "lon": 2}], "label": {"text": "home"}, "zoom": {"level": 4}})");
     REQUIRE(map.points.size() == 1);
     CHECK(map.label->text == "home");
     CHECK(map.zoom->level == 4);
 
-    CHECK(listed(parse_errors<geo::Point>(R"({"lat": 91, "lon": -181})")) ==
-          listed({{"/lat", "latitude must be between -90 and 90"}, {"/lon", "longitude must be between -180 and 180"}}));
+    CHECK(
+        listed(parse_errors<geo::Point>(R"({"lat": 91, "lon": -181})")) ==
+        listed({{"/lat", "latitude must be between -90 and 90"}, {"/lon", "longitude must be between -180 and 180"}}));
     CHECK(listed(parse_errors<geo::Box>(R"({"low": {"lat": 10, "lon": 0}, "high": {"lat": 5, "lon": 0}})")) ==
           listed({{"", "low must be south of high"}}));
-    CHECK(listed(parse_errors<geo::Label>(R"({"text": "TODO"})")) ==
-          listed({{"", "a label cannot be a placeholder"}}));
+    CHECK(listed(parse_errors<geo::Label>(R"({"text": "TODO"})")) == listed({{"", "a label cannot be a placeholder"}}));
     CHECK(listed(parse_errors<geo::Zoom>(R"({"level": 3})")) == listed({{"", "zoom level must be even"}}));
 }
 
@@ -295,7 +290,8 @@ TEST_CASE("validator errors and sibling objects' parse errors come back together
                                 {"/meetings/1/start_hour", R"(expected an integer, got "noon")"},
                                 {"/meetings/2/end_hour", "must be after start_hour"},
                             }));
-    const auto result = try_from_json<Agenda>(R"({"owner": "a", "meetings": [{"title": "", "start_hour": 1, "end_hour": 2}]})");
+    const auto result =
+        try_from_json<Agenda>(R"({"owner": "a", "meetings": [{"title": "", "start_hour": 1, "end_hour": 2}]})");
     REQUIRE_FALSE(result.has_value());
     CHECK(std::string(result.error().what()) == "1 validation error\n  /meetings/0: a meeting needs a title");
 }

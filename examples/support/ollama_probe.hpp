@@ -16,8 +16,8 @@ struct LocalOllama {
 
 /// Ollama at `host` ("http://host:port", or "host:port" as OLLAMA_HOST may say), when it answers
 /// /api/tags within the timeouts; nullopt otherwise.
-[[nodiscard]] std::optional<LocalOllama> find_ollama(std::string host,
-                                                     std::chrono::milliseconds connect_timeout = std::chrono::milliseconds(300),
-                                                     std::chrono::milliseconds total_timeout = std::chrono::milliseconds(2000));
+[[nodiscard]] std::optional<LocalOllama> find_ollama(
+    std::string host, std::chrono::milliseconds connect_timeout = std::chrono::milliseconds(300),
+    std::chrono::milliseconds total_timeout = std::chrono::milliseconds(2000));
 
 }  // namespace examples

@@ -52,7 +52,8 @@ void send_all(int fd, const std::string& data) {
 }  // namespace
 
 ReplayServer::ReplayServer(std::vector<std::string> replies)
-    : ReplayServer(std::vector<Reply>(std::make_move_iterator(replies.begin()), std::make_move_iterator(replies.end()))) {}
+    : ReplayServer(
+          std::vector<Reply>(std::make_move_iterator(replies.begin()), std::make_move_iterator(replies.end()))) {}
 
 ReplayServer::ReplayServer(Responder respond) : ReplayServer(std::vector<Reply>{}) { respond_ = std::move(respond); }
 
@@ -65,7 +66,8 @@ ReplayServer::ReplayServer(std::vector<Reply> replies) : replies_(std::move(repl
     address.sin_port = 0;  // any free port
     socklen_t length = sizeof address;
     if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0 || ::pipe2(wake_, O_CLOEXEC) != 0) {
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+        ::pipe2(wake_, O_CLOEXEC) != 0) {
         const std::string reason = std::strerror(errno);
         ::close(listener_);
         throw std::runtime_error("replay server: cannot listen on 127.0.0.1: " + reason);
@@ -76,8 +78,7 @@ ReplayServer::ReplayServer(std::vector<Reply> replies) : replies_(std::move(repl
 
 ReplayServer::~ReplayServer() {
     const char stop = 's';
-    while (::write(wake_[1], &stop, 1) < 0 && errno == EINTR) {
-    }
+    while (::write(wake_[1], &stop, 1) < 0 && errno == EINTR) {}
     thread_.join();
     ::close(listener_);
     ::close(wake_[0]);
@@ -160,7 +161,8 @@ void ReplayServer::answer(int connection) {
 bool ReplayServer::pause(int connection, std::chrono::milliseconds delay) const {
     const auto until = std::chrono::steady_clock::now() + delay;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
         if (left.count() <= 0) return true;
         // The request has been read: the connection becomes readable only when the client closes it.
         pollfd fds[2] = {{connection, POLLIN, 0}, {wake_[0], POLLIN, 0}};
@@ -172,7 +174,8 @@ bool ReplayServer::pause(int connection, std::chrono::milliseconds delay) const 
 
 std::string tool_call_reply(std::string_view tool, std::string_view arguments) {
     using nlohmann::json;
-    const json call{{"id", "call_replay"}, {"type", "function"}, {"function", {{"name", tool}, {"arguments", arguments}}}};
+    const json call{
+        {"id", "call_replay"}, {"type", "function"}, {"function", {{"name", tool}, {"arguments", arguments}}}};
     const json message{{"role", "assistant"}, {"content", nullptr}, {"tool_calls", {call}}};
     return json{{"id", "chatcmpl-replay"},
                 {"object", "chat.completion"},
@@ -226,7 +229,9 @@ constexpr std::size_t kPiece = 6;  // bytes of the answer per event, about what 
 }  // namespace
 
 Reply error_reply(int status, std::string_view message) {
-    Reply reply(json{{"error", {{"message", message}, {"type", status >= 500 ? "server_error" : "invalid_request_error"}}}}.dump());
+    Reply reply(
+        json{{"error", {{"message", message}, {"type", status >= 500 ? "server_error" : "invalid_request_error"}}}}
+            .dump());
     reply.status = status;
     return reply;
 }
@@ -237,11 +242,13 @@ Reply delayed(Reply reply, std::chrono::milliseconds delay) {
 }
 
 Reply streamed_tool_call(std::string_view tool, std::string_view arguments, std::chrono::milliseconds pause) {
-    std::vector<json> events{chunk(
-        {{"role", "assistant"},
-         {"content", nullptr},
-         {"tool_calls",
-          {{{"index", 0}, {"id", "call_replay"}, {"type", "function"}, {"function", {{"name", tool}, {"arguments", ""}}}}}}})};
+    std::vector<json> events{chunk({{"role", "assistant"},
+                                    {"content", nullptr},
+                                    {"tool_calls",
+                                     {{{"index", 0},
+                                       {"id", "call_replay"},
+                                       {"type", "function"},
+                                       {"function", {{"name", tool}, {"arguments", ""}}}}}}})};
     for (const auto& part : pieces_of(arguments, kPiece))
         events.push_back(chunk({{"tool_calls", {{{"index", 0}, {"function", {{"arguments", part}}}}}}}));
     events.push_back(chunk(json::object(), "tool_calls"));

@@ -30,26 +30,43 @@ namespace instructor {
 namespace annotation {
 
 template <std::size_t N>
-struct Description { detail::fixed_string<N> text; };
+struct Description {
+    detail::fixed_string<N> text;
+};
 
 enum class BoundKind { minimum, maximum, exclusive_minimum, exclusive_maximum };
 template <class Number>
-struct Bound { BoundKind kind; Number value; };
+struct Bound {
+    BoundKind kind;
+    Number value;
+};
 
 enum class SizeKind { minimum, maximum };
-struct Length { SizeKind kind; std::size_t value; };  // of a string, in code points
-struct Items { SizeKind kind; std::size_t value; };   // of an array
+struct Length {
+    SizeKind kind;
+    std::size_t value;
+};  // of a string, in code points
+struct Items {
+    SizeKind kind;
+    std::size_t value;
+};  // of an array
 
 struct UniqueItems {};
 
 template <std::size_t N>
-struct Pattern { detail::fixed_string<N> regex; };
+struct Pattern {
+    detail::fixed_string<N> regex;
+};
 
 template <std::size_t Bytes, std::size_t Count>
-struct Choices { detail::fixed_string_list<Bytes, Count> list; };
+struct Choices {
+    detail::fixed_string_list<Bytes, Count> list;
+};
 
 template <class Value>
-struct Default { Value value; };
+struct Default {
+    Value value;
+};
 struct DefaultConstructed {};
 
 }  // namespace annotation
@@ -61,13 +78,17 @@ consteval annotation::Description<N - 1> description(const char (&text)[N]) {
 }
 
 /// Inclusive and exclusive numeric bounds.
-template <class N> requires std::is_arithmetic_v<N>
+template <class N>
+requires std::is_arithmetic_v<N>
 consteval annotation::Bound<N> minimum(N value) { return {annotation::BoundKind::minimum, value}; }
-template <class N> requires std::is_arithmetic_v<N>
+template <class N>
+requires std::is_arithmetic_v<N>
 consteval annotation::Bound<N> maximum(N value) { return {annotation::BoundKind::maximum, value}; }
-template <class N> requires std::is_arithmetic_v<N>
+template <class N>
+requires std::is_arithmetic_v<N>
 consteval annotation::Bound<N> exclusive_minimum(N value) { return {annotation::BoundKind::exclusive_minimum, value}; }
-template <class N> requires std::is_arithmetic_v<N>
+template <class N>
+requires std::is_arithmetic_v<N>
 consteval annotation::Bound<N> exclusive_maximum(N value) { return {annotation::BoundKind::exclusive_maximum, value}; }
 
 /// String length bounds, in Unicode code points.
@@ -98,7 +119,8 @@ consteval annotation::Choices<(N + ...), sizeof...(N)> choices(const char (&... 
 }
 
 /// A default: the field may be left out, and then takes this value. `default_value()` means T{}.
-template <class V> requires std::is_arithmetic_v<V>
+template <class V>
+requires std::is_arithmetic_v<V>
 consteval annotation::Default<V> default_value(V value) { return {value}; }
 template <std::size_t N>
 consteval annotation::Default<detail::fixed_string<N - 1>> default_value(const char (&text)[N]) {
@@ -113,7 +135,9 @@ namespace detail {
 
 // Any conversion to this private type can only come from a "convert to anything" type (such as the
 // probe Boost.PFR uses to count fields); Annotated's converting constructor must stay out of its way.
-struct unreachable_conversion_target { int unused; };
+struct unreachable_conversion_target {
+    int unused;
+};
 
 template <class T>
 struct is_annotated : std::false_type {};
@@ -129,11 +153,17 @@ using annotated_value_t = typename is_annotated<A>::value_type;
 /// The T inside an Annotated<T, ...>, for the library's own code: `get()`, `*` and `->` belong to T
 /// when T has them (a std::unique_ptr's get(), a std::optional's `*`).
 template <class T, auto... A>
-constexpr T& annotated_value(Annotated<T, A...>& a) noexcept { return a; }
+constexpr T& annotated_value(Annotated<T, A...>& a) noexcept {
+    return a;
+}
 template <class T, auto... A>
-constexpr const T& annotated_value(const Annotated<T, A...>& a) noexcept { return a; }
+constexpr const T& annotated_value(const Annotated<T, A...>& a) noexcept {
+    return a;
+}
 template <class T, auto... A>
-constexpr T&& annotated_value(Annotated<T, A...>&& a) noexcept { return std::move(static_cast<T&>(a)); }
+constexpr T&& annotated_value(Annotated<T, A...>&& a) noexcept {
+    return std::move(static_cast<T&>(a));
+}
 
 template <class A>
 struct default_of_annotation {
@@ -181,8 +211,9 @@ T annotated_default() {
 
 /// T(args...), or T{args...} for an aggregate (which Clang 14 cannot initialise with parentheses).
 template <class T, class... Args>
-concept brace_initializable_from =
-    std::is_aggregate_v<T> && requires(Args&&... args) { T{std::forward<Args>(args)...}; };
+concept brace_initializable_from = std::is_aggregate_v<T> && requires(Args&&... args) {
+    T{std::forward<Args>(args)...};
+};
 template <class T, class... Args>
 concept initializable_from = std::constructible_from<T, Args...> || brace_initializable_from<T, Args...>;
 
@@ -196,8 +227,9 @@ struct initializer_list_of {
     using type = std::initializer_list<no_initializer_list>;
 };
 template <class T>
-    requires requires { typename T::value_type; } &&
-             std::constructible_from<T, std::initializer_list<typename T::value_type>>
+requires requires {
+    typename T::value_type;
+} && std::constructible_from<T, std::initializer_list<typename T::value_type>>
 struct initializer_list_of<T> {
     using type = std::initializer_list<typename T::value_type>;
 };
@@ -223,7 +255,9 @@ struct get_name_probe {
 template <class T>
 struct get_name_detector : T, get_name_probe {};
 template <class T>
-concept has_member_named_get = !requires { &get_name_detector<T>::get; };
+concept has_member_named_get = !requires {
+    &get_name_detector<T>::get;
+};
 
 struct star_name_probe {
     void operator*() const;
@@ -231,7 +265,10 @@ struct star_name_probe {
 template <class T>
 struct star_name_detector : T, star_name_probe {};
 template <class T>
-concept has_operator_star = !requires { &star_name_detector<T>::operator*; } || requires(T& t) { *t; };
+concept has_operator_star = !requires {
+    &star_name_detector<T>::operator*;
+}
+|| requires(T& t) { *t; };
 
 struct arrow_name_probe {
     void operator->() const;
@@ -239,17 +276,20 @@ struct arrow_name_probe {
 template <class T>
 struct arrow_name_detector : T, arrow_name_probe {};
 template <class T>
-concept has_operator_arrow = !requires { &arrow_name_detector<T>::operator->; };
+concept has_operator_arrow = !requires {
+    &arrow_name_detector<T>::operator->;
+};
 
 /// The base T itself, built in place.
 template <class T>
 struct annotated_base : T {
     template <class... Args>
-        requires std::constructible_from<T, Args...>
+    requires std::constructible_from<T, Args...>
     constexpr explicit annotated_base(std::in_place_t, Args&&... args) : T(std::forward<Args>(args)...) {}
     template <class... Args>
-        requires(!std::constructible_from<T, Args...> && brace_initializable_from<T, Args...>)
-    constexpr explicit annotated_base(std::in_place_t, Args&&... args) : T{std::forward<Args>(args)...} {}
+    requires(!std::constructible_from<T, Args...> &&
+             brace_initializable_from<T, Args...>) constexpr explicit annotated_base(std::in_place_t, Args&&... args)
+        : T{std::forward<Args>(args)...} {}
 };
 
 template <class T, class Base, bool Add = !has_member_named_get<T>>
@@ -293,17 +333,18 @@ public:
     using value_type = T;
 
     template <class... Args>
-        requires std::constructible_from<T, Args...>
+    requires std::constructible_from<T, Args...>
     constexpr explicit annotated_member(std::in_place_t, Args&&... args) : value_(std::forward<Args>(args)...) {}
     template <class... Args>
-        requires(!std::constructible_from<T, Args...> && brace_initializable_from<T, Args...>)
-    constexpr explicit annotated_member(std::in_place_t, Args&&... args) : value_{std::forward<Args>(args)...} {}
+    requires(!std::constructible_from<T, Args...> &&
+             brace_initializable_from<T, Args...>) constexpr explicit annotated_member(std::in_place_t, Args&&... args)
+        : value_{std::forward<Args>(args)...} {}
 
     [[nodiscard]] constexpr T& get() & noexcept { return value_; }
     [[nodiscard]] constexpr const T& get() const& noexcept { return value_; }
     [[nodiscard]] constexpr T&& get() && noexcept { return std::move(value_); }
 
-    constexpr operator T&() & noexcept { return value_; }              // NOLINT: implicit on purpose
+    constexpr operator T&() & noexcept { return value_; }             // NOLINT: implicit on purpose
     constexpr operator const T&() const& noexcept { return value_; }  // NOLINT
     constexpr T& operator*() noexcept { return value_; }
     constexpr const T& operator*() const noexcept { return value_; }
@@ -311,17 +352,23 @@ public:
     constexpr const T* operator->() const noexcept { return &value_; }
 
     // A final class's container interface.
-    template <class U = T> requires requires(U& u) { u.begin(); }
+    template <class U = T>
+    requires requires(U& u) { u.begin(); }
     auto begin() { return value_.begin(); }
-    template <class U = T> requires requires(U& u) { u.end(); }
+    template <class U = T>
+    requires requires(U& u) { u.end(); }
     auto end() { return value_.end(); }
-    template <class U = T> requires requires(const U& u) { u.begin(); }
+    template <class U = T>
+    requires requires(const U& u) { u.begin(); }
     auto begin() const { return value_.begin(); }
-    template <class U = T> requires requires(const U& u) { u.end(); }
+    template <class U = T>
+    requires requires(const U& u) { u.end(); }
     auto end() const { return value_.end(); }
-    template <class K, class U = T> requires requires(U& u, K&& k) { u[std::forward<K>(k)]; }
+    template <class K, class U = T>
+    requires requires(U& u, K&& k) { u[std::forward<K>(k)]; }
     decltype(auto) operator[](K&& key) { return value_[std::forward<K>(key)]; }
-    template <class K, class U = T> requires requires(const U& u, K&& k) { u[std::forward<K>(k)]; }
+    template <class K, class U = T>
+    requires requires(const U& u, K&& k) { u[std::forward<K>(k)]; }
     decltype(auto) operator[](K&& key) const { return value_[std::forward<K>(key)]; }
 
 private:
@@ -338,15 +385,15 @@ public:
     using value_type = X;
 
     template <class... Args>
-        requires std::constructible_from<std::optional<X>, Args...>
+    requires std::constructible_from<std::optional<X>, Args...>
     constexpr explicit annotated_optional(std::in_place_t, Args&&... args) : value_(std::forward<Args>(args)...) {}
 
     [[nodiscard]] constexpr std::optional<X>& get() & noexcept { return value_; }
     [[nodiscard]] constexpr const std::optional<X>& get() const& noexcept { return value_; }
     [[nodiscard]] constexpr std::optional<X>&& get() && noexcept { return std::move(value_); }
 
-    constexpr operator std::optional<X>&() & noexcept { return value_; }              // NOLINT: implicit
-    constexpr operator const std::optional<X>&() const& noexcept { return value_; }  // NOLINT
+    constexpr operator std::optional<X>&() & noexcept { return value_; }               // NOLINT: implicit
+    constexpr operator const std::optional<X>&() const& noexcept { return value_; }    // NOLINT
     constexpr operator std::optional<X>&&() && noexcept { return std::move(value_); }  // NOLINT
 
     constexpr explicit operator bool() const noexcept { return value_.has_value(); }
@@ -371,33 +418,47 @@ public:
     constexpr const X* operator->() const noexcept { return value_.operator->(); }
     constexpr void reset() noexcept { value_.reset(); }
     template <class... Args>
-        requires std::constructible_from<X, Args...>
-    constexpr X& emplace(Args&&... args) {
-        return value_.emplace(std::forward<Args>(args)...);
-    }
+    requires std::constructible_from<X, Args...>
+    constexpr X& emplace(Args&&... args) { return value_.emplace(std::forward<Args>(args)...); }
     template <class U, class... Args>
-        requires std::constructible_from<X, std::initializer_list<U>&, Args...>
-    constexpr X& emplace(std::initializer_list<U> items, Args&&... args) {
+    requires std::constructible_from < X, std::initializer_list<U>
+    &, Args... > constexpr X& emplace(std::initializer_list<U> items, Args&&... args) {
         return value_.emplace(items, std::forward<Args>(args)...);
     }
     constexpr void swap(std::optional<X>& other) noexcept(noexcept(value_.swap(other))) { value_.swap(other); }
 #if defined(__cpp_lib_optional) && __cpp_lib_optional >= 202110L  // C++23's monadic operations
     template <class F>
-    constexpr auto and_then(F&& f) & { return value_.and_then(std::forward<F>(f)); }
+    constexpr auto and_then(F&& f) & {
+        return value_.and_then(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto and_then(F&& f) const& { return value_.and_then(std::forward<F>(f)); }
+    constexpr auto and_then(F&& f) const& {
+        return value_.and_then(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto and_then(F&& f) && { return std::move(value_).and_then(std::forward<F>(f)); }
+    constexpr auto and_then(F&& f) && {
+        return std::move(value_).and_then(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto transform(F&& f) & { return value_.transform(std::forward<F>(f)); }
+    constexpr auto transform(F&& f) & {
+        return value_.transform(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto transform(F&& f) const& { return value_.transform(std::forward<F>(f)); }
+    constexpr auto transform(F&& f) const& {
+        return value_.transform(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto transform(F&& f) && { return std::move(value_).transform(std::forward<F>(f)); }
+    constexpr auto transform(F&& f) && {
+        return std::move(value_).transform(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto or_else(F&& f) const& { return value_.or_else(std::forward<F>(f)); }
+    constexpr auto or_else(F&& f) const& {
+        return value_.or_else(std::forward<F>(f));
+    }
     template <class F>
-    constexpr auto or_else(F&& f) && { return std::move(value_).or_else(std::forward<F>(f)); }
+    constexpr auto or_else(F&& f) && {
+        return std::move(value_).or_else(std::forward<F>(f));
+    }
 #endif
 
 private:
@@ -432,27 +493,25 @@ class Annotated : public detail::annotated_storage_t<T> {
 public:
     Annotated() : detail::annotated_storage_t<T>(std::in_place, detail::annotated_default<T, Annotations...>()) {}
     Annotated(const T& value) : detail::annotated_storage_t<T>(std::in_place, value) {}  // NOLINT: implicit on purpose
-    Annotated(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>)                // NOLINT
+    Annotated(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>)               // NOLINT
         : detail::annotated_storage_t<T>(std::in_place, std::move(value)) {}
     // "Jason" -> Annotated<std::string>. The first condition keeps Boost.PFR's probe out.
     template <class U>
-        requires(!std::is_convertible_v<U &&, detail::unreachable_conversion_target> &&
-                 !std::same_as<std::remove_cvref_t<U>, Annotated> && !std::same_as<std::remove_cvref_t<U>, T> &&
-                 std::constructible_from<T, U &&>)
-    Annotated(U&& value) : detail::annotated_storage_t<T>(std::in_place, std::forward<U>(value)) {}  // NOLINT
+    requires(!std::is_convertible_v<U&&, detail::unreachable_conversion_target> &&
+             !std::same_as<std::remove_cvref_t<U>, Annotated> && !std::same_as<std::remove_cvref_t<U>, T> &&
+             std::constructible_from<T, U&&>) Annotated(U&& value)
+        : detail::annotated_storage_t<T>(std::in_place, std::forward<U>(value)) {}  // NOLINT
     // As T is built: Annotated<std::string> s(3, 'x'); Annotated<Point> p{1, 2}; {.tags = {"a", "b"}}.
     template <class A, class B, class... Rest>
-        requires detail::initializable_from<T, A&&, B&&, Rest&&...>
-    Annotated(A&& a, B&& b, Rest&&... rest)  // NOLINT
+    requires detail::initializable_from<T, A&&, B&&, Rest&&...> Annotated(A&& a, B&& b, Rest&&... rest)  // NOLINT
         : detail::annotated_storage_t<T>(std::in_place, std::forward<A>(a), std::forward<B>(b),
                                          std::forward<Rest>(rest)...) {}
     Annotated(typename detail::initializer_list_of<T>::type items)  // NOLINT
         requires std::constructible_from<T, typename detail::initializer_list_of<T>::type>
         : detail::annotated_storage_t<T>(std::in_place, items) {}
 
-    Annotated& operator=(typename detail::initializer_list_of<T>::type items)
-        requires std::is_assignable_v<T&, typename detail::initializer_list_of<T>::type>
-    {
+    Annotated& operator=(typename detail::initializer_list_of<T>::type items) requires
+        std::is_assignable_v<T&, typename detail::initializer_list_of<T>::type> {
         static_cast<T&>(*this) = items;
         return *this;
     }
@@ -467,10 +526,10 @@ public:
         return *this;
     }
     template <class U>
-        requires(!std::is_convertible_v<U &&, detail::unreachable_conversion_target> &&
-                 !std::same_as<std::remove_cvref_t<U>, Annotated> &&
-                 (std::is_class_v<T> || !std::same_as<std::remove_cvref_t<U>, T>) && std::is_assignable_v<T&, U &&>)
-    Annotated& operator=(U&& value) {
+    requires(!std::is_convertible_v<U&&, detail::unreachable_conversion_target> &&
+             !std::same_as<std::remove_cvref_t<U>, Annotated> &&
+             (std::is_class_v<T> || !std::same_as<std::remove_cvref_t<U>, T>)&&std::is_assignable_v<T&, U&&>) Annotated&
+    operator=(U&& value) {
         static_cast<T&>(*this) = std::forward<U>(value);
         return *this;
     }
@@ -492,37 +551,35 @@ public:
     }
     // Against another annotated value (of the same T or not).
     template <class Self, class Other>
-        requires std::same_as<Self, Annotated> && detail::is_annotated<Other>::value &&
-                 requires(const T& x, const detail::annotated_value_t<Other>& y) {
-                     { x == y } -> std::convertible_to<bool>;
-                 }
+    requires std::same_as<Self, Annotated> && detail::is_annotated<Other>::value &&
+        requires(const T& x, const detail::annotated_value_t<Other>& y) {
+        { x == y } -> std::convertible_to<bool>;
+    }
     friend bool operator==(const Self& a, const Other& b) {
         return static_cast<const T&>(a) == detail::annotated_value(b);
     }
     template <class Self, class Other>
-        requires std::same_as<Self, Annotated> && detail::is_annotated<Other>::value &&
-                 requires(const T& x, const detail::annotated_value_t<Other>& y) { x <=> y; }
+    requires std::same_as<Self, Annotated> && detail::is_annotated<Other>::value &&
+        requires(const T& x, const detail::annotated_value_t<Other>& y) {
+        x <=> y;
+    }
     friend auto operator<=>(const Self& a, const Other& b) {
         return static_cast<const T&>(a) <=> detail::annotated_value(b);
     }
     // Against anything else T compares with: "Jason", 30, std::nullopt.
     template <class Self, class U>
-        requires std::same_as<Self, Annotated> && (!detail::is_annotated<U>::value) &&
-                 requires(const T& x, const U& y) {
-                     { x == y } -> std::convertible_to<bool>;
-                 }
-    friend bool operator==(const Self& a, const U& b) {
-        return static_cast<const T&>(a) == b;
+    requires std::same_as<Self, Annotated> &&(!detail::is_annotated<U>::value) && requires(const T& x, const U& y) {
+        { x == y } -> std::convertible_to<bool>;
     }
+    friend bool operator==(const Self& a, const U& b) { return static_cast<const T&>(a) == b; }
     template <class Self, class U>
-        requires std::same_as<Self, Annotated> && (!detail::is_annotated<U>::value) &&
-                 requires(const T& x, const U& y) { x <=> y; }
-    friend auto operator<=>(const Self& a, const U& b) {
-        return static_cast<const T&>(a) <=> b;
+    requires std::same_as<Self, Annotated> &&(!detail::is_annotated<U>::value) && requires(const T& x, const U& y) {
+        x <=> y;
     }
+    friend auto operator<=>(const Self& a, const U& b) { return static_cast<const T&>(a) <=> b; }
 
     template <class Stream, class Self>
-        requires std::same_as<Self, Annotated> && requires(Stream&& s, const T& v) { std::forward<Stream>(s) << v; }
+    requires std::same_as<Self, Annotated> && requires(Stream&& s, const T& v) { std::forward<Stream>(s) << v; }
     friend decltype(auto) operator<<(Stream&& stream, const Self& a) {
         return std::forward<Stream>(stream) << static_cast<const T&>(a);
     }
@@ -532,7 +589,7 @@ public:
 
 /// An annotated value hashes as its value (a key of a std::unordered_set or std::unordered_map).
 template <class T, auto... A>
-    requires requires(const T& value) { std::hash<T>{}(value); }
+requires requires(const T& value) { std::hash<T>{}(value); }
 struct std::hash<instructor::Annotated<T, A...>> : std::hash<T> {};
 
 /// nlohmann::json takes an annotated value as it takes the plain one (`j["name"] = user.name`). It
@@ -541,12 +598,12 @@ struct std::hash<instructor::Annotated<T, A...>> : std::hash<T> {};
 template <class T, auto... A>
 struct nlohmann::adl_serializer<instructor::Annotated<T, A...>> {
     template <class Json>
-        requires requires(Json& j, const T& value) { j = value; }
+    requires requires(Json& j, const T& value) { j = value; }
     static void to_json(Json& j, const instructor::Annotated<T, A...>& value) {
         j = instructor::detail::annotated_value(value);
     }
     template <class Json>
-        requires requires(const Json& j, T& value) { j.get_to(value); }
+    requires requires(const Json& j, T& value) { j.get_to(value); }
     static void from_json(const Json& j, instructor::Annotated<T, A...>& value) {
         j.get_to(instructor::detail::annotated_value(value));
     }

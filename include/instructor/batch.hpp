@@ -17,7 +17,7 @@ namespace instructor {
 
 /// Where a batch stands; handed to BatchOptions::on_progress after each call ends.
 struct BatchProgress {
-    std::size_t started = 0;   // calls taken from the input so far
+    std::size_t started = 0;  // calls taken from the input so far
     std::size_t succeeded = 0;
     std::size_t failed = 0;
     std::size_t in_flight = 0;  // started and not yet ended (sending, waiting or re-asking)
@@ -30,7 +30,7 @@ struct BatchOptions {
     /// 0: no limit. A request counts its body's bytes / 4 plus its max_tokens until its reply
     /// reports the real usage, which then replaces the estimate.
     double tokens_per_minute = 0;
-    std::stop_token cancel{};        // stops the batch: every call not yet ended ends in a CancelledError
+    std::stop_token cancel{};  // stops the batch: every call not yet ended ends in a CancelledError
     /// With a callable transport (from_callable, ClientOptions::transport), the threads it runs on.
     /// libcurl needs none: one thread drives every transfer.
     int transport_threads = 4;

@@ -53,7 +53,7 @@ struct BatchState {
     std::string id{};
     BatchStatus status = BatchStatus::validating;
     std::string provider_status{};  // as the provider wrote it ("TIMEOUT_EXCEEDED")
-    std::int64_t total = 0;       // lines in the batch (0 until the provider counts them)
+    std::int64_t total = 0;         // lines in the batch (0 until the provider counts them)
     std::int64_t succeeded = 0;
     std::int64_t failed = 0;
     std::optional<double> percent{};  // Together reports progress, not counts
@@ -65,10 +65,10 @@ struct BatchState {
 /// One line of a result file (output or error file): the reply to one request line.
 struct BatchResultLine {
     std::string custom_id{};
-    int status_code = 0;       // the line's HTTP status; 0 when it failed without a reply
-    std::string body{};          // the reply body's text: a chat completion, or an error body
+    int status_code = 0;  // the line's HTTP status; 0 when it failed without a reply
+    std::string body{};   // the reply body's text: a chat completion, or an error body
     std::string request_id{};
-    std::string error_code{};    // a failure without an HTTP reply (error: {code, message})
+    std::string error_code{};  // a failure without an HTTP reply (error: {code, message})
     std::string error_message{};
 };
 

@@ -40,7 +40,7 @@ struct BatchJobAccess {
 /// Inputs a batch job can read more than once, in any order: results come back in any order.
 template <class Requests>
 concept BatchRequests = std::ranges::random_access_range<Requests> && std::ranges::sized_range<Requests> &&
-                        std::convertible_to<std::ranges::range_reference_t<Requests>, Request>;
+    std::convertible_to<std::ranges::range_reference_t<Requests>, Request>;
 
 }  // namespace detail
 
@@ -67,11 +67,13 @@ void create_batch(const Client& client, const Requests& requests, BatchJobOption
         if (!request.max_retries && options.max_retries) request.max_retries = options.max_retries;
         return detail::BatchJobAccess::call<T>(
             client, std::move(request),
-            [&on_result, index](std::optional<Extraction<T>> value, const std::exception_ptr& error, const Usage& usage) {
+            [&on_result, index](std::optional<Extraction<T>> value, const std::exception_ptr& error,
+                                const Usage& usage) {
                 if (value)
                     on_result(BatchResult<Extraction<T>>{.index = index, .result = std::move(*value), .usage = usage});
                 else
-                    on_result(BatchResult<Extraction<T>>{.index = index, .result = detail::any_error(error), .usage = usage});
+                    on_result(
+                        BatchResult<Extraction<T>>{.index = index, .result = detail::any_error(error), .usage = usage});
             });
     };
     detail::run_batch_job(inputs, options);

@@ -18,16 +18,16 @@ namespace instructor {
 
 /// Where a batch job stands; handed to BatchJobOptions::on_progress after each poll.
 struct BatchJobProgress {
-    int round = 1;                     // 1, then 2 for the first re-asks, ...
-    std::size_t batches = 0;           // the round's batches (inputs over the provider's limits are split)
-    std::size_t batches_finished = 0;  // of those, the ones in a final status
+    int round = 1;                                 // 1, then 2 for the first re-asks, ...
+    std::size_t batches = 0;                       // the round's batches (inputs over the provider's limits are split)
+    std::size_t batches_finished = 0;              // of those, the ones in a final status
     BatchStatus status = BatchStatus::validating;  // the least advanced batch's status
-    std::int64_t total = 0;            // as the provider counts them, summed over the round's batches
+    std::int64_t total = 0;                        // as the provider counts them, summed over the round's batches
     std::int64_t succeeded = 0;
     std::int64_t failed = 0;
-    std::optional<double> percent{};   // providers that report progress instead of counts (Together)
-    std::size_t inputs = 0;            // inputs in the job
-    std::size_t inputs_done = 0;       // inputs with their result, over every round so far
+    std::optional<double> percent{};       // providers that report progress instead of counts (Together)
+    std::size_t inputs = 0;                // inputs in the job
+    std::size_t inputs_done = 0;           // inputs with their result, over every round so far
     std::chrono::milliseconds elapsed{0};  // since the job started (in this process)
 };
 

@@ -49,16 +49,16 @@ namespace instructor {
 
 /// Settings and per-client defaults. base_url and api_key come first (designated initializers).
 struct ClientOptions {
-    std::string base_url{};          // "" = the provider's default
-    std::string api_key{};           // "" = none; never printed
-    std::string model{};             // used when a request names none
+    std::string base_url{};            // "" = the provider's default
+    std::string api_key{};             // "" = none; never printed
+    std::string model{};               // used when a request names none
     std::optional<int> max_retries{};  // used when a request sets none; 2 when neither does
     std::optional<double> temperature{};
-    ParseOptions parse{};            // lax by default (its limits are not used: set `limits`)
-    Limits limits{};                 // bounds on every reply, event and answer read (depth, bytes)
-    HttpRetries http_retries{};      // 408/409/429/5xx and broken connections; {.max_retries = 0}: off
-    Hooks hooks{};                   // watch requests, replies, parse errors and retries
-    Transport transport{};           // empty: libcurl, with the settings below
+    ParseOptions parse{};        // lax by default (its limits are not used: set `limits`)
+    Limits limits{};             // bounds on every reply, event and answer read (depth, bytes)
+    HttpRetries http_retries{};  // 408/409/429/5xx and broken connections; {.max_retries = 0}: off
+    Hooks hooks{};               // watch requests, replies, parse errors and retries
+    Transport transport{};       // empty: libcurl, with the settings below
     CurlOptions curl{};
     /// create_async: its calls share one engine (one thread) with these settings.
     BatchOptions async{.max_concurrency = 64};
@@ -76,7 +76,7 @@ template <class T>
 struct Extraction {
     T value{};
     std::vector<Completion> completions{};  // one per attempt, the last one valid
-    Usage usage{};                        // summed over every attempt
+    Usage usage{};                          // summed over every attempt
 };
 
 class Client;
@@ -225,11 +225,11 @@ struct Client::State {
     Mode mode = Mode::tools;
     ClientOptions options;
     Transport transport;
-    bool default_transport = false;  // libcurl made by the client: batches use its multi interface
-    bool preset_mode = false;        // the mode is the provider's default, not one the user named
-    std::string url;                 // base URL + chat path
-    std::string shown_url;           // the same without credentials: what hooks and errors show
-    HttpHeaders headers;             // the provider's, with the key: made once, sent on every call
+    bool default_transport = false;    // libcurl made by the client: batches use its multi interface
+    bool preset_mode = false;          // the mode is the provider's default, not one the user named
+    std::string url;                   // base URL + chat path
+    std::string shown_url;             // the same without credentials: what hooks and errors show
+    HttpHeaders headers;               // the provider's, with the key: made once, sent on every call
     std::vector<std::string> secrets;  // the key and credential header values, masked in what a server echoes
     // The server refused to stream tool calls once: ask for them whole from then on.
     std::atomic<bool> tools_unstreamable{false};
@@ -463,7 +463,8 @@ void Client::create_many_from(Next&& next, BatchOptions options, OnResult&& on_r
                 if (value)
                     on_result(BatchResult<Extraction<T>>{.index = at, .result = std::move(*value), .usage = usage});
                 else
-                    on_result(BatchResult<Extraction<T>>{.index = at, .result = detail::any_error(error), .usage = usage});
+                    on_result(
+                        BatchResult<Extraction<T>>{.index = at, .result = detail::any_error(error), .usage = usage});
             } catch (...) {
                 thrown = std::current_exception();
                 stop.request_stop();
@@ -514,7 +515,7 @@ std::future<T> Client::create_async(Request request) const {
     auto promise = std::make_shared<std::promise<T>>();
     std::future<T> future = promise->get_future();
     async_engine().submit(batch_call<T>(std::move(request), [promise](std::optional<Extraction<T>> value,
-                                                                    const std::exception_ptr& error, const Usage&) {
+                                                                      const std::exception_ptr& error, const Usage&) {
         if (value)
             promise->set_value(std::move(value->value));
         else

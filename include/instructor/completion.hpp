@@ -35,14 +35,14 @@ struct Usage {
 };
 
 struct Completion {
-    std::string text{};                    // the message content (text parts joined)
-    std::vector<ToolCall> tool_calls{};    // arguments always JSON text, whatever the provider sent
+    std::string text{};                  // the message content (text parts joined)
+    std::vector<ToolCall> tool_calls{};  // arguments always JSON text, whatever the provider sent
     FinishReason finish_reason = FinishReason::unknown;
     std::optional<std::string> refusal{};  // the model declined (OpenAI structured outputs)
     Usage usage{};
-    std::string request_id{};              // the provider's id for the request, when it gives one
-    std::string model{};                   // the model that answered, as reported
-    std::string raw{};                     // the reply body as received (empty for a stream)
+    std::string request_id{};  // the provider's id for the request, when it gives one
+    std::string model{};       // the model that answered, as reported
+    std::string raw{};         // the reply body as received (empty for a stream)
     /// Bytes that were not UTF-8, and \u escapes of lone surrogates, replaced by U+FFFD so that the
     /// reply could be read (a local server may cut a character between two tokens). An answer that
     /// holds one is re-asked.

@@ -114,17 +114,17 @@ private:
 
 /// What a provider said when it refused a request. Never holds an API key.
 struct HttpErrorDetails {
-    std::string provider{};         // "groq", "mistral", ...
-    int status = 0;                 // HTTP status
-    std::string message{};          // the provider's own message
-    std::string type{};             // e.g. "invalid_request_error"
-    std::string code{};             // e.g. "rate_limit_exceeded", "tool_use_failed", "400"
-    std::string param{};            // the request field at fault, when named
-    std::string request_id{};       // x-request-id or the provider's equivalent
+    std::string provider{};                       // "groq", "mistral", ...
+    int status = 0;                               // HTTP status
+    std::string message{};                        // the provider's own message
+    std::string type{};                           // e.g. "invalid_request_error"
+    std::string code{};                           // e.g. "rate_limit_exceeded", "tool_use_failed", "400"
+    std::string param{};                          // the request field at fault, when named
+    std::string request_id{};                     // x-request-id or the provider's equivalent
     std::optional<double> retry_after_seconds{};  // from retry-after-ms / retry-after
-    std::string failed_generation{};  // Groq: the model's output that failed its own validation
-    std::string body{};             // the reply body as received (the client's key masked, if the server echoed it)
-    std::string url{};              // what was called, without credentials (set by the client)
+    std::string failed_generation{};              // Groq: the model's output that failed its own validation
+    std::string body{};  // the reply body as received (the client's key masked, if the server echoed it)
+    std::string url{};   // what was called, without credentials (set by the client)
     // When the prompt did not fit (ContextLengthError): its size and the context window, as far as
     // the provider said them (llama.cpp: n_prompt_tokens, n_ctx; OpenAI: in its message).
     std::optional<std::int64_t> prompt_tokens{};

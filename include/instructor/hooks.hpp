@@ -45,7 +45,7 @@ struct CompletionReceived {
 /// The model's answer did not validate; a re-ask follows unless this was the last attempt.
 struct ParseFailed {
     int attempt = 0;
-    std::string_view output{};             // the JSON text checked
+    std::string_view output{};  // the JSON text checked
     const std::vector<FieldError>& errors;
 };
 
@@ -57,10 +57,10 @@ enum class RetryCause {
 
 /// Another try is about to start.
 struct RetryScheduled {
-    int attempt = 0;                  // the attempt that failed
+    int attempt = 0;  // the attempt that failed
     RetryCause cause = RetryCause::validation;
     std::chrono::milliseconds delay{0};
-    std::string_view reason{};        // e.g. "HTTP 429", "2 validation errors"
+    std::string_view reason{};  // e.g. "HTTP 429", "2 validation errors"
 };
 
 /// The last attempt allowed has failed validation; a RetryError follows.

@@ -16,11 +16,11 @@ namespace instructor {
 /// and connections that failed or broke. Never retried: other 4xx (a bad request, a bad key, an
 /// unknown model, a prompt larger than the context window), timeouts, cancellation.
 struct HttpRetries {
-    int max_retries = 2;                              // sends after the first; 0 turns retries off
-    std::chrono::milliseconds initial_delay{500};     // before the first retry
-    double multiplier = 2.0;                          // each further wait is this much longer
-    std::chrono::milliseconds max_delay{8'000};       // no computed wait exceeds this
-    double jitter = 0.25;                             // waits are shortened by up to this fraction, at random
+    int max_retries = 2;                           // sends after the first; 0 turns retries off
+    std::chrono::milliseconds initial_delay{500};  // before the first retry
+    double multiplier = 2.0;                       // each further wait is this much longer
+    std::chrono::milliseconds max_delay{8'000};    // no computed wait exceeds this
+    double jitter = 0.25;                          // waits are shortened by up to this fraction, at random
     /// A server's Retry-After (or retry-after-ms) is obeyed as given, up to this; asked to wait
     /// longer, the client gives up at once with the error instead of blocking.
     std::chrono::milliseconds max_retry_after{60'000};

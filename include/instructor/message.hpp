@@ -17,10 +17,10 @@ enum class Role { system, user, assistant, tool };
 struct ContentPart {
     enum class Kind { text, image_url, image_base64 };
     Kind kind = Kind::text;
-    std::string text{};      // text
-    std::string url{};       // image_url
+    std::string text{};        // text
+    std::string url{};         // image_url
     std::string media_type{};  // image_base64, e.g. "image/png"
-    std::string data{};      // image_base64: the base64 bytes, without a data: prefix
+    std::string data{};        // image_base64: the base64 bytes, without a data: prefix
 };
 
 [[nodiscard]] ContentPart text_part(std::string text);
@@ -38,11 +38,11 @@ struct ToolCall {
 
 struct Message {
     Role role = Role::user;
-    std::string content{};            // the text; used when `parts` is empty
-    std::vector<ContentPart> parts{}; // text and images, for multimodal user messages
-    std::vector<ToolCall> tool_calls{}; // assistant: the calls it made
-    std::string tool_call_id{};       // tool: which call this answers
-    std::string name{};               // tool: the tool's name
+    std::string content{};               // the text; used when `parts` is empty
+    std::vector<ContentPart> parts{};    // text and images, for multimodal user messages
+    std::vector<ToolCall> tool_calls{};  // assistant: the calls it made
+    std::string tool_call_id{};          // tool: which call this answers
+    std::string name{};                  // tool: the tool's name
 };
 
 [[nodiscard]] Message system(std::string text);

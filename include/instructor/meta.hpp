@@ -16,7 +16,8 @@
 //
 //     template <>
 //     struct instructor::meta<Status> {
-//         static constexpr std::pair<Status, const char*> enumerators[] = {{Status::ok, "OK"}, {Status::failed, "FAILED"}};
+//         static constexpr std::pair<Status, const char*> enumerators[] = {{Status::ok, "OK"}, {Status::failed,
+//         "FAILED"}};
 //     };
 //
 // Every member is optional. A struct may instead carry its name and description itself, as

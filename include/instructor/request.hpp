@@ -30,12 +30,12 @@ struct ResponseModel {
     /// A schema, shared and never changed, so that copying a ResponseModel (once per call) is cheap.
     using Schema = std::shared_ptr<const nlohmann::ordered_json>;
 
-    std::string name{};       // identifier-safe: the tool / schema name
-    std::string description{};  // the tool description
-    Schema schema{};          // plain draft 2020-12
-    Schema strict_schema{};   // OpenAI strict form; null when the type has none
-    Schema inlined_schema{};  // no $ref but for recursion, patterns spelled for grammars; null: use `schema`
-    std::string strict_unavailable{}; // why there is no strict form
+    std::string name{};                // identifier-safe: the tool / schema name
+    std::string description{};         // the tool description
+    Schema schema{};                   // plain draft 2020-12
+    Schema strict_schema{};            // OpenAI strict form; null when the type has none
+    Schema inlined_schema{};           // no $ref but for recursion, patterns spelled for grammars; null: use `schema`
+    std::string strict_unavailable{};  // why there is no strict form
     /// The GBNF grammar (gbnf<T>()), for Mode::gbnf; null when the type has none (see grammar_unavailable).
     std::shared_ptr<const std::string> grammar{};
     std::string grammar_unavailable{};  // why there is no grammar
@@ -45,7 +45,8 @@ struct Request {
     // Designated initializers follow declaration order: model, messages, max_retries come first.
     std::string model{};
     std::vector<Message> messages{};
-    std::optional<int> max_retries{};  // re-asks after the first call when the answer does not validate (else the client's)
+    std::optional<int>
+        max_retries{};  // re-asks after the first call when the answer does not validate (else the client's)
 
     std::optional<double> temperature{};
     std::optional<double> top_p{};

@@ -73,7 +73,9 @@ ResponseModel build_response_model() {
     model.name = wire_format<T>::name();
     model.description = schema_description<Wire>();
     // json_schema<T> keeps each form for the life of the program: point at it, copy nothing.
-    const auto forever = [](const nlohmann::ordered_json& schema) { return ResponseModel::Schema(std::shared_ptr<void>(), &schema); };
+    const auto forever = [](const nlohmann::ordered_json& schema) {
+        return ResponseModel::Schema(std::shared_ptr<void>(), &schema);
+    };
     model.schema = forever(json_schema<Wire>());
     try {
         model.strict_schema = forever(json_schema<Wire>(SchemaForm::openai_strict));

@@ -13,8 +13,8 @@ namespace instructor {
 template <class T, class E = ValidationError>
 class Result {
 public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}   // NOLINT
-    Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}   // NOLINT
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+    Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
     [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }

@@ -50,15 +50,15 @@ public:
     /// A copy of `value` (moved from when it is an rvalue), kept for as long as any copy of the
     /// context lives. A string literal is kept as a std::string.
     template <class V>
-        requires(!std::is_same_v<std::remove_cvref_t<V>, ValidationContext> &&
-                 !detail::is_shared_ptr<std::remove_cvref_t<V>>::value)
-    ValidationContext(V&& value)  // NOLINT(google-explicit-constructor): `{.context = minutes}`
+    requires(!std::is_same_v<std::remove_cvref_t<V>, ValidationContext> &&
+             !detail::is_shared_ptr<std::remove_cvref_t<V>>::value)
+        ValidationContext(V&& value)  // NOLINT(google-explicit-constructor): `{.context = minutes}`
         : ValidationContext(std::make_shared<const detail::context_value_t<V>>(std::forward<V>(value))) {}
 
     /// Shares `value` without copying it; a null pointer is no context.
     template <class C>
-        requires(!std::is_void_v<C>)
-    ValidationContext(std::shared_ptr<C> value) noexcept  // NOLINT(google-explicit-constructor)
+    requires(!std::is_void_v<C>) ValidationContext(std::shared_ptr<C> value)
+    noexcept  // NOLINT(google-explicit-constructor)
         : value_(std::move(value)), type_(value_ ? &typeid(C) : nullptr) {}
 
     /// The value, when it is exactly a C; nullptr when it is of another type, or there is none.

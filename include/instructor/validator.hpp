@@ -76,30 +76,31 @@ template <class T>
 struct validate_name_detector : T, validate_probe {};
 
 template <class T>
-concept declares_member_validate = std::is_class_v<T> && (std::is_final_v<T> ? requires { &T::validate; }
-                                                                           : !requires {
-                                                                                 &validate_name_detector<T>::validate;
-                                                                             });
+concept declares_member_validate = std::is_class_v<T> &&
+    (std::is_final_v<T> ? requires { &T::validate; } : !requires { &validate_name_detector<T>::validate; });
 
 // A data member named `validate` is a field like any other (a JSON property), not a hook.
 template <class T>
-concept validate_is_field = requires { &T::validate; } && std::is_member_object_pointer_v<decltype(&T::validate)>;
+concept validate_is_field = requires {
+    &T::validate;
+}
+&&std::is_member_object_pointer_v<decltype(&T::validate)>;
 
 // A free `validate` that ADL finds for T but that cannot be called on a const T, or returns
 // something else.
 template <class T>
-concept declares_free_validate = requires(T& value) { validate(value); } || requires(const T& value) {
+concept declares_free_validate = requires(T& value) {
     validate(value);
-};
+}
+|| requires(const T& value) { validate(value); };
 
 /// True when everything named `validate` for T is a validator the library runs (with a context or not).
 /// Anything else would compile and never run, so read_struct refuses it.
 template <class T>
 inline constexpr bool validator_is_callable =
     (!declares_member_validate<T> || validate_is_field<T> || has_member_validator<T> ||
-     has_context_member_validator<T>) &&
-    (!declares_free_validate<T> || has_free_validator<T> || has_member_validator<T> ||
-     has_context_member_validator<T>);
+     has_context_member_validator<T>)&&(!declares_free_validate<T> || has_free_validator<T> ||
+                                        has_member_validator<T> || has_context_member_validator<T>);
 
 // An argument that converts to anything: finds a free `validate(const T&, const C&)` for any C.
 struct any_context_probe {
@@ -110,8 +111,9 @@ struct any_context_probe {
 // A member `validate` that is not one function: an overload set, a template, or (the name lookup
 // cannot tell) one that is not public. (A final class cannot be probed for these.)
 template <class T>
-concept member_validate_not_one_function =
-    declares_member_validate<T> && !std::is_final_v<T> && !requires { &T::validate; };
+concept member_validate_not_one_function = declares_member_validate<T> && !std::is_final_v<T> && !requires {
+    &T::validate;
+};
 
 // `validate(P) const` returning what a validator returns, with a P that no context may be (see
 // context_parameter): a non-const or rvalue reference, or a class by value.
@@ -122,16 +124,16 @@ concept context_member_validator_in_other_form =
 
 /// Every form a struct's `validate` may take, and those refused at compile time.
 enum class ValidatorForm : unsigned char {
-    none,                        // no validator
-    member,                      // std::optional<std::string> validate() const
-    member_with_context,         // std::optional<std::string> validate(const C& context) const
-    free,                        // std::optional<std::string> validate(const T&), found by ADL
+    none,                 // no validator
+    member,               // std::optional<std::string> validate() const
+    member_with_context,  // std::optional<std::string> validate(const C& context) const
+    free,                 // std::optional<std::string> validate(const T&), found by ADL
     // refused:
-    free_with_context,           // validate(const T&, const C&): the library never passes a context to one
-    not_one_function,            // overloaded, a template, or not public
-    context_not_const_reference, // validate(C& context) const, validate(C&& context) const
-    context_class_by_value,      // validate(C context) const for a class C: a copy for every object read
-    not_a_validator,             // any other signature: never called
+    free_with_context,            // validate(const T&, const C&): the library never passes a context to one
+    not_one_function,             // overloaded, a template, or not public
+    context_not_const_reference,  // validate(C& context) const, validate(C&& context) const
+    context_class_by_value,       // validate(C context) const for a class C: a copy for every object read
+    not_a_validator,              // any other signature: never called
 };
 
 template <class T>

@@ -44,8 +44,12 @@ void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel) {
 class Job {
 public:
     Job(const BatchJobInputs& inputs, const BatchJobOptions& options)
-        : inputs_(inputs), options_(options), api_(inputs.api), provider_(*inputs.api.provider),
-          limits_(limits_of(inputs.api)), started_(Clock::now()) {
+        : inputs_(inputs),
+          options_(options),
+          api_(inputs.api),
+          provider_(*inputs.api.provider),
+          limits_(limits_of(inputs.api)),
+          started_(Clock::now()) {
         api_.deadline = Clock::time_point::max();  // a job outlives any one call's timeout
     }
 
@@ -61,8 +65,8 @@ public:
         // Every input has ended by now; one that has not is the job's own mistake, not the user's.
         for (std::size_t i = 0; i < inputs_.count; ++i)
             if (!finished_[i])
-                finish_error(i, BatchError("the batch job ended without an answer for this input", BatchErrorKind::missing_result,
-                                           {}, id_of(i)));
+                finish_error(i, BatchError("the batch job ended without an answer for this input",
+                                           BatchErrorKind::missing_result, {}, id_of(i)));
         if (temporary_) {
             std::error_code ignored;
             std::filesystem::remove_all(directory_, ignored);
@@ -89,8 +93,9 @@ private:
         if (options_.max_lines_per_batch > 0) limits_lines_ = std::min(limits_lines_, options_.max_lines_per_batch);
         if (options_.max_bytes_per_batch > 0) limits_bytes_ = std::min(limits_bytes_, options_.max_bytes_per_batch);
         if (options_.files_only && options_.state_file.empty())
-            throw ConfigurationError("BatchJobOptions::files_only needs a state_file: the job is run again once each "
-                                     "result file is there, and resumes from it");
+            throw ConfigurationError(
+                "BatchJobOptions::files_only needs a state_file: the job is run again once each "
+                "result file is there, and resumes from it");
         if (options_.max_resubmits < 0) throw ConfigurationError("BatchJobOptions::max_resubmits is negative");
     }
 
@@ -120,18 +125,20 @@ private:
         std::string all;
         if (!options_.ids.empty()) {
             if (options_.ids.size() != inputs_.count)
-                throw ConfigurationError("BatchJobOptions::ids has " + std::to_string(options_.ids.size()) + " ids for " +
-                                         std::to_string(inputs_.count) + " requests: give one per request, or none");
+                throw ConfigurationError("BatchJobOptions::ids has " + std::to_string(options_.ids.size()) +
+                                         " ids for " + std::to_string(inputs_.count) +
+                                         " requests: give one per request, or none");
             index_by_id_.reserve(inputs_.count);
             for (std::size_t i = 0; i < inputs_.count; ++i) {
                 const std::string& id = options_.ids[i];
                 if (std::string problem = dialect_->id_problem(id); !problem.empty())
-                    throw ConfigurationError("the id of request " + std::to_string(i) + " (\"" + id.substr(0, 80) + "\") " +
-                                             problem);
+                    throw ConfigurationError("the id of request " + std::to_string(i) + " (\"" + id.substr(0, 80) +
+                                             "\") " + problem);
                 const auto [at, added] = index_by_id_.emplace(id, i);
                 if (!added)
                     throw ConfigurationError("requests " + std::to_string(at->second) + " and " + std::to_string(i) +
-                                             " have the same id \"" + id + "\": a batch matches results by id, give each "
+                                             " have the same id \"" + id +
+                                             "\": a batch matches results by id, give each "
                                              "request its own");
                 all += id;
                 all += '\n';
@@ -156,12 +163,11 @@ private:
     }
 
     [[nodiscard]] std::string file_for(int round, std::size_t part, std::string_view what) const {
-        return state_path_ + ".r" + std::to_string(round) + ".p" + std::to_string(part + 1) + "." + std::string(what) + ".jsonl";
+        return state_path_ + ".r" + std::to_string(round) + ".p" + std::to_string(part + 1) + "." + std::string(what) +
+               ".jsonl";
     }
 
-    void save() {
-        save_job_state(state_, state_path_);
-    }
+    void save() { save_job_state(state_, state_path_); }
 
     void load_or_start() {
         if (inputs_.count > 0) model_ = inputs_.call(0).request.model;
@@ -229,8 +235,9 @@ private:
         line.clear();
         dialect_->write_line(line, id_of(index), body);
         if (line.size() > limits_bytes_)
-            throw LimitError("the request line of input " + std::to_string(index) + " is " + std::to_string(line.size()) +
-                                 " bytes, more than a batch file may hold (" + std::to_string(limits_bytes_) + ")",
+            throw LimitError("the request line of input " + std::to_string(index) + " is " +
+                                 std::to_string(line.size()) + " bytes, more than a batch file may hold (" +
+                                 std::to_string(limits_bytes_) + ")",
                              "max_file_bytes", limits_bytes_);
     }
 
@@ -276,9 +283,11 @@ private:
                 PartState& part = round.parts[p];
                 const std::string results = file_for(round.number, p, "results");
                 if (!std::filesystem::exists(results))
-                    throw BatchError("round " + std::to_string(round.number) + " waits for its result file: run the "
-                                     "requests in \"" + part.request_file + "\" (e.g. vllm run-batch -i " +
-                                     part.request_file + " -o " + results + ") and run the job again",
+                    throw BatchError("round " + std::to_string(round.number) +
+                                         " waits for its result file: run the "
+                                         "requests in \"" +
+                                         part.request_file + "\" (e.g. vllm run-batch -i " + part.request_file +
+                                         " -o " + results + ") and run the job again",
                                      BatchErrorKind::awaiting_results, {}, {}, {}, part.request_file, results);
                 part.output_file = results;
                 part.downloaded = part.final = true;
@@ -293,14 +302,14 @@ private:
             if (round.cancelled || options_.cancel.stop_requested()) break;
             if (part.file_id.empty()) {
                 std::string content = read_whole(part.request_file);
-                const HttpRequest upload = dialect_->upload_request(inputs_.base_url, headers,
-                                                                    std::filesystem::path(part.request_file).filename().string(),
-                                                                    content);
+                const HttpRequest upload = dialect_->upload_request(
+                    inputs_.base_url, headers, std::filesystem::path(part.request_file).filename().string(), content);
                 part.file_id = dialect_->uploaded_file_id(send_api_request(api, upload).body, limits_);
                 save();
             }
             if (part.batch_id.empty()) {
-                const HttpRequest create = dialect_->create_request(inputs_.base_url, headers, part.file_id, create_options());
+                const HttpRequest create =
+                    dialect_->create_request(inputs_.base_url, headers, part.file_id, create_options());
                 const BatchState created = dialect_->read_batch(send_api_request(api, create).body, limits_);
                 part.batch_id = created.id;
                 note(part, created);
@@ -315,7 +324,8 @@ private:
                     if (!part.batch_id.empty() && !part.final) {
                         try {
                             note(part, dialect_->read_batch(
-                                           send_api_request(api, dialect_->cancel_request(inputs_.base_url, headers, part.batch_id))
+                                           send_api_request(
+                                               api, dialect_->cancel_request(inputs_.base_url, headers, part.batch_id))
                                                .body,
                                            limits_));
                         } catch (const Error&) {
@@ -332,9 +342,10 @@ private:
                     part.normalised = BatchStatus::cancelled;
                     continue;
                 }
-                note(part, dialect_->read_batch(
-                               send_api_request(api, dialect_->status_request(inputs_.base_url, headers, part.batch_id)).body,
-                               limits_));
+                note(part,
+                     dialect_->read_batch(
+                         send_api_request(api, dialect_->status_request(inputs_.base_url, headers, part.batch_id)).body,
+                         limits_));
                 all_final = all_final && part.final;
             }
             save();
@@ -355,8 +366,10 @@ private:
         for (std::size_t p = 0; p < round.parts.size(); ++p) {
             PartState& part = round.parts[p];
             if (part.downloaded) continue;
-            if (!part.output_file_id.empty()) part.output_file = download(part.output_file_id, file_for(round.number, p, "output"));
-            if (!part.error_file_id.empty()) part.error_file = download(part.error_file_id, file_for(round.number, p, "errors"));
+            if (!part.output_file_id.empty())
+                part.output_file = download(part.output_file_id, file_for(round.number, p, "output"));
+            if (!part.error_file_id.empty())
+                part.error_file = download(part.error_file_id, file_for(round.number, p, "errors"));
             part.downloaded = true;
             save();
         }
@@ -364,7 +377,8 @@ private:
     }
 
     [[nodiscard]] BatchCreateOptions create_options() const {
-        BatchCreateOptions create{.model = {}, .completion_window = options_.completion_window, .metadata = options_.metadata};
+        BatchCreateOptions create{
+            .model = {}, .completion_window = options_.completion_window, .metadata = options_.metadata};
         create.model = model_;
         return create;
     }
@@ -394,8 +408,11 @@ private:
             progress.total += part.total;
             progress.succeeded += part.succeeded;
             progress.failed += part.failed;
-            if (part.percent) progress.percent = progress.percent.value_or(0) + *part.percent / static_cast<double>(round.parts.size());
-            if (!any || static_cast<int>(part.normalised) < static_cast<int>(progress.status)) progress.status = part.normalised;
+            if (part.percent)
+                progress.percent =
+                    progress.percent.value_or(0) + *part.percent / static_cast<double>(round.parts.size());
+            if (!any || static_cast<int>(part.normalised) < static_cast<int>(progress.status))
+                progress.status = part.normalised;
             any = true;
         }
         progress.inputs = inputs_.count;
@@ -454,7 +471,8 @@ private:
             {
                 LineReader requests(part.request_file, limits_bytes_ + 1);
                 if (!requests.is_open())
-                    throw ConfigurationError("the batch request file \"" + part.request_file + "\" is gone; the job "
+                    throw ConfigurationError("the batch request file \"" + part.request_file +
+                                             "\" is gone; the job "
                                              "cannot tell which inputs it held");
                 while (requests.next(line)) {
                     JsonCursor cursor(line, 4);
@@ -487,7 +505,8 @@ private:
             read_file(part.output_file);
             read_file(part.error_file);
             for (std::size_t index = 0; index < in_part.size(); ++index) {
-                if (in_part[index] == 1) unanswered(index, part, next, writer, next_written, unreadable, first_unreadable);
+                if (in_part[index] == 1)
+                    unanswered(index, part, next, writer, next_written, unreadable, first_unreadable);
                 in_part[index] = 0;
             }
         }
@@ -530,13 +549,16 @@ private:
                 if (kind != BatchErrorKind::line_failed && !state_.rounds.empty() && !current_cancelled_ &&
                     resubmit(index, pending, next, writer, next_written))
                     return;
-                finish_error(index,
-                             BatchError(id_of(index) + ": its line failed in batch " + part.batch_id + ": " +
-                                            (result.error_code.empty() ? "" : result.error_code + ": ") + result.error_message,
-                                        kind, part.batch_id, id_of(index),
-                                        {BatchLineError{.code = result.error_code, .message = result.error_message,
-                                                        .line = std::nullopt, .param = {}}}),
-                             &pending);
+                finish_error(
+                    index,
+                    BatchError(id_of(index) + ": its line failed in batch " + part.batch_id + ": " +
+                                   (result.error_code.empty() ? "" : result.error_code + ": ") + result.error_message,
+                               kind, part.batch_id, id_of(index),
+                               {BatchLineError{.code = result.error_code,
+                                               .message = result.error_message,
+                                               .line = std::nullopt,
+                                               .param = {}}}),
+                    &pending);
                 return;
             }
             if (pending.extraction->take_reply(result.status_code, result.body)) {
@@ -547,7 +569,8 @@ private:
             }
             // Re-asked: the conversation goes on in the next round, unless the job was cancelled.
             if (current_cancelled_) {
-                finish_error(index, CancelledError("the batch job was cancelled before " + id_of(index) + " was re-asked"),
+                finish_error(index,
+                             CancelledError("the batch job was cancelled before " + id_of(index) + " was re-asked"),
                              &pending);
                 return;
             }
@@ -566,7 +589,8 @@ private:
 
     // An input sent in `part` whose line did not come back.
     void unanswered(std::size_t index, const PartState& part, std::unordered_map<std::size_t, Pending>& next,
-                    RoundWriter& writer, bool next_written, std::size_t unreadable, const std::string& first_unreadable) {
+                    RoundWriter& writer, bool next_written, std::size_t unreadable,
+                    const std::string& first_unreadable) {
         const std::string id = id_of(index);
         Pending pending;
         try {
@@ -582,8 +606,9 @@ private:
                 if (e.line) why += "line " + std::to_string(*e.line) + ": ";
                 why += e.code.empty() ? e.message : e.code + ": " + e.message;
             }
-            finish_error(index, BatchError(id + ": batch " + part.batch_id + " failed" + (why.empty() ? "" : ": " + why),
-                                           BatchErrorKind::batch_failed, part.batch_id, id, part.errors),
+            finish_error(index,
+                         BatchError(id + ": batch " + part.batch_id + " failed" + (why.empty() ? "" : ": " + why),
+                                    BatchErrorKind::batch_failed, part.batch_id, id, part.errors),
                          &pending);
             return;
         }
@@ -596,18 +621,20 @@ private:
         const BatchErrorKind kind = part.normalised == BatchStatus::expired     ? BatchErrorKind::expired
                                     : part.normalised == BatchStatus::cancelled ? BatchErrorKind::cancelled
                                                                                 : BatchErrorKind::missing_result;
-        std::string what = id + ": " +
-                           (kind == BatchErrorKind::missing_result
-                                ? "batch " + part.batch_id + " is " + part.status + ", yet no result line carries this id"
-                                : "batch " + part.batch_id + " " + part.status + " before its line ran, and resubmitting ran out");
+        std::string what =
+            id + ": " +
+            (kind == BatchErrorKind::missing_result
+                 ? "batch " + part.batch_id + " is " + part.status + ", yet no result line carries this id"
+                 : "batch " + part.batch_id + " " + part.status + " before its line ran, and resubmitting ran out");
         if (unreadable > 0)
-            what += " (" + std::to_string(unreadable) + " result lines could not be read; the first: " + first_unreadable + ")";
+            what += " (" + std::to_string(unreadable) +
+                    " result lines could not be read; the first: " + first_unreadable + ")";
         finish_error(index, BatchError(what, kind, part.batch_id, id), &pending);
     }
 
     // Sends an input again, as it was, in the next round; false when it has been sent too often.
-    bool resubmit(std::size_t index, Pending& pending, std::unordered_map<std::size_t, Pending>& next, RoundWriter& writer,
-                  bool next_written) {
+    bool resubmit(std::size_t index, Pending& pending, std::unordered_map<std::size_t, Pending>& next,
+                  RoundWriter& writer, bool next_written) {
         if (pending.resubmits >= options_.max_resubmits) return false;
         ++pending.resubmits;
         if (!next_written) writer.add(index, pending.extraction->body());
@@ -666,8 +693,6 @@ private:
 
 }  // namespace
 
-void run_batch_job(const BatchJobInputs& inputs, const BatchJobOptions& options) {
-    Job(inputs, options).run();
-}
+void run_batch_job(const BatchJobInputs& inputs, const BatchJobOptions& options) { Job(inputs, options).run(); }
 
 }  // namespace instructor::detail

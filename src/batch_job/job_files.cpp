@@ -56,7 +56,8 @@ std::optional<JobState> load_job_state(const std::string& path, const Limits& li
     } catch (const LimitError&) {
         throw not_state("is larger or deeper than Limits allow");
     }
-    if (!document.is_object() || !document.contains("instructor_batch_job")) throw not_state("is not a batch job's state");
+    if (!document.is_object() || !document.contains("instructor_batch_job"))
+        throw not_state("is not a batch job's state");
     if (document["instructor_batch_job"] != kStateVersion) throw not_state("was written by another version");
     JobState state;
     state.provider = text_of(document, "provider");
@@ -94,8 +95,10 @@ std::optional<JobState> load_job_state(const std::string& path, const Limits& li
             if (const auto errors = p.find("errors"); errors != p.end() && errors->is_array())
                 for (const json& e : *errors) {
                     if (!e.is_object()) continue;
-                    BatchLineError error{.code = text_of(e, "code"), .message = text_of(e, "message"),
-                                         .line = std::nullopt, .param = text_of(e, "param")};
+                    BatchLineError error{.code = text_of(e, "code"),
+                                         .message = text_of(e, "message"),
+                                         .line = std::nullopt,
+                                         .param = text_of(e, "param")};
                     if (const auto line = e.find("line"); line != e.end() && line->is_number_integer())
                         error.line = line->get<std::int64_t>();
                     part.errors.push_back(std::move(error));
@@ -138,12 +141,9 @@ void save_job_state(const JobState& state, const std::string& path) {
                                       {"unsent", round.unsent},
                                       {"parts", std::move(parts)}});
     }
-    const ordered_json document{{"instructor_batch_job", kStateVersion},
-                                {"provider", state.provider},
-                                {"inputs", state.inputs},
-                                {"fingerprint", state.fingerprint},
-                                {"files_only", state.files_only},
-                                {"rounds", std::move(rounds)}};
+    const ordered_json document{
+        {"instructor_batch_job", kStateVersion}, {"provider", state.provider},     {"inputs", state.inputs},
+        {"fingerprint", state.fingerprint},      {"files_only", state.files_only}, {"rounds", std::move(rounds)}};
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
@@ -153,8 +153,7 @@ void save_job_state(const JobState& state, const std::string& path) {
     }
     std::error_code error;
     std::filesystem::rename(temporary, path, error);
-    if (error)
-        throw ConfigurationError("cannot replace the batch job state file \"" + path + "\": " + error.message());
+    if (error) throw ConfigurationError("cannot replace the batch job state file \"" + path + "\": " + error.message());
 }
 
 LineReader::LineReader(const std::string& path, std::size_t max_line)
@@ -162,8 +161,8 @@ LineReader::LineReader(const std::string& path, std::size_t max_line)
 
 bool LineReader::fill() {
     if (at_ > 0) {
-        std::copy(buffer_.begin() + static_cast<std::ptrdiff_t>(at_), buffer_.begin() + static_cast<std::ptrdiff_t>(end_),
-                  buffer_.begin());
+        std::copy(buffer_.begin() + static_cast<std::ptrdiff_t>(at_),
+                  buffer_.begin() + static_cast<std::ptrdiff_t>(end_), buffer_.begin());
         end_ -= at_;
         at_ = 0;
     }

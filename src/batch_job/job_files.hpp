@@ -19,19 +19,19 @@ namespace instructor::detail {
 struct PartState {
     std::string request_file;  // local
     std::size_t lines = 0;
-    std::string file_id;       // once uploaded
-    std::string batch_id;      // once created
-    std::string status;        // the last status seen, as the provider wrote it
-    bool final = false;        // that status is final
+    std::string file_id;   // once uploaded
+    std::string batch_id;  // once created
+    std::string status;    // the last status seen, as the provider wrote it
+    bool final = false;    // that status is final
     BatchStatus normalised = BatchStatus::validating;
     std::vector<BatchLineError> errors;  // the batch's own errors
     std::string output_file_id;          // the provider's result files, once it names them
     std::string error_file_id;
-    std::int64_t total = 0;              // the provider's counts, last seen (not kept in the file)
+    std::int64_t total = 0;  // the provider's counts, last seen (not kept in the file)
     std::int64_t succeeded = 0;
     std::int64_t failed = 0;
     std::optional<double> percent;
-    std::string output_file;   // local copies, once downloaded ("" when the batch had none)
+    std::string output_file;  // local copies, once downloaded ("" when the batch had none)
     std::string error_file;
     bool downloaded = false;
 };
@@ -45,7 +45,7 @@ struct RoundState {
 };
 
 struct JobState {
-    std::string provider;     // whose Batch API
+    std::string provider;  // whose Batch API
     std::size_t inputs = 0;
     std::string fingerprint;  // of the ids, in order: the same job, not another one's state
     bool files_only = false;

@@ -223,7 +223,8 @@ public:
     explicit Cassette(CassetteOptions options) : options_(std::move(options)) {
         for (const auto& pointer : options_.ignore) {
             if (pointer.empty())
-                throw ConfigurationError("CassetteOptions::ignore: \"\" is the whole body; name a field, e.g. \"/seed\"");
+                throw ConfigurationError(
+                    "CassetteOptions::ignore: \"\" is the whole body; name a field, e.g. \"/seed\"");
             try {
                 ignore_.emplace_back(pointer);
             } catch (const json::exception& e) {
@@ -390,8 +391,8 @@ private:
         HttpHeaders kept_headers = headers_from(headers_to(response.headers, true));
         for (auto& header : kept_headers) mask(header.second, secrets);
 
-        json sent{{"method", key.method}, {"url", redact_url(request.url)},
-                  {"headers", headers_to(request.headers, false)}};
+        json sent{
+            {"method", key.method}, {"url", redact_url(request.url)}, {"headers", headers_to(request.headers, false)}};
         put_body(sent, request.body);
         json reply{{"status", response.status}, {"headers", json::array()}};
         for (const auto& [name, value] : kept_headers) reply["headers"].push_back({name, value});
@@ -403,8 +404,8 @@ private:
         std::string line = json{{"request", std::move(sent)}, {"response", std::move(reply)}}.dump(
             -1, ' ', false, json::error_handler_t::replace);
 
-        key.response = HttpResponse{.status = response.status, .headers = std::move(kept_headers),
-                                    .body = std::move(kept_body)};
+        key.response =
+            HttpResponse{.status = response.status, .headers = std::move(kept_headers), .body = std::move(kept_body)};
         key.chunks = std::move(chunks);
         key.streamed = !key.chunks.empty();
         std::lock_guard lock(mutex_);
@@ -424,9 +425,9 @@ private:
             const bool last_without_newline = in.eof();
             ends_without_newline = last_without_newline;
             const auto bad = [&](const std::string& why) {
-                return CassetteError("the cassette \"" + options_.path + "\", line " + std::to_string(number) + ": " +
-                                         why,
-                                     options_.path);
+                return CassetteError(
+                    "the cassette \"" + options_.path + "\", line " + std::to_string(number) + ": " + why,
+                    options_.path);
             };
             if (text.find_first_not_of(" \t\r") == std::string::npos) {
                 complete_bytes += text.size() + 1;
@@ -445,8 +446,9 @@ private:
                     lines_ = number - 1;
                     return;
                 }
-                throw bad("cut short (a recording that was interrupted?): record again with "
-                          "INSTRUCTOR_CASSETTE=record_missing, which drops the cut line, or delete that line");
+                throw bad(
+                    "cut short (a recording that was interrupted?): record again with "
+                    "INSTRUCTOR_CASSETTE=record_missing, which drops the cut line, or delete that line");
             }
             if (line.is_discarded()) throw bad("not JSON");
             if (!line.is_object()) throw bad("not a JSON object");

@@ -163,8 +163,8 @@ private:
         BatchCall batch;
         std::unique_ptr<ExtractionSteps> steps;
         enum class State { ready, sending, waiting } state = State::ready;
-        Clock::time_point due;           // when a waiting call may send again
-        std::uint64_t transfer = 0;      // libcurl's exchange, while sending
+        Clock::time_point due;       // when a waiting call may send again
+        std::uint64_t transfer = 0;  // libcurl's exchange, while sending
         double tokens_charged = 0;
         // A pool job's outcome, until the engine thread takes it.
         std::optional<HttpResponse> response;
@@ -305,8 +305,7 @@ private:
         if (options_.on_progress) {
             try {
                 options_.on_progress(progress_);
-            } catch (...) {
-            }
+            } catch (...) {}
         }
     }
 

@@ -19,13 +19,13 @@ void check_base_url(const std::string& url) {
         std::string shown = url.substr(0, url.find_first_of("?#"));
         if (const auto scheme = shown.find("://"); scheme != std::string::npos) {
             const auto at = shown.find('@', scheme + 3);
-            if (at != std::string::npos && at < shown.find('/', scheme + 3)) shown.erase(scheme + 3, at + 1 - scheme - 3);
+            if (at != std::string::npos && at < shown.find('/', scheme + 3))
+                shown.erase(scheme + 3, at + 1 - scheme - 3);
         }
         return ConfigurationError("base_url \"" + shown + "\" " + why);
     };
     const auto scheme_end = url.find("://");
-    if (scheme_end == std::string::npos)
-        throw bad("has no scheme: write it as http://host:port/v1 or https://host/v1");
+    if (scheme_end == std::string::npos) throw bad("has no scheme: write it as http://host:port/v1 or https://host/v1");
     std::string scheme = url.substr(0, scheme_end);
     for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (scheme != "http" && scheme != "https")
@@ -33,15 +33,15 @@ void check_base_url(const std::string& url) {
     std::string_view authority = std::string_view(url).substr(scheme_end + 3);
     authority = authority.substr(0, authority.find_first_of("/?#"));
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-    const std::string_view host =
-        authority.starts_with('[') ? authority.substr(0, authority.find(']') + 1) : authority.substr(0, authority.find(':'));
+    const std::string_view host = authority.starts_with('[') ? authority.substr(0, authority.find(']') + 1)
+                                                             : authority.substr(0, authority.find(':'));
     if (host.empty() || host == "[]") throw bad("has no host: write it as " + scheme + "://host:port/...");
     if (host.find_first_of(" \t\r\n") != std::string_view::npos) throw bad("has a space in its host");
     if (const std::string_view port = authority.substr(host.size()); !port.empty()) {
         const std::string_view digits = port.substr(1);
         if (port.front() != ':' || digits.empty() || digits.size() > 5 ||
-            digits.find_first_not_of("0123456789") != std::string_view::npos || std::stoul(std::string(digits)) > 65535 ||
-            std::stoul(std::string(digits)) == 0)
+            digits.find_first_not_of("0123456789") != std::string_view::npos ||
+            std::stoul(std::string(digits)) > 65535 || std::stoul(std::string(digits)) == 0)
             throw bad("has the port \"" + std::string(port) + "\"; a port is a number from 1 to 65535");
     }
     if (url.find_first_of(std::string_view("\r\n\0 ", 4)) != std::string::npos)
@@ -52,8 +52,9 @@ void check_base_url(const std::string& url) {
 // header and send the rest as something else.
 void check_api_key(const std::string& key) {
     if (key.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-        throw ConfigurationError("ClientOptions::api_key holds a line break or a NUL byte (read from a file with its "
-                                 "newline?); remove it");
+        throw ConfigurationError(
+            "ClientOptions::api_key holds a line break or a NUL byte (read from a file with its "
+            "newline?); remove it");
 }
 
 // Where a Request's text fails to be UTF-8, which JSON cannot carry: a ConfigurationError naming
@@ -103,7 +104,8 @@ void check_utf8(const Request& request) {
 std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds timeout) {
     using clock = std::chrono::steady_clock;
     const auto now = clock::now();
-    if (timeout.count() <= 0 || timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now))
+    if (timeout.count() <= 0 ||
+        timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now))
         return clock::time_point::max();
     return now + timeout;
 }
@@ -147,14 +149,17 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     ClientOptions& o = state.options;
     // One set of bounds for everything the client reads, the answer's parse included.
     if (o.parse.limits != Limits{} && o.parse.limits != o.limits)
-        throw ConfigurationError("a client reads within ClientOptions::limits: set those, not ClientOptions::parse.limits");
+        throw ConfigurationError(
+            "a client reads within ClientOptions::limits: set those, not ClientOptions::parse.limits");
     o.parse.limits = o.limits;
     if (o.curl.max_reply_bytes != Limits{}.max_bytes && o.curl.max_reply_bytes != o.limits.max_bytes)
-        throw ConfigurationError("a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
+        throw ConfigurationError(
+            "a client reads within ClientOptions::limits: set limits.max_bytes, not curl.max_reply_bytes");
     o.curl.max_reply_bytes = o.limits.max_bytes;
     o.curl.max_header_bytes = o.limits.max_header_bytes;
     if (!o.base_url.empty()) check_base_url(o.base_url);
-    if (o.timeout.count() < 0) throw ConfigurationError("ClientOptions::timeout is negative; give a duration, or 0 for none");
+    if (o.timeout.count() < 0)
+        throw ConfigurationError("ClientOptions::timeout is negative; give a duration, or 0 for none");
     check_api_key(o.api_key);
     check_request_headers(o.headers, "ClientOptions::headers");
     if (o.base_url.empty()) o.base_url = provider.default_base_url();
@@ -251,8 +256,9 @@ Client from_provider(std::string_view spec, ClientOptions options) {
 Client from_provider(std::string_view spec, ClientOptions options, Mode mode) {
     const auto slash = spec.find('/');
     if (slash == std::string_view::npos || slash + 1 == spec.size())
-        throw ConfigurationError("from_provider takes \"provider/model\", e.g. \"groq/llama-3.3-70b-versatile\"; got \"" +
-                                 std::string(spec) + "\"");
+        throw ConfigurationError(
+            "from_provider takes \"provider/model\", e.g. \"groq/llama-3.3-70b-versatile\"; got \"" +
+            std::string(spec) + "\"");
     const Provider& preset = provider(spec.substr(0, slash));
     if (options.model.empty()) options.model = std::string(spec.substr(slash + 1));
     // Hosted providers need their key; local servers (no key variable) take one only if given.
@@ -269,9 +275,11 @@ Client from_callable(ChatFunction chat, Mode mode, const Provider& dialect, Clie
         } catch (const Error&) {
             throw;
         } catch (const std::exception& e) {
-            std::throw_with_nested(TransportError(std::string("the in-process model (from_callable) threw: ") + e.what()));
+            std::throw_with_nested(
+                TransportError(std::string("the in-process model (from_callable) threw: ") + e.what()));
         } catch (...) {
-            std::throw_with_nested(TransportError("the in-process model (from_callable) threw an exception that is not a std::exception"));
+            std::throw_with_nested(
+                TransportError("the in-process model (from_callable) threw an exception that is not a std::exception"));
         }
     };
     return Client(dialect, mode, std::move(options), std::move(transport));

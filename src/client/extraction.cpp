@@ -131,8 +131,8 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
             for (const auto& call : completion.tool_calls) {
                 json arguments = read_json(call.arguments, limits, "the arguments of " + call.name);
                 if (arguments.is_discarded()) {
-                    answer.errors.push_back({"/" + std::to_string(calls.size()),
-                                             "the arguments of " + call.name + " are not valid JSON"});
+                    answer.errors.push_back(
+                        {"/" + std::to_string(calls.size()), "the arguments of " + call.name + " are not valid JSON"});
                     arguments = nullptr;
                 }
                 calls.push_back({{"name", call.name}, {"arguments", std::move(arguments)}});
@@ -148,7 +148,8 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
         answer.text = chosen->arguments;
         json arguments = read_json(chosen->arguments, limits, "the arguments of " + chosen->name);
         if (arguments.is_discarded())
-            answer.errors.push_back({"", "the function arguments are not valid JSON: " + missing_json(chosen->arguments)});
+            answer.errors.push_back(
+                {"", "the function arguments are not valid JSON: " + missing_json(chosen->arguments)});
         else
             answer.value = std::move(arguments);
         return answer;
@@ -193,8 +194,9 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
             if (calls[i].id.empty()) calls[i].id = "call_" + std::to_string(i + 1);
         request.messages.push_back(assistant(completion.text, calls));
         for (const auto& call : calls)
-            request.messages.push_back(tool_result(
-                call.id, call.name, "Validation errors:\n" + found + "Call the function again with these errors fixed."));
+            request.messages.push_back(
+                tool_result(call.id, call.name,
+                            "Validation errors:\n" + found + "Call the function again with these errors fixed."));
         return;
     }
     request.messages.push_back(assistant(completion.text));
@@ -284,14 +286,18 @@ bool ExtractionSteps::after_completion(Completion received) {
     std::vector<FieldError> errors = answer.value ? parse_(*answer.value) : std::move(answer.errors);
     if (errors.empty() && completion.replaced_characters != 0 &&
         answer.text.find(kReplacementCharacter) != std::string::npos)
-        errors.push_back({"", "the answer held bytes that are not UTF-8 (shown here as U+FFFD), as when a character is "
-                              "cut between two tokens; write it again in valid UTF-8"});
+        errors.push_back({"",
+                          "the answer held bytes that are not UTF-8 (shown here as U+FFFD), as when a character is "
+                          "cut between two tokens; write it again in valid UTF-8"});
     if (errors.empty()) return true;
     notify(hooks.on_parse_error, ParseFailed{.attempt = number, .output = answer.text, .errors = errors});
 
     // Only a failed attempt is kept, with the conversation as it was sent (before the re-ask).
-    attempts_.push_back(Attempt{.number = number, .messages = request_.messages, .completion = completion,
-                                .output = std::move(answer.text), .errors = errors});
+    attempts_.push_back(Attempt{.number = number,
+                                .messages = request_.messages,
+                                .completion = completion,
+                                .output = std::move(answer.text),
+                                .errors = errors});
     if (number > request_.max_retries.value_or(0)) {
         notify(hooks.on_last_attempt, LastAttempt{.attempt = number, .errors = attempts_.back().errors});
         throw RetryError(std::move(attempts_), result_.usage, setup_.provider->retry_advice(setup_.mode));

@@ -19,7 +19,7 @@ public:
     struct Next {
         bool done = false;
         std::chrono::milliseconds wait{0};  // before sending again
-        bool rate_limited = false;         // the wait is the server's (429): every sender should hold back
+        bool rate_limited = false;          // the wait is the server's (429): every sender should hold back
     };
 
     /// The request of the current attempt, written once per attempt (HTTP retries send it again).

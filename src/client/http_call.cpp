@@ -122,8 +122,11 @@ void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attem
     // A server that echoes the key (in an error message, say) must not make it shown or kept.
     mask_secrets(setup, response.body);
     for (auto& header : response.headers) mask_secrets(setup, header.second);
-    notify(hooks_of(setup).on_reply, ReplyReceived{.attempt = attempt, .http_attempt = send, .status = response.status,
-                                                   .headers = response.headers, .body = response.body});
+    notify(hooks_of(setup).on_reply, ReplyReceived{.attempt = attempt,
+                                                   .http_attempt = send,
+                                                   .status = response.status,
+                                                   .headers = response.headers,
+                                                   .body = response.body});
     if (response.status < 200 || response.status >= 300)
         throw_reply_error(setup, response.status, response.headers, response.body);
 }
@@ -159,8 +162,8 @@ std::optional<RetryWait> http_retry_wait(const ExtractionSetup& setup, const std
     return RetryWait{.delay = *delay, .rate_limited = rate_limited};
 }
 
-HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,
-                               const bool* streamed, int first_send) {
+HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt, const bool* streamed,
+                               int first_send) {
     const Hooks& hooks = hooks_of(setup);
     for (int send = first_send;; ++send) {
         throw_if_cancelled(http.cancel);

@@ -73,7 +73,8 @@ struct RetryWait {
                                                        int attempt, int send, bool streamed = false);
 
 /// Sends `http` and returns the 2xx reply; sends it again when the provider says the error reply
-/// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed error otherwise. Once
+/// is retryable (Provider::retryable) and on broken connections, as setup.retries allows; throws the provider's typed
+/// error otherwise. Once
 /// `*streamed` is true (the caller's on_chunk has handed bytes on), nothing is sent again.
 /// `first_send` numbers the first send (above 1 when an earlier send of the same attempt went otherwise).
 [[nodiscard]] HttpResponse send_with_retries(const ExtractionSetup& setup, const HttpRequest& http, int attempt,

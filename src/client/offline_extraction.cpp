@@ -28,7 +28,8 @@ bool OfflineExtraction::take_reply(int status, std::string_view body) {
     const ExtractionSetup& setup = impl_->setup;
     const Limits& limits = limits_of(setup);
     if (body.size() > limits.max_bytes)
-        throw_too_large(body, body.size(), limits, "a reply in " + std::string(setup.provider->name()) + "'s result file");
+        throw_too_large(body, body.size(), limits,
+                        "a reply in " + std::string(setup.provider->name()) + "'s result file");
     // As a live reply is read: the key masked, the URL named, a reply whose only fault is its
     // encoding read with U+FFFD.
     std::string masked(body);

@@ -49,9 +49,7 @@ public:
     }
 
     // SSE ends with [DONE]; NDJSON with a line marked done.
-    [[nodiscard]] bool ended() const {
-        return ndjson_framing_ ? assembly_.finished() : sse_.done();
-    }
+    [[nodiscard]] bool ended() const { return ndjson_framing_ ? assembly_.finished() : sse_.done(); }
     /// The body so far, when no event has been found in it.
     [[nodiscard]] std::optional<std::string_view> unframed() const {
         if (events_ != 0 || head_.empty()) return std::nullopt;
@@ -79,8 +77,8 @@ private:
             }
         }
         if (parsed.is_discarded()) {
-            throw StreamError("the stream from " + std::string(provider_.name()) + " carried an event that is not JSON: " +
-                                  printable(payload, 200),
+            throw StreamError("the stream from " + std::string(provider_.name()) +
+                                  " carried an event that is not JSON: " + printable(payload, 200),
                               assembly_.take());
         }
         provider_.decode_stream_event(parsed, assembly_);
@@ -106,17 +104,19 @@ private:
 class AnswerFeed {
 public:
     AnswerFeed(const StreamWatcher& watcher, std::string tool_name, std::size_t max_depth)
-        : parser_([this](const PartialEvent& e) {
-              try {
-                  stopped_ = watcher_.on_event && !watcher_.on_event(e);
-              } catch (...) {
-                  // The caller's callback failed: its exception ends the call as it is, not as a
-                  // stream error (it may well be an instructor error of a nested call).
-                  callback_failure_ = std::current_exception();
-                  stopped_ = true;
-              }
-              return !stopped_;
-          }, max_depth),
+        : parser_(
+              [this](const PartialEvent& e) {
+                  try {
+                      stopped_ = watcher_.on_event && !watcher_.on_event(e);
+                  } catch (...) {
+                      // The caller's callback failed: its exception ends the call as it is, not as a
+                      // stream error (it may well be an instructor error of a nested call).
+                      callback_failure_ = std::current_exception();
+                      stopped_ = true;
+                  }
+                  return !stopped_;
+              },
+              max_depth),
           locator_(parser_),
           watcher_(watcher),
           tool_name_(std::move(tool_name)) {}
@@ -162,8 +162,8 @@ private:
     try {
         std::rethrow_exception(std::move(failure));
     } catch (const HttpError& error) {
-        throw StreamError("the stream from " + std::string(provider.name()) + " reported an error: " +
-                              printable(error.details().message),
+        throw StreamError("the stream from " + std::string(provider.name()) +
+                              " reported an error: " + printable(error.details().message),
                           assembly.take(), error.details());
     }
 }
@@ -180,9 +180,8 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
     assembly.set_max_tool_calls(limits_of(setup).max_tool_calls);
     AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth);
     if (tools)
-        assembly.on_arguments([&](std::size_t call, std::string_view delta) {
-            answer.arguments(assembly.completion(), call, delta);
-        });
+        assembly.on_arguments(
+            [&](std::size_t call, std::string_view delta) { answer.arguments(assembly.completion(), call, delta); });
     else
         assembly.on_text([&](std::string_view delta) { answer.text(delta); });
     FrameReader frames(setup, assembly, limits_of(setup));
@@ -260,8 +259,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
                               std::string(frames.end_marker()) + " arrived",
                           assembly.take());
     }
-    if (const auto id = header_value(response.headers, "x-request-id"); !id.empty())
-        assembly.set_request_id(id);
+    if (const auto id = header_value(response.headers, "x-request-id"); !id.empty()) assembly.set_request_id(id);
     Completion completion = assembly.take();
     completion.replaced_characters = frames.replaced();
     return completion;

@@ -48,7 +48,8 @@ std::string describe(const HttpErrorDetails& d) {
     text += ": " + (d.message.empty() ? std::string("no message") : printable(d.message));
     if (!d.request_id.empty()) text += " [request " + printable(d.request_id, kIdShown) + "]";
     if (d.status == 404 && !d.url.empty())
-        text += "; nothing answers at " + printable(d.url) + ": does base_url point at the provider's API (e.g. "
+        text += "; nothing answers at " + printable(d.url) +
+                ": does base_url point at the provider's API (e.g. "
                 "http://host:port/v1), and is the model's name right?";
     return text;
 }
@@ -63,8 +64,8 @@ std::string reply_excerpt(const std::string& body) { return printable(body, 200)
 
 std::string describe_unexpected(const HttpErrorDetails& d, const std::string& excerpt) {
     std::string text = printable(d.provider, kIdShown) + " answered HTTP " + std::to_string(d.status) +
-                       " with a reply that is not a chat completion (" + printable(d.message) + "): " +
-                       (excerpt.empty() ? std::string("an empty body") : "\"" + excerpt + "\"") +
+                       " with a reply that is not a chat completion (" + printable(d.message) +
+                       "): " + (excerpt.empty() ? std::string("an empty body") : "\"" + excerpt + "\"") +
                        "; does base_url point at the provider's API (e.g. http://host:port/v1)?";
     if (!d.url.empty()) text += " It was " + printable(d.url) + ".";
     return text;
@@ -98,8 +99,8 @@ std::string describe_cut(const Completion& c, std::optional<int> max_tokens, Out
     const std::string counts = "the prompt took " + std::to_string(c.usage.prompt_tokens) + " tokens and the reply " +
                                std::to_string(c.usage.completion_tokens);
     if (limit == OutputLimit::max_tokens)
-        return "the reply was cut off by max_tokens (" + std::to_string(*max_tokens) + ", finish reason \"length\"): " +
-               counts + "; raise max_tokens or ask for less";
+        return "the reply was cut off by max_tokens (" + std::to_string(*max_tokens) +
+               ", finish reason \"length\"): " + counts + "; raise max_tokens or ask for less";
     return "the reply was cut off by the context window or the server's own token limit, not by max_tokens (" +
            (max_tokens ? "set to " + std::to_string(*max_tokens) + ", not reached" : std::string("not set")) +
            "; finish reason \"length\"): " + counts +
@@ -124,8 +125,8 @@ RefusalError::RefusalError(Completion completion)
 namespace {
 
 std::string describe_attempts(const std::vector<Attempt>& attempts, const std::string& advice) {
-    std::string text = "no valid answer after " + std::to_string(attempts.size()) +
-                       (attempts.size() == 1 ? " attempt" : " attempts");
+    std::string text =
+        "no valid answer after " + std::to_string(attempts.size()) + (attempts.size() == 1 ? " attempt" : " attempts");
     if (!attempts.empty()) {
         text += "; the last one had:" + list_errors(attempts.back().errors);
     }

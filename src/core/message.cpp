@@ -36,32 +36,42 @@ ContentPart image_base64(std::string media_type, std::string base64_data) {
 }
 
 Message system(std::string text) {
-    return Message{.role = Role::system, .content = std::move(text), .parts = {}, .tool_calls = {}, .tool_call_id = {},
+    return Message{.role = Role::system,
+                   .content = std::move(text),
+                   .parts = {},
+                   .tool_calls = {},
+                   .tool_call_id = {},
                    .name = {}};
 }
 
 Message user(std::string text) {
-    return Message{.role = Role::user, .content = std::move(text), .parts = {}, .tool_calls = {}, .tool_call_id = {},
-                   .name = {}};
+    return Message{
+        .role = Role::user, .content = std::move(text), .parts = {}, .tool_calls = {}, .tool_call_id = {}, .name = {}};
 }
 
 Message user(std::vector<ContentPart> parts) {
-    return Message{.role = Role::user, .content = {}, .parts = std::move(parts), .tool_calls = {}, .tool_call_id = {},
+    return Message{
+        .role = Role::user, .content = {}, .parts = std::move(parts), .tool_calls = {}, .tool_call_id = {}, .name = {}};
+}
+
+Message assistant(std::string text) { return assistant(std::move(text), {}); }
+
+Message assistant(std::string text, std::vector<ToolCall> tool_calls) {
+    return Message{.role = Role::assistant,
+                   .content = std::move(text),
+                   .parts = {},
+                   .tool_calls = std::move(tool_calls),
+                   .tool_call_id = {},
                    .name = {}};
 }
 
-Message assistant(std::string text) {
-    return assistant(std::move(text), {});
-}
-
-Message assistant(std::string text, std::vector<ToolCall> tool_calls) {
-    return Message{.role = Role::assistant, .content = std::move(text), .parts = {},
-                   .tool_calls = std::move(tool_calls), .tool_call_id = {}, .name = {}};
-}
-
 Message tool_result(std::string tool_call_id, std::string tool_name, std::string content) {
-    return Message{.role = Role::tool, .content = std::move(content), .parts = {}, .tool_calls = {},
-                   .tool_call_id = std::move(tool_call_id), .name = std::move(tool_name)};
+    return Message{.role = Role::tool,
+                   .content = std::move(content),
+                   .parts = {},
+                   .tool_calls = {},
+                   .tool_call_id = std::move(tool_call_id),
+                   .name = std::move(tool_name)};
 }
 
 }  // namespace instructor

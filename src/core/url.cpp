@@ -31,8 +31,9 @@ Authority authority_of(std::string_view url) {
 bool credential_name(std::string_view name) {
     const std::string n = lowercase(name);
     // Words found anywhere in the name...
-    static constexpr std::array<std::string_view, 11> parts{"auth", "key", "token", "secret", "cookie", "password",
-                                                            "passwd", "signature", "session", "credential", "bearer"};
+    static constexpr std::array<std::string_view, 11> parts{"auth",    "key",        "token",  "secret",
+                                                            "cookie",  "password",   "passwd", "signature",
+                                                            "session", "credential", "bearer"};
     for (const auto part : parts)
         if (n.find(part) != std::string::npos) return true;
     // ...and short names that are credentials only as a whole (Azure SAS "sig", OAuth "code").
@@ -45,14 +46,15 @@ bool credential_name(std::string_view name) {
 std::string redact_url(std::string_view url) {
     std::string out(url);
     const Authority authority = authority_of(out);
-    if (const auto at = out.rfind('@', authority.end); authority.end > 0 && at != std::string::npos && at >= authority.begin)
+    if (const auto at = out.rfind('@', authority.end);
+        authority.end > 0 && at != std::string::npos && at >= authority.begin)
         out.erase(authority.begin, at + 1 - authority.begin);
     const auto query = out.find('?');
     if (query == std::string::npos) return out;
     const auto fragment = out.find('#', query);
     std::string redacted = out.substr(0, query + 1);
-    std::string_view rest = std::string_view(out).substr(query + 1, fragment == std::string::npos ? std::string::npos
-                                                                                                  : fragment - query - 1);
+    std::string_view rest = std::string_view(out).substr(
+        query + 1, fragment == std::string::npos ? std::string::npos : fragment - query - 1);
     for (bool first = true;; first = false) {
         const auto amp = rest.find('&');
         const std::string_view pair = rest.substr(0, amp);

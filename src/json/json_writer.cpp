@@ -24,7 +24,7 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
     }
     if (lead >= 0xF0 && lead <= 0xF4) {
         if (left < 4 || !continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return 0;
-        if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;  // overlong
+        if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;   // overlong
         if (lead == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
         return 4;
     }
@@ -111,9 +111,7 @@ void write_json(const ojson& value, std::string& out) {
     }
 }
 
-void write_json_string(std::string_view text, std::string& out) {
-    write_string(text, out);
-}
+void write_json_string(std::string_view text, std::string& out) { write_string(text, out); }
 
 std::string write_json(const ojson& value) {
     std::string out;

@@ -62,8 +62,7 @@ const Provider& in_process_dialect() {
 }  // namespace
 
 Client from_llama(LlamaOptions options, Mode mode, ClientOptions client) {
-    return from_llama(std::shared_ptr<const LlamaModel>(LlamaModel::load(std::move(options))), mode,
-                      std::move(client));
+    return from_llama(std::shared_ptr<const LlamaModel>(LlamaModel::load(std::move(options))), mode, std::move(client));
 }
 
 Client from_llama(std::shared_ptr<const LlamaModel> model, Mode mode, ClientOptions client) {

@@ -134,14 +134,16 @@ CallParameters read_parameters(const json& body) {
     for (const char* field : {"max_tokens", "max_completion_tokens", "n_predict"})
         if (body.contains(field) && !body[field].is_null()) p.max_tokens = body[field].get<int>();
     if (const auto stop = body.find("stop"); stop != body.end()) {
-        if (stop->is_string()) p.stop.push_back(stop->get<std::string>());
+        if (stop->is_string())
+            p.stop.push_back(stop->get<std::string>());
         else if (stop->is_array())
             for (const auto& s : *stop) p.stop.push_back(s.get<std::string>());
         std::erase_if(p.stop, [](const std::string& s) { return s.empty(); });
     }
     if (body.contains("seed") && !body["seed"].is_null())
         p.seed = static_cast<std::uint32_t>(body["seed"].get<std::int64_t>());
-    if (body.contains("temperature") && !body["temperature"].is_null()) p.temperature = body["temperature"].get<float>();
+    if (body.contains("temperature") && !body["temperature"].is_null())
+        p.temperature = body["temperature"].get<float>();
     if (body.contains("top_p") && !body["top_p"].is_null()) p.top_p = body["top_p"].get<float>();
     p.stream = body.value("stream", false);
     if (const auto options = body.find("stream_options"); options != body.end() && options->is_object())
@@ -206,8 +208,8 @@ struct LlamaModel::Impl {
         params.n_ctx = static_cast<std::uint32_t>(context_size);
         params.n_batch = static_cast<std::uint32_t>(std::min(context_size, 2048));
         params.n_seq_max = 1;
-        const int threads = options.threads > 0 ? options.threads
-                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        const int threads =
+            options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         params.n_threads = threads;
         params.n_threads_batch = threads;
         params.no_perf = true;
@@ -238,8 +240,8 @@ struct LlamaModel::Impl {
         for (const auto& [role, text] : p.messages) total += role.size() + text.size() + 32;
         std::string prompt(total * 2, '\0');
         for (int round = 0; round < 2; ++round) {
-            const int n = llama_chat_apply_template(chat_template.c_str(), chat.data(), chat.size(), true, prompt.data(),
-                                                    static_cast<std::int32_t>(prompt.size()));
+            const int n = llama_chat_apply_template(chat_template.c_str(), chat.data(), chat.size(), true,
+                                                    prompt.data(), static_cast<std::int32_t>(prompt.size()));
             if (n < 0) throw std::invalid_argument("llama.cpp could not apply the chat template");
             if (static_cast<std::size_t>(n) <= prompt.size()) {
                 prompt.resize(static_cast<std::size_t>(n));
@@ -308,7 +310,10 @@ public:
         : request_(request), id_(std::move(id)), model_(std::move(model)), created_(created) {}
 
     bool send(json choices, const json* usage = nullptr) {
-        json chunk{{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
+        json chunk{{"id", id_},
+                   {"object", "chat.completion.chunk"},
+                   {"created", created_},
+                   {"model", model_},
                    {"choices", std::move(choices)}};
         if (usage) chunk["usage"] = *usage;
         return raw("data: " + dump(chunk) + "\n\n");
@@ -358,14 +363,14 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
     }
     const int n_prompt = static_cast<int>(prompt_tokens.size());
     if (n_prompt + 1 > context_size) {
-        json body{{"error",
-                   {{"code", 400},
-                    {"message", "the request (" + std::to_string(n_prompt) +
-                                    " tokens) exceeds the available context size (" + std::to_string(context_size) +
-                                    " tokens), try increasing it"},
-                    {"type", "exceed_context_size_error"},
-                    {"n_prompt_tokens", n_prompt},
-                    {"n_ctx", context_size}}}};
+        json body{
+            {"error",
+             {{"code", 400},
+              {"message", "the request (" + std::to_string(n_prompt) + " tokens) exceeds the available context size (" +
+                              std::to_string(context_size) + " tokens), try increasing it"},
+              {"type", "exceed_context_size_error"},
+              {"n_prompt_tokens", n_prompt},
+              {"n_ctx", context_size}}}};
         return {400, {{"Content-Type", "application/json"}}, dump(body)};
     }
     SamplerPtr grammar;
@@ -424,8 +429,8 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
         return llama_token_data_array{candidates.data(), candidates.size(), -1, false};
     };
 
-    std::string text;       // the reply so far
-    std::size_t sent = 0;   // how much of it has gone out as events
+    std::string text;      // the reply so far
+    std::size_t sent = 0;  // how much of it has gone out as events
     int generated = 0;
     std::string finish = "length";
     const int budget = p.max_tokens >= 0 ? std::min(p.max_tokens, context_size - n_prompt) : context_size - n_prompt;
@@ -488,8 +493,8 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
         return error_reply(500, "server_error", std::string("llama: sampling failed: ") + e.what());
     }
 
-    const json usage{{"completion_tokens", generated}, {"prompt_tokens", n_prompt},
-                     {"total_tokens", n_prompt + generated}};
+    const json usage{
+        {"completion_tokens", generated}, {"prompt_tokens", n_prompt}, {"total_tokens", n_prompt + generated}};
     if (streaming) {
         if (sent < text.size() && !events.delta({{"content", text.substr(sent)}})) return {200, {}, {}};
         if (!events.delta(json::object(), finish)) return {200, {}, {}};
@@ -497,22 +502,27 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
         (void)events.raw("data: [DONE]\n\n");
         return {200, {{"Content-Type", "text/event-stream"}}, {}};
     }
-    json reply{{"id", id},
-               {"object", "chat.completion"},
-               {"created", created},
-               {"model", model_name},
-               {"choices", json::array({{{"index", 0},
-                                         {"message", {{"role", "assistant"}, {"content", text}}},
-                                         {"finish_reason", finish}}})},
-               {"usage", usage}};
+    json reply{
+        {"id", id},
+        {"object", "chat.completion"},
+        {"created", created},
+        {"model", model_name},
+        {"choices",
+         json::array(
+             {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", text}}}, {"finish_reason", finish}}})},
+        {"usage", usage}};
     if (p.stream) {  // asked to stream, with nowhere to stream to: the events, whole
-        return {200, {{"Content-Type", "text/event-stream"}},
-                "data: " + dump({{"id", id}, {"object", "chat.completion.chunk"}, {"created", created},
-                                  {"model", model_name},
-                                  {"choices", json::array({{{"index", 0},
-                                                            {"delta", {{"role", "assistant"}, {"content", text}}},
-                                                            {"finish_reason", finish}}})},
-                                  {"usage", usage}}) +
+        return {200,
+                {{"Content-Type", "text/event-stream"}},
+                "data: " +
+                    dump({{"id", id},
+                          {"object", "chat.completion.chunk"},
+                          {"created", created},
+                          {"model", model_name},
+                          {"choices", json::array({{{"index", 0},
+                                                    {"delta", {{"role", "assistant"}, {"content", text}}},
+                                                    {"finish_reason", finish}}})},
+                          {"usage", usage}}) +
                     "\n\ndata: [DONE]\n\n"};
     }
     return {200, {{"Content-Type", "application/json"}}, dump(reply)};
@@ -535,7 +545,8 @@ std::shared_ptr<LlamaModel> LlamaModel::load(LlamaOptions options) {
     params.n_gpu_layers = 0;
     impl->model = llama_model_load_from_file(options.model_path.c_str(), params);
     if (!impl->model)
-        throw ConfigurationError("llama: llama.cpp could not load '" + options.model_path + "': " + take_llama_errors());
+        throw ConfigurationError("llama: llama.cpp could not load '" + options.model_path +
+                                 "': " + take_llama_errors());
     impl->vocab = llama_model_get_vocab(impl->model);
     impl->context_size = options.context_size > 0 ? options.context_size : llama_model_n_ctx_train(impl->model);
 

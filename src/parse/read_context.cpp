@@ -88,8 +88,7 @@ std::string phrase(const TypeNode& node, const Constraints* use, const json& got
             return "an integer" + bounds_phrase(shown);
         }
         case Kind::number: {
-            const bool beyond_type =
-                parsed && outside(*parsed, node.type_minimum, node.type_maximum);
+            const bool beyond_type = parsed && outside(*parsed, node.type_minimum, node.type_maximum);
             return "a number" + bounds_phrase(bounds_of(use)) + (beyond_type ? " within the range of a float" : "");
         }
         case Kind::string: {
@@ -265,8 +264,7 @@ std::optional<bool> read_boolean_json(const json& j, bool strict) {
     return std::nullopt;
 }
 
-std::optional<std::size_t> match_enumerator(const std::vector<std::string>& names, std::string_view text,
-                                            bool strict) {
+std::optional<std::size_t> match_enumerator(const std::vector<std::string>& names, std::string_view text, bool strict) {
     for (std::size_t i = 0; i < names.size(); ++i)
         if (names[i] == text) return i;
     if (strict) return std::nullopt;
@@ -312,7 +310,8 @@ UniqueItems::~UniqueItems() = default;
 
 void UniqueItems::check(std::size_t index, const json& item) {
     const auto [where, inserted] = seen_.emplace(item, index);  // JSON equality: 1 and 1.0 are the same item
-    if (!inserted) ctx_.fail("expected a unique item, got a repeat of " + array_path_ + "/" + std::to_string(where->second));
+    if (!inserted)
+        ctx_.fail("expected a unique item, got a repeat of " + array_path_ + "/" + std::to_string(where->second));
 }
 
 NullableUse::NullableUse(const Constraints* use) : use_(nullptr) {

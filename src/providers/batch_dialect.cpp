@@ -93,7 +93,8 @@ BatchStatus status_from(std::string_view word, bool& known) {
 
 std::int64_t first_count(const json& object, std::initializer_list<const char*> keys) {
     for (const char* key : keys)
-        if (const json& value = providers::member(object, key); value.is_number()) return providers::count_field(object, key);
+        if (const json& value = providers::member(object, key); value.is_number())
+            return providers::count_field(object, key);
     return 0;
 }
 
@@ -139,8 +140,9 @@ std::string BatchDialect::options_problem(const BatchCreateOptions& options) con
     if (window < settings_.min_window || window > settings_.max_window) {
         const auto hours = [](std::chrono::hours h) { return std::to_string(h.count()) + " h"; };
         return "a completion window of " + hours(window) + ": " + who + " takes " +
-               (settings_.min_window == settings_.max_window ? hours(settings_.min_window)
-                                                             : hours(settings_.min_window) + " to " + hours(settings_.max_window));
+               (settings_.min_window == settings_.max_window
+                    ? hours(settings_.min_window)
+                    : hours(settings_.min_window) + " to " + hours(settings_.max_window));
     }
     if ((settings_.mistral_job || settings_.together_job) && options.model.empty())
         return who + " names the model on the batch: give the requests (or the client) a model";
@@ -197,8 +199,8 @@ BatchResultLine BatchDialect::read_line(std::string_view line, const Limits& lim
     detail::JsonCursor cursor(line, limits.max_depth);
     const auto bad = [&](const std::string& why) {
         if (cursor.too_deep())
-            throw LimitError("a result line from " + std::string(settings_.name) + " nests deeper than Limits::max_depth (" +
-                                 std::to_string(limits.max_depth) + ")",
+            throw LimitError("a result line from " + std::string(settings_.name) +
+                                 " nests deeper than Limits::max_depth (" + std::to_string(limits.max_depth) + ")",
                              "max_depth", limits.max_depth, std::string(line.substr(0, 200)));
         unexpected(settings_.name, line, "a result line that is not one: " + why);
     };
@@ -283,7 +285,9 @@ HttpRequest BatchDialect::upload_request(std::string_view base_url, HttpHeaders 
     form.add_file("file", file_name, "application/jsonl", content);
     std::string body = form.body();
     set_headers(headers, {{"Content-Type", form.content_type()}});
-    return HttpRequest{.method = "POST", .url = joined(base_url, settings_.upload_path), .headers = std::move(headers),
+    return HttpRequest{.method = "POST",
+                       .url = joined(base_url, settings_.upload_path),
+                       .headers = std::move(headers),
                        .body = std::move(body)};
 }
 
@@ -316,16 +320,19 @@ HttpRequest BatchDialect::create_request(std::string_view base_url, HttpHeaders 
     return post_json(joined(base_url, settings_.batches_path), std::move(headers), detail::write_json(body));
 }
 
-HttpRequest BatchDialect::status_request(std::string_view base_url, HttpHeaders headers, std::string_view batch_id) const {
+HttpRequest BatchDialect::status_request(std::string_view base_url, HttpHeaders headers,
+                                         std::string_view batch_id) const {
     return get(joined(base_url, settings_.batches_path) + "/" + path_segment(batch_id), std::move(headers));
 }
 
-HttpRequest BatchDialect::cancel_request(std::string_view base_url, HttpHeaders headers, std::string_view batch_id) const {
+HttpRequest BatchDialect::cancel_request(std::string_view base_url, HttpHeaders headers,
+                                         std::string_view batch_id) const {
     return post_json(joined(base_url, settings_.batches_path) + "/" + path_segment(batch_id) + "/cancel",
                      std::move(headers), {});
 }
 
-HttpRequest BatchDialect::content_request(std::string_view base_url, HttpHeaders headers, std::string_view file_id) const {
+HttpRequest BatchDialect::content_request(std::string_view base_url, HttpHeaders headers,
+                                          std::string_view file_id) const {
     return get(joined(base_url, "/files/") + path_segment(file_id) + std::string(settings_.content_path_suffix),
                std::move(headers));
 }
@@ -342,13 +349,15 @@ BatchState BatchDialect::read_batch(std::string_view body, const Limits& limits)
     bool known = false;
     state.status = status_from(state.provider_status, known);
     if (!known)
-        unexpected(settings_.name, body, "a batch status \"" + state.provider_status + "\" that " +
-                                             std::string(settings_.name) + "'s Batch API does not document");
+        unexpected(settings_.name, body,
+                   "a batch status \"" + state.provider_status + "\" that " + std::string(settings_.name) +
+                       "'s Batch API does not document");
     const json& counts = providers::member_object(job, "request_counts");
     state.total = first_count(counts, {"total"}) + first_count(job, {"total_requests"});
     state.succeeded = first_count(counts, {"completed"}) + first_count(job, {"succeeded_requests"});
     state.failed = first_count(counts, {"failed"}) + first_count(job, {"failed_requests"});
-    if (const json& progress = providers::member(job, "progress"); progress.is_number()) state.percent = progress.get<double>();
+    if (const json& progress = providers::member(job, "progress"); progress.is_number())
+        state.percent = progress.get<double>();
     state.output_file_id = providers::string_field(job, "output_file_id");
     if (state.output_file_id.empty()) state.output_file_id = providers::string_field(job, "output_file");
     state.error_file_id = providers::string_field(job, "error_file_id");
@@ -362,14 +371,17 @@ BatchState BatchDialect::read_batch(std::string_view body, const Limits& limits)
                                  .message = providers::string_field(e, "message"),
                                  .line = std::nullopt,
                                  .param = providers::string_field(e, "param")};
-            if (const json& line = providers::member(e, "line"); line.is_number_integer()) error.line = line.get<std::int64_t>();
-            if (const json& count = providers::member(e, "count"); count.is_number_integer() && count.get<std::int64_t>() > 1)
+            if (const json& line = providers::member(e, "line"); line.is_number_integer())
+                error.line = line.get<std::int64_t>();
+            if (const json& count = providers::member(e, "count");
+                count.is_number_integer() && count.get<std::int64_t>() > 1)
                 error.message += " (" + std::to_string(count.get<std::int64_t>()) + " times)";
             state.errors.push_back(std::move(error));
         }
     }
     if (std::string error = providers::string_field(job, "error"); !error.empty())
-        state.errors.push_back(BatchLineError{.code = {}, .message = std::move(error), .line = std::nullopt, .param = {}});
+        state.errors.push_back(
+            BatchLineError{.code = {}, .message = std::move(error), .line = std::nullopt, .param = {}});
     return state;
 }
 
@@ -430,9 +442,10 @@ const BatchDialect& batch_dialect(const Provider& provider) {
     if (const BatchDialect* dialect = find_batch_dialect(provider.name())) return *dialect;
     const std::string name(provider.name());
     throw ConfigurationError(
-        name + " has no Batch API (" + (name == "openai-compatible" ? "unless the server has one: then set "
-                                                                      "BatchJobOptions::batch_api = \"openai\""
-                                                                    : "openai, groq, together and mistral have one") +
+        name + " has no Batch API (" +
+        (name == "openai-compatible" ? "unless the server has one: then set "
+                                       "BatchJobOptions::batch_api = \"openai\""
+                                     : "openai, groq, together and mistral have one") +
         "); run the same requests with client.create_many<T>(requests), or set BatchJobOptions::run_live");
 }
 

@@ -122,13 +122,15 @@ std::optional<double> retry_after_seconds(const HttpHeaders& headers) {
     if (const auto ms = header_value(headers, "retry-after-ms"); !ms.empty()) {
         double value{};
         const auto [end, ec] = std::from_chars(ms.data(), ms.data() + ms.size(), value);
-        if (ec == std::errc() && end == ms.data() + ms.size() && std::isfinite(value) && value >= 0) return value / 1000.0;
+        if (ec == std::errc() && end == ms.data() + ms.size() && std::isfinite(value) && value >= 0)
+            return value / 1000.0;
     }
     const auto after = header_value(headers, "retry-after");
     if (after.empty()) return std::nullopt;
     double seconds{};
     const auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), seconds);
-    if (ec == std::errc() && end == after.data() + after.size() && std::isfinite(seconds) && seconds >= 0) return seconds;
+    if (ec == std::errc() && end == after.data() + after.size() && std::isfinite(seconds) && seconds >= 0)
+        return seconds;
     // An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
     std::tm when{};
     std::istringstream in(after);
@@ -309,8 +311,8 @@ const ResponseModel& single_model(const Request& request, std::string_view provi
 
 const nlohmann::ordered_json& strict_schema_of(const ResponseModel& model) {
     if (!model.strict_schema)
-        throw ConfigurationError("strict mode needs the OpenAI strict schema of " + model.name + ", which it has not: " +
-                                 model.strict_unavailable);
+        throw ConfigurationError("strict mode needs the OpenAI strict schema of " + model.name +
+                                 ", which it has not: " + model.strict_unavailable);
     return *model.strict_schema;
 }
 
@@ -320,8 +322,9 @@ const nlohmann::ordered_json& inlined_or_plain(const ResponseModel& model) {
 
 void check_tool_calls(std::size_t count, const Limits& limits) {
     if (count > limits.max_tool_calls)
-        throw LimitError("the reply holds " + std::to_string(count) + " tool calls, more than Limits::max_tool_calls (" +
-                             std::to_string(limits.max_tool_calls) + ")",
+        throw LimitError("the reply holds " + std::to_string(count) +
+                             " tool calls, more than Limits::max_tool_calls (" + std::to_string(limits.max_tool_calls) +
+                             ")",
                          "max_tool_calls", limits.max_tool_calls);
 }
 

@@ -139,7 +139,7 @@ private:
             ojson calls = ojson::array();
             for (const auto& call : message.tool_calls) {
                 ojson arguments = ojson::parse(call.arguments, nullptr, false);  // keeps the model's key order
-                if (arguments.is_discarded()) arguments = call.arguments;  // keep what the model wrote
+                if (arguments.is_discarded()) arguments = call.arguments;        // keep what the model wrote
                 calls.push_back({{"function", {{"name", call.name}, {"arguments", arguments}}}});
             }
             m["tool_calls"] = std::move(calls);

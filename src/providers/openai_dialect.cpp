@@ -46,7 +46,9 @@ ojson OpenAIDialect::message_json(const Message& message) const {
     if (!message.tool_calls.empty()) {
         ojson calls = ojson::array();
         for (const auto& call : message.tool_calls) {
-            ojson echoed{{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+            ojson echoed{{"id", call.id},
+                         {"type", "function"},
+                         {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
             if (settings_.tool_call_index) echoed["index"] = calls.size();
             calls.push_back(std::move(echoed));
         }
@@ -103,7 +105,8 @@ ojson OpenAIDialect::messages_json(const Request& request, Mode mode, const std:
 ojson OpenAIDialect::mode_fields(const std::vector<ResponseModel>& models, Mode mode) const {
     const auto one_model = [&]() -> const ResponseModel& {
         if (models.empty())
-            throw ConfigurationError(std::string(name()) + ": the request has no response model (the shape to extract)");
+            throw ConfigurationError(std::string(name()) +
+                                     ": the request has no response model (the shape to extract)");
         return models.front();
     };
     ojson fields = ojson::object();
@@ -274,8 +277,8 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
         into.set_usage(usage_from(*usage));
     if (const auto id = event.find("id"); id != event.end() && id->is_string() && into.completion().request_id.empty())
         into.set_request_id(id->get<std::string>());
-    if (const auto model = event.find("model"); model != event.end() && model->is_string() &&
-                                               into.completion().model.empty())
+    if (const auto model = event.find("model");
+        model != event.end() && model->is_string() && into.completion().model.empty())
         into.set_model(model->get<std::string>());
 
     const auto choices = event.find("choices");
@@ -296,9 +299,8 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
             std::size_t position = 0;
             for (const auto& call : *calls) {
                 const auto index = call.find("index");
-                const std::size_t at = index != call.end() && index->is_number_unsigned()
-                                           ? index->get<std::size_t>()
-                                           : position;
+                const std::size_t at =
+                    index != call.end() && index->is_number_unsigned() ? index->get<std::size_t>() : position;
                 ++position;
                 static const json no_function = json::object();
                 const auto found = call.find("function");
@@ -315,7 +317,7 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
                 const auto name = function.find("name");
                 into.add_tool_call(at, string_field(call, "id"),
                                    name != function.end() && name->is_string() ? name->get_ref<const std::string&>()
-                                                                                : std::string_view(),
+                                                                               : std::string_view(),
                                    text);
             }
         }

@@ -52,11 +52,12 @@ struct DialectSettings {
     ToolForcing forcing = ToolForcing::named_function;
     JsonSchemaShape json_schema_shape = JsonSchemaShape::nested;
     JsonSchemaStrict json_schema_strict = JsonSchemaStrict::never;
-    bool inline_schemas = false;  // grammar-based servers handle $ref badly: send the inlined form
-    bool stream_usage = true;     // accepts stream_options.include_usage
+    bool inline_schemas = false;           // grammar-based servers handle $ref badly: send the inlined form
+    bool stream_usage = true;              // accepts stream_options.include_usage
     std::string unsupported_tools_reason;  // said when a tool mode is asked for and not supported
-    bool one_tool_call = false;    // tools mode says "parallel_tool_calls": false (else the server may call it again and again)
-    bool tool_call_index = false;  // echoed tool calls carry their "index" (Together's spec requires it)
+    bool one_tool_call =
+        false;  // tools mode says "parallel_tool_calls": false (else the server may call it again and again)
+    bool tool_call_index = false;              // echoed tool calls carry their "index" (Together's spec requires it)
     std::vector<RefusedError> refused_errors;  // 5xx replies that are refusals, never retried
     std::string_view tool_stream_refusal;      // the error message of a server that cannot stream tools
     // Said when a call in another mode than gbnf runs out of re-asks: the server's own schema-to-

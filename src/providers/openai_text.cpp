@@ -218,12 +218,13 @@ private:
     bool tool_call(CallFragment& call) {
         Seen seen;
         return members([&](std::string_view key) {
-            if (key == "index") return seen.first(0) && when(Kind::number, [&] {
-                                           std::string_view number;
-                                           if (!cursor_.number(number)) return false;
-                                           call.index = index_of(number);
-                                           return true;
-                                       });
+            if (key == "index")
+                return seen.first(0) && when(Kind::number, [&] {
+                           std::string_view number;
+                           if (!cursor_.number(number)) return false;
+                           call.index = index_of(number);
+                           return true;
+                       });
             if (key == "id") return seen.first(1) && optional_string(call.id, true);
             if (key == "function") {
                 if (!seen.first(2)) return false;
@@ -262,8 +263,8 @@ private:
 // the one string between them. The same bytes around a valid string literal parse the same way,
 // so this folds exactly what a full read would.
 struct Envelope {
-    std::string before;  // up to and including the string's opening quote
-    std::string after;   // from its closing quote to the end
+    std::string before;      // up to and including the string's opening quote
+    std::string after;       // from its closing quote to the end
     bool arguments = false;  // else text
     std::size_t call_index = 0;
     std::optional<FinishReason> finish;
@@ -312,19 +313,20 @@ bool fold_in_envelope(const Envelope& envelope, std::string_view event, StreamAs
 }  // namespace
 
 Completion OpenAIDialect::decode_reply_text(std::string_view body, const HttpHeaders& headers,
-                                           const Limits& limits) const {
+                                            const Limits& limits) const {
     Completion c;
     Chunk reply;
     // No choices is an error the DOM path words; finish_reason "error" too (the reader leaves it).
-    if (body.size() > limits.max_bytes || !ChunkReader(body, c, MessageMember::message).read(reply) || !reply.has_choice)
+    if (body.size() > limits.max_bytes || !ChunkReader(body, c, MessageMember::message).read(reply) ||
+        !reply.has_choice)
         return Provider::decode_reply_text(body, headers, limits);
     // Filled in decode_checked's order.
     if (reply.content.set()) c.text = reply.content.view();
     if (reply.refusal.set()) c.refusal = std::string(reply.refusal.view());
     for (std::size_t i = 0; i < reply.call_count; ++i) {
         const CallFragment& call = reply.calls[i];
-        c.tool_calls.push_back({std::string(call.id.view()), std::string(call.name.view()),
-                                std::string(call.arguments.view())});
+        c.tool_calls.push_back(
+            {std::string(call.id.view()), std::string(call.name.view()), std::string(call.arguments.view())});
     }
     check_tool_calls(c.tool_calls.size(), limits);
     c.finish_reason = reply.finish.value_or(FinishReason::unknown);

@@ -20,9 +20,7 @@ void Provider::check_mode(Mode mode) const {
                              unsupported_reason(mode) + "; it supports: " + supported);
 }
 
-std::string Provider::unsupported_reason(Mode) const {
-    return {};
-}
+std::string Provider::unsupported_reason(Mode) const { return {}; }
 
 std::string Provider::write_body(const Request& request, Mode mode) const {
     return detail::write_json(build_body(request, mode));
@@ -31,9 +29,10 @@ std::string Provider::write_body(const Request& request, Mode mode) const {
 Completion Provider::decode_reply_text(std::string_view body, const HttpHeaders& headers, const Limits& limits) const {
     const nlohmann::json document = detail::read_json(body, limits, "the reply from " + std::string(name()));
     if (document.is_discarded())
-        providers::throw_unexpected_reply(name(), 200, headers, body,
-                                          body.empty() ? "an empty body" : "not JSON, content-type \"" +
-                                                                               header_value(headers, "content-type") + "\"");
+        providers::throw_unexpected_reply(
+            name(), 200, headers, body,
+            body.empty() ? "an empty body"
+                         : "not JSON, content-type \"" + header_value(headers, "content-type") + "\"");
     Completion completion = decode_reply(document, headers);
     providers::check_tool_calls(completion.tool_calls.size(), limits);
     return completion;

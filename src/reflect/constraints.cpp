@@ -65,16 +65,15 @@ void set_pattern(Constraints& target, std::string_view pattern) {
     try {
         target.regex = std::make_shared<const std::regex>(target.pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-        throw SchemaError("pattern \"" + target.pattern + "\" is not a valid ECMAScript regular expression: " +
-                          e.what());
+        throw SchemaError("pattern \"" + target.pattern +
+                          "\" is not a valid ECMAScript regular expression: " + e.what());
     }
 }
 
 std::size_t utf8_length(std::string_view text) noexcept {
     // Counts every byte that does not continue a sequence (continuation bytes are 10xxxxxx).
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 int compare_numbers(const json& a, const json& b) {

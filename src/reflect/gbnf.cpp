@@ -52,14 +52,13 @@ std::string literal(std::string_view text) {
 }
 
 // The literal of a JSON string holding `text` (quotes and escapes as a model writes them).
-std::string json_string_literal(std::string_view text) {
-    return literal(nlohmann::json(std::string(text)).dump());
-}
+std::string json_string_literal(std::string_view text) { return literal(nlohmann::json(std::string(text)).dump()); }
 
 std::string decimal(Magnitude value) {
     if (value == 0) return "0";
     std::string digits;
-    for (; value != 0; value /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    for (; value != 0; value /= 10)
+        digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
     return digits;
 }
 
@@ -93,7 +92,8 @@ std::string same_length_range(const std::string& low, const std::string& high) {
     if (low_rest.find_first_not_of('0') == std::string::npos)
         middle_from = low[0];
     else
-        alternatives.push_back(literal(low.substr(0, 1)) + " " + same_length_range(low_rest, std::string(low_rest.size(), '9')));
+        alternatives.push_back(literal(low.substr(0, 1)) + " " +
+                               same_length_range(low_rest, std::string(low_rest.size(), '9')));
     const bool high_whole = high_rest.find_first_not_of('9') == std::string::npos;
     if (high_whole) middle_to = high[0];
     if (middle_from <= middle_to) {
@@ -102,7 +102,8 @@ std::string same_length_range(const std::string& low, const std::string& high) {
         alternatives.push_back(first + " " + digits(low_rest.size()));
     }
     if (!high_whole)
-        alternatives.push_back(literal(high.substr(0, 1)) + " " + same_length_range(std::string(high_rest.size(), '0'), high_rest));
+        alternatives.push_back(literal(high.substr(0, 1)) + " " +
+                               same_length_range(std::string(high_rest.size(), '0'), high_rest));
     return joined(alternatives);
 }
 
@@ -193,7 +194,9 @@ private:
             throw SchemaError("gbnf: no integer at " + shown(where) + " is within its bounds (" + int_text(low) +
                               " to " + int_text(high) + ")");
         // A range is a rule of its own ("int-m128-127"): the C++ types' ranges recur across fields.
-        const auto spelled = [](Int v) { return v < 0 ? "m" + decimal(static_cast<Magnitude>(-v)) : decimal(static_cast<Magnitude>(v)); };
+        const auto spelled = [](Int v) {
+            return v < 0 ? "m" + decimal(static_cast<Magnitude>(-v)) : decimal(static_cast<Magnitude>(v));
+        };
         return shared_named("int-" + spelled(low) + "-" + spelled(high), [&] {
             std::vector<std::string> alternatives;
             if (low < 0) {  // -1 down to -|low|, or up to -|high| when the range stays below zero
@@ -241,8 +244,7 @@ private:
             const std::string above = magnitudes(from_zero ? 0 : low, from_zero ? false : low_open, high, high_open);
             if (!above.empty()) alternatives.push_back(above);
         }
-        if (alternatives.empty())
-            throw SchemaError("gbnf: no number at " + shown(where) + " is within its bounds");
+        if (alternatives.empty()) throw SchemaError("gbnf: no number at " + shown(where) + " is within its bounds");
         return shared("num", joined(alternatives));
     }
 
@@ -259,8 +261,9 @@ private:
         } else {
             alternatives.push_back(integer(low) + " " + (low_open ? above_zero : fraction + "?"));
             if (low + 1 <= high - 1)
-                alternatives.push_back(magnitude_range(static_cast<Magnitude>(low + 1), static_cast<Magnitude>(high - 1)) + " " +
-                                       fraction + "?");
+                alternatives.push_back(
+                    magnitude_range(static_cast<Magnitude>(low + 1), static_cast<Magnitude>(high - 1)) + " " +
+                    fraction + "?");
             if (!high_open) alternatives.push_back(integer(high) + " " + zeros + "?");
         }
         return alternatives.empty() ? std::string() : joined(alternatives);
@@ -378,7 +381,9 @@ private:
     std::string named(const TypeNode& n, Body&& body) {
         if (const auto found = names_.find(&n); found != names_.end()) return found->second;
         std::string base = "t-";
-        for (const char c : n.name) base += (c == '_' || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) ? '-' : c;
+        for (const char c : n.name)
+            base +=
+                (c == '_' || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) ? '-' : c;
         std::string name = base;
         for (int i = 2; !taken_.insert(name).second; ++i) name = base + "-" + std::to_string(i);
         names_.emplace(&n, name);
@@ -571,14 +576,16 @@ private:
             const auto close = regex_.find('}', at_);
             if (close == std::string_view::npos) refuse("an unclosed '{'");
             const std::string_view inside = regex_.substr(at_ + 1, close - at_ - 1);
-            if (inside.empty() || inside.find_first_not_of("0123456789,") != std::string_view::npos || inside.front() == ',')
+            if (inside.empty() || inside.find_first_not_of("0123456789,") != std::string_view::npos ||
+                inside.front() == ',')
                 refuse("the quantifier {" + std::string(inside) + "}");
             out = "{" + std::string(inside) + "}";
             at_ = close + 1;
         } else {
             return {};
         }
-        if (at_ < regex_.size() && (regex_[at_] == '?' || regex_[at_] == '+')) ++at_;  // lazy or possessive: the same strings
+        if (at_ < regex_.size() && (regex_[at_] == '?' || regex_[at_] == '+'))
+            ++at_;  // lazy or possessive: the same strings
         return out;
     }
 
@@ -599,8 +606,6 @@ std::string GrammarWriter::pattern(const std::string& regex, const std::string& 
 
 }  // namespace
 
-std::string render_gbnf(const TypeNode& root) {
-    return GrammarWriter().render(root);
-}
+std::string render_gbnf(const TypeNode& root) { return GrammarWriter().render(root); }
 
 }  // namespace instructor::detail

@@ -113,7 +113,8 @@ std::string grammar_safe_pattern(std::string_view pattern) {
         if (to_end) part.remove_suffix(1);
         if (!joined.empty()) joined += '|';
         if (!from_start) joined += std::string(kAnyCharacter) + "*";
-        joined += alternatives.size() == 1 || (from_start && to_end) ? rewrite_body(part) : "(" + rewrite_body(part) + ")";
+        joined +=
+            alternatives.size() == 1 || (from_start && to_end) ? rewrite_body(part) : "(" + rewrite_body(part) + ")";
         if (!to_end) joined += std::string(kAnyCharacter) + "*";
     }
     return alternatives.size() == 1 ? "^" + joined + "$" : "^(" + joined + ")$";

@@ -13,9 +13,7 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-std::string plural(std::size_t n, const char* unit) {
-    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); }
 
 class SchemaRenderer {
 public:
@@ -234,8 +232,12 @@ private:
         // {"description": ...} means any value, but converters before mid-2025 (llama.cpp's, and the
         // copies in other servers) accept only a bare {} as that: the grammar form lists the types.
         if (node.kind == Kind::any && form_ == SchemaForm::inlined && !s.empty())
-            s["anyOf"] = ojson::array({{{"type", "object"}, {"additionalProperties", ojson::object()}}, {{"type", "array"}}, {{"type", "string"}},
-                                       {{"type", "number"}}, {{"type", "boolean"}}, {{"type", "null"}}});
+            s["anyOf"] = ojson::array({{{"type", "object"}, {"additionalProperties", ojson::object()}},
+                                       {{"type", "array"}},
+                                       {{"type", "string"}},
+                                       {{"type", "number"}},
+                                       {{"type", "boolean"}},
+                                       {{"type", "null"}}});
         return s;
     }
 
@@ -250,8 +252,6 @@ private:
 
 }  // namespace
 
-nlohmann::ordered_json render_schema(const TypeNode& root, SchemaForm form) {
-    return SchemaRenderer(root, form).run();
-}
+nlohmann::ordered_json render_schema(const TypeNode& root, SchemaForm form) { return SchemaRenderer(root, form).run(); }
 
 }  // namespace instructor::detail

@@ -12,9 +12,7 @@ double shortest_double(float value) {
     return result;
 }
 
-void add_description(Constraints& c, std::string_view text) {
-    c.description = text;
-}
+void add_description(Constraints& c, std::string_view text) { c.description = text; }
 
 void add_bound(Constraints& c, annotation::BoundKind kind, nlohmann::json value) {
     Constraints bound;

@@ -25,8 +25,8 @@ enum class PartialJsonParser::State : unsigned char {
     low_u,          // ... its 'u'
     low_hex,        // ... its four hex digits
     number,
-    literal,        // true, false, null
-    done,           // the top-level value has closed
+    literal,  // true, false, null
+    done,     // the top-level value has closed
 };
 
 enum class PartialJsonParser::NumberState : unsigned char {
@@ -75,9 +75,12 @@ std::string to_pointer(const JsonPath& path) {
             continue;
         }
         for (const char c : step.key) {
-            if (c == '~') out += "~0";
-            else if (c == '/') out += "~1";
-            else out += c;
+            if (c == '~')
+                out += "~0";
+            else if (c == '/')
+                out += "~1";
+            else
+                out += c;
         }
     }
     return out;
@@ -147,8 +150,7 @@ std::string PartialJsonParser::where() const {
         case State::hex:
         case State::low_backslash:
         case State::low_u:
-        case State::low_hex:
-            return string_ != nullptr ? "inside a string" + at : "inside an object key" + at;
+        case State::low_hex: return string_ != nullptr ? "inside a string" + at : "inside an object key" + at;
         case State::number: return "inside a number" + at;
         case State::literal: return std::string("inside ") + literal_ + at;
         default: break;
@@ -229,8 +231,8 @@ void PartialJsonParser::begin_value(unsigned char c, std::size_t at) {
         }
     }
     if ((c == '{' || c == '[') && open_.size() >= max_depth_)
-        fail_at("the JSON nests deeper than Limits::max_depth (" + std::to_string(max_depth_) + " levels) at byte offset " +
-                    std::to_string(at),
+        fail_at("the JSON nests deeper than Limits::max_depth (" + std::to_string(max_depth_) +
+                    " levels) at byte offset " + std::to_string(at),
                 at);
     switch (c) {
         case '{':
@@ -260,8 +262,8 @@ void PartialJsonParser::begin_value(unsigned char c, std::size_t at) {
                 return;
             }
             if (!open_.empty()) path_.pop_back();
-            fail_at("expected a JSON value (an object, array, string, number, true, false or null), got " +
-                        shown(c) + " at byte offset " + std::to_string(at),
+            fail_at("expected a JSON value (an object, array, string, number, true, false or null), got " + shown(c) +
+                        " at byte offset " + std::to_string(at),
                     at);
     }
     literal_at_ = 1;
@@ -295,8 +297,7 @@ bool PartialJsonParser::end_number(std::size_t at) {
         try {
             number = json::parse(number_);
         } catch (const json::exception&) {
-            fail_at("the number " + number_ + " is out of range, at byte offset " +
-                        std::to_string(at - number_.size()),
+            fail_at("the number " + number_ + " is out of range, at byte offset " + std::to_string(at - number_.size()),
                     at - number_.size());
         }
     }
@@ -307,8 +308,8 @@ bool PartialJsonParser::end_number(std::size_t at) {
 void PartialJsonParser::code_unit(std::uint32_t unit, std::size_t at) {
     if (state_ == State::low_hex) {
         if (unit < 0xDC00 || unit > 0xDFFF)
-            fail_at("expected a low surrogate (\\uDC00 to \\uDFFF) after \\u" + hex4(high_) + ", got \\u" +
-                        hex4(unit) + " at byte offset " + std::to_string(at),
+            fail_at("expected a low surrogate (\\uDC00 to \\uDFFF) after \\u" + hex4(high_) + ", got \\u" + hex4(unit) +
+                        " at byte offset " + std::to_string(at),
                     at);
         append_utf8(*text_, 0x10000 + ((high_ - 0xD800) << 10) + (unit - 0xDC00));
         state_ = State::string;
@@ -316,8 +317,7 @@ void PartialJsonParser::code_unit(std::uint32_t unit, std::size_t at) {
         high_ = unit;
         state_ = State::low_backslash;
     } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-        fail_at("a low surrogate \\u" + hex4(unit) + " without its high half at byte offset " + std::to_string(at),
-                at);
+        fail_at("a low surrogate \\u" + hex4(unit) + " without its high half at byte offset " + std::to_string(at), at);
     } else {
         append_utf8(*text_, unit);
         state_ = State::string;
@@ -365,8 +365,10 @@ std::size_t PartialJsonParser::run(const char* data, std::size_t size) {
                 break;
 
             case State::colon:
-                if (c == ':') state_ = State::value;
-                else if (!is_space(c)) fail("':' after the object key", data, i);
+                if (c == ':')
+                    state_ = State::value;
+                else if (!is_space(c))
+                    fail("':' after the object key", data, i);
                 ++i;
                 break;
 
@@ -572,8 +574,7 @@ std::size_t PartialJsonParser::run(const char* data, std::size_t size) {
             }
 
             case State::literal:
-                if (static_cast<char>(c) != literal_[literal_at_])
-                    fail(std::string("'") + literal_ + "'", data, i);
+                if (static_cast<char>(c) != literal_[literal_at_]) fail(std::string("'") + literal_ + "'", data, i);
                 ++i;
                 if (literal_[++literal_at_] == '\0') {
                     json value = literal_[0] == 't' ? json(true) : literal_[0] == 'f' ? json(false) : json(nullptr);
@@ -581,8 +582,7 @@ std::size_t PartialJsonParser::run(const char* data, std::size_t size) {
                 }
                 break;
 
-            case State::done:
-                return i;
+            case State::done: return i;
         }
     }
     return i;
@@ -639,8 +639,7 @@ bool JsonTextLocator::feed(std::string_view text) {
                 }
                 if (parser_->complete()) scan_ = Scan::done;
                 return true;
-            case Scan::done:
-                return true;
+            case Scan::done: return true;
         }
     }
     return true;

@@ -50,10 +50,8 @@ bool connection_failure(CURLcode code) {
         case CURLE_PARTIAL_FILE:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
-        case CURLE_SSL_CONNECT_ERROR:
-            return true;
-        default:
-            return false;
+        case CURLE_SSL_CONNECT_ERROR: return true;
+        default: return false;
     }
 }
 
@@ -87,8 +85,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 // request line early.
 void check_method(const HttpRequest& request) {
     const std::string& method = request.method;
-    const bool token = !method.empty() && method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                                   "0123456789!#$%&'*+-.^_`|~") == std::string::npos;
+    const bool token = !method.empty() && method.find_first_not_of(
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789!#$%&'*+-.^_`|~") == std::string::npos;
     if (!token)
         throw ConfigurationError("HttpRequest::method \"" + method + "\" is not an HTTP method (request to " +
                                  host_of(request.url) + ")");
@@ -157,7 +156,8 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
     check_request_headers(request.headers, "the request");
     check_method(request);
     curl_slist* headers = nullptr;
-    for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    for (const auto& [name, value] : request.headers)
+        headers = curl_slist_append(headers, (name + ": " + value).c_str());
     reply.handle = handle.curl;
     reply.limit = options.max_reply_bytes;
     reply.header_limit = options.max_header_bytes;
@@ -176,9 +176,9 @@ curl_slist* prepare_exchange(CurlHandle& handle, const HttpRequest& request, Cur
     // The transfer's own bound, cut shorter by the call's deadline when that comes first.
     long timeout_ms = curl_milliseconds(options.total_timeout);
     if (request.deadline != std::chrono::steady_clock::time_point::max()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline -
-                                                                                std::chrono::steady_clock::now())
-                              .count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline - std::chrono::steady_clock::now())
+                .count();
         if (left <= 0) {
             curl_slist_free_all(headers);
             throw TimeoutError("request to " + host_of(request.url) + " not sent: the call's timeout has run out");
@@ -200,13 +200,13 @@ HttpResponse finish_exchange(CurlHandle& handle, CURLcode code, CurlReply& reply
     // libcurl refuses a header line over its own bound (100 KiB) as "out of memory", before the body.
     const bool giant_header = code == CURLE_OUT_OF_MEMORY && !reply.checked_status;
     if (reply.headers_too_large || giant_header)
-        throw LimitError("the reply from " + host_of(request.url) +
-                             (giant_header ? std::string(" has a header line longer than libcurl accepts (100 KiB)")
-                                           : " has more than Limits::max_header_bytes (" +
-                                                 std::to_string(options.max_header_bytes) +
-                                                 " bytes) of headers and trailers") +
-                             "; no API sends that much: is this the provider's server?",
-                         "max_header_bytes", options.max_header_bytes);
+        throw LimitError(
+            "the reply from " + host_of(request.url) +
+                (giant_header ? std::string(" has a header line longer than libcurl accepts (100 KiB)")
+                              : " has more than Limits::max_header_bytes (" + std::to_string(options.max_header_bytes) +
+                                    " bytes) of headers and trailers") +
+                "; no API sends that much: is this the provider's server?",
+            "max_header_bytes", options.max_header_bytes);
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && reply.stopped)) {
         // Neither the URL's credentials nor any header go into the message: only where and what.
         std::string what = curl_easy_strerror(code);
@@ -219,8 +219,8 @@ HttpResponse finish_exchange(CurlHandle& handle, CURLcode code, CurlReply& reply
     }
     long status = 0;
     curl_easy_getinfo(handle.curl, CURLINFO_RESPONSE_CODE, &status);
-    return HttpResponse{.status = static_cast<int>(status), .headers = std::move(reply.headers),
-                        .body = std::move(reply.body)};
+    return HttpResponse{
+        .status = static_cast<int>(status), .headers = std::move(reply.headers), .body = std::move(reply.body)};
 }
 
 void clear_exchange(CurlHandle& handle) {

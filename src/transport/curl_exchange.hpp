@@ -30,11 +30,11 @@ struct CurlReply {
     std::size_t received = 0;
     bool too_large = false;
     std::size_t header_limit = 0;
-    std::size_t header_bytes = 0;       // headers and trailers, kept or not
+    std::size_t header_bytes = 0;  // headers and trailers, kept or not
     bool headers_too_large = false;
     const BodyChunkCallback* on_chunk = nullptr;  // streaming: set only for a 2xx reply
     bool checked_status = false;
-    bool stopped = false;                         // the chunk callback asked to stop
+    bool stopped = false;  // the chunk callback asked to stop
     const std::stop_token* cancel = nullptr;
 };
 

@@ -34,8 +34,8 @@ struct CurlMulti::State {
     // Event-driven: libcurl says which sockets to watch (epoll) and when to call it back (timer), so
     // each wake touches only the transfers with news, however many are in flight.
     int epoll = -1;
-    int wake = -1;          // an eventfd in the epoll set: wakeup() writes to it
-    long timer_ms = -1;     // libcurl's next timeout; -1: none
+    int wake = -1;       // an eventfd in the epoll set: wakeup() writes to it
+    long timer_ms = -1;  // libcurl's next timeout; -1: none
     Clock::time_point timer_set;
 
     static int on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) {
@@ -172,8 +172,7 @@ void CurlMulti::run(std::chrono::milliseconds timeout) {
         if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
         curl_multi_socket_action(state_->multi, events[i].data.fd, flags, &running);
     }
-    if (state_->timer_ms >= 0 &&
-        Clock::now() - state_->timer_set >= std::chrono::milliseconds(state_->timer_ms)) {
+    if (state_->timer_ms >= 0 && Clock::now() - state_->timer_set >= std::chrono::milliseconds(state_->timer_ms)) {
         state_->timer_ms = -1;
         curl_multi_socket_action(state_->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }

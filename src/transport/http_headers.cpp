@@ -34,10 +34,12 @@ void set_headers(HttpHeaders& headers, const HttpHeaders& extra) {
 void check_request_headers(const HttpHeaders& headers, std::string_view whose) {
     // RFC 9110's token characters: anything else in a name ends it or smuggles another.
     const auto token = [](unsigned char c) {
-        return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+        return std::isalnum(c) ||
+               std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
     };
     for (const auto& [name, value] : headers) {
-        if (name.empty() || !std::all_of(name.begin(), name.end(), [&](char c) { return token(static_cast<unsigned char>(c)); }))
+        if (name.empty() ||
+            !std::all_of(name.begin(), name.end(), [&](char c) { return token(static_cast<unsigned char>(c)); }))
             throw ConfigurationError(std::string(whose) + ": the header name \"" + detail::printable(name, 100) +
                                      "\" is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)");
         if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)

@@ -34,9 +34,10 @@ int main() {
     const instructor::Usage usage{.prompt_tokens = 1};
     const instructor::Completion completion{.text = "{}"};
     const instructor::Extraction<UserDetail> extraction{.value = {.name = "J"}};
-    return static_cast<int>(request.messages.size() + extract.model.size() + static_cast<std::size_t>(batch.max_concurrency) +
-                            cassette.path.size() + parse.limits.max_depth + http.body.size() +
-                            static_cast<std::size_t>(response.status) + message.content.size() + call.id.size() +
-                            field.pointer.size() + details.provider.size() + static_cast<std::size_t>(usage.prompt_tokens) +
-                            completion.text.size() + extraction.value.name.size() + logged.limits.max_depth) == 0;
+    return static_cast<int>(request.messages.size() + extract.model.size() +
+                            static_cast<std::size_t>(batch.max_concurrency) + cassette.path.size() +
+                            parse.limits.max_depth + http.body.size() + static_cast<std::size_t>(response.status) +
+                            message.content.size() + call.id.size() + field.pointer.size() + details.provider.size() +
+                            static_cast<std::size_t>(usage.prompt_tokens) + completion.text.size() +
+                            extraction.value.name.size() + logged.limits.max_depth) == 0;
 }

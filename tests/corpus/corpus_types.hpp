@@ -389,11 +389,11 @@ template <>
 struct instructor::meta<corpus::vendor::GeoPoint> {
     static constexpr std::string_view name = "Location";
     static constexpr std::string_view description = "A point on the Earth (WGS 84)";
-    static constexpr auto fields = instructor::fields(
-        instructor::field("lat", instructor::description("Latitude in degrees"), instructor::minimum(-90.0),
-                          instructor::maximum(90.0)),
-        instructor::field("lon", instructor::exclusive_minimum(-180.0), instructor::maximum(180.0)),
-        instructor::field("altitude_m", instructor::minimum(-500.0f), instructor::maximum(9000.0f)));
+    static constexpr auto fields =
+        instructor::fields(instructor::field("lat", instructor::description("Latitude in degrees"),
+                                             instructor::minimum(-90.0), instructor::maximum(90.0)),
+                           instructor::field("lon", instructor::exclusive_minimum(-180.0), instructor::maximum(180.0)),
+                           instructor::field("altitude_m", instructor::minimum(-500.0f), instructor::maximum(9000.0f)));
 };
 
 template <>

@@ -75,16 +75,17 @@ instructor::HttpResponse upstream(const instructor::HttpRequest& request) {
         return {.status = 200, .headers = {{"Content-Type", "text/event-stream"}}, .body = {}};
     }
     if (request.body == kTextBody) return {.status = 503, .headers = {{"Retry-After", "1"}}, .body = "busy, try later"};
-    return {.status = 200, .headers = {{"Content-Type", "application/json"}, {"x-request-id", "req_up"}},
+    return {.status = 200,
+            .headers = {{"Content-Type", "application/json"}, {"x-request-id", "req_up"}},
             .body = kUpstreamReply};
 }
 
 Outcome exchange(const instructor::Transport& transport, const Sent& sent, std::string_view where) {
     Outcome outcome;
-    instructor::HttpRequest request{.url = kUrl,
-                                    .headers = {{"Content-Type", "application/json"},
-                                                {"Authorization", std::string("Bearer ") + kSecret}},
-                                    .body = sent.body};
+    instructor::HttpRequest request{
+        .url = kUrl,
+        .headers = {{"Content-Type", "application/json"}, {"Authorization", std::string("Bearer ") + kSecret}},
+        .body = sent.body};
     if (sent.streamed)
         request.on_chunk = [&outcome](std::string_view chunk) {
             outcome.body.append(chunk);
@@ -99,9 +100,9 @@ Outcome exchange(const instructor::Transport& transport, const Sent& sent, std::
         },
         [&](const instructor::Error& e) { outcome.error = fuzz::type_name(e); });
     if (!thrown)
-        FUZZ_CHECK(outcome.status >= 100 && outcome.status <= 599,
-                   std::string(where) + " answered with status " + std::to_string(outcome.status) +
-                       ", which is no HTTP status");
+        FUZZ_CHECK(outcome.status >= 100 && outcome.status <= 599, std::string(where) + " answered with status " +
+                                                                       std::to_string(outcome.status) +
+                                                                       ", which is no HTTP status");
     return outcome;
 }
 
@@ -175,9 +176,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::string which =
                 "request " + std::to_string(i + 1) + " (" + fuzz::shown(requests[i].body, 60) + ")";
             const auto shown = [](const Outcome& o) { return o.error.empty() ? std::to_string(o.status) : o.error; };
-            FUZZ_CHECK(was.error.empty() == is.error.empty() && was.status == is.status,
-                       which + ": record_missing answered " + shown(was) + ", the replay of what it wrote " +
-                           shown(is));
+            FUZZ_CHECK(
+                was.error.empty() == is.error.empty() && was.status == is.status,
+                which + ": record_missing answered " + shown(was) + ", the replay of what it wrote " + shown(is));
             FUZZ_CHECK(!was.error.empty() || same_body(was.body, is.body),
                        which + ": record_missing answered " + fuzz::shown(was.body) + ", the replay of what it wrote " +
                            fuzz::shown(is.body));

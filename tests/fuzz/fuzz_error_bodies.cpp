@@ -55,9 +55,9 @@ using error_bodies_fuzz::UserDetail;
 constexpr std::size_t kLongestMessage = 4 * 1024;
 
 // What servers and the things in front of them answer with, and statuses no server should send.
-constexpr int kStatuses[] = {400, 401, 403, 404, 408, 409, 413, 422, 429, 498, 500, 502, 503, 504, 529, 200,
-                             0,   100, 204, 301, 304, 418, 451, 499, 501, 505, 507, 511, 599, 600, 999, -1,
-                             INT_MAX, INT_MIN};
+constexpr int kStatuses[] = {400, 401, 403, 404, 408, 409, 413, 422, 429,     498,    500, 502,
+                             503, 504, 529, 200, 0,   100, 204, 301, 304,     418,    451, 499,
+                             501, 505, 507, 511, 599, 600, 999, -1,  INT_MAX, INT_MIN};
 
 instructor::HttpHeaders parse_headers(std::string_view block) {
     instructor::HttpHeaders headers;
@@ -123,8 +123,8 @@ void check_message(const std::string& where, const instructor::Error& e) {
     const bool lines = dynamic_cast<const instructor::RetryError*>(&e) != nullptr ||
                        dynamic_cast<const instructor::ValidationError*>(&e) != nullptr;
     const std::string problem = unclean(what, lines);
-    FUZZ_CHECK(problem.empty(), where + " threw " + fuzz::type_name(e) + " whose what() has " + problem + ": " +
-                                    fuzz::shown(what));
+    FUZZ_CHECK(problem.empty(),
+               where + " threw " + fuzz::type_name(e) + " whose what() has " + problem + ": " + fuzz::shown(what));
 }
 
 void throw_error(const instructor::Provider& provider, int status, const instructor::HttpHeaders& headers,
@@ -191,10 +191,10 @@ void client_call(const instructor::Provider& provider, const Reply& reply) {
                             .max_retry_after = std::chrono::milliseconds(0)};
     const instructor::Client client(provider, provider.default_mode(), options, std::move(transport));
     const instructor::Request request{.model = "test", .messages = {instructor::user("Extract")}, .max_retries = 0};
-    const std::string where = std::string(reply.streams ? "create_partial" : "create") + " against " +
-                              std::string(provider.name()) + " answering " +
-                              (reply.as_event ? std::string("a stream with the body as its event")
-                                              : "HTTP " + std::to_string(reply.status));
+    const std::string where =
+        std::string(reply.streams ? "create_partial" : "create") + " against " + std::string(provider.name()) +
+        " answering " +
+        (reply.as_event ? std::string("a stream with the body as its event") : "HTTP " + std::to_string(reply.status));
     fuzz::throws_only_instructor_errors(
         where,
         [&] {
@@ -249,9 +249,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const std::size_t peak_after = peak_memory();
     const std::size_t allowed = (std::size_t{48} << 20U) + 16 * size;
-    FUZZ_CHECK(peak_after <= peak_before + allowed,
-               "an error reply of " + std::to_string(size) + " bytes raised the memory high-water mark by " +
-                   std::to_string((peak_after - peak_before) >> 20U) + " MiB (allowed: " +
-                   std::to_string(allowed >> 20U) + " MiB)");
+    FUZZ_CHECK(peak_after <= peak_before + allowed, "an error reply of " + std::to_string(size) +
+                                                        " bytes raised the memory high-water mark by " +
+                                                        std::to_string((peak_after - peak_before) >> 20U) +
+                                                        " MiB (allowed: " + std::to_string(allowed >> 20U) + " MiB)");
     return 0;
 }

@@ -1,7 +1,7 @@
 // extract_json, the first JSON value in a model's text (inside a ``` fence, among prose, after
-// <think> blocks): throws nothing but LimitError (a value nested beyond Limits::max_depth), finds only objects and arrays, and finds a JSON value that is
-// there: the input, when it is an object or array, is found again inside prose, a fence or after
-// a think block.
+// <think> blocks): throws nothing but LimitError (a value nested beyond Limits::max_depth), finds only objects and
+// arrays, and finds a JSON value that is there: the input, when it is an object or array, is found again inside prose,
+// a fence or after a think block.
 //
 // Input: [selector][text...]; the selector picks how the text is wrapped.
 

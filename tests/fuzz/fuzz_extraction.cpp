@@ -89,10 +89,10 @@ enum class Ending {
 constexpr Ending kEndings[] = {Ending::normal, Ending::length, Ending::refusal, Ending::unfinished};
 
 enum class Delivery {
-    callable,         // from_callable: a whole reply, as JSON (a streamed call reads it whole)
-    whole_text,       // a callable transport: the reply's text, returned whole (a stream, for a streamed call)
-    chunks,           // the same through on_chunk, in pieces of up to 64 bytes (a streamed call; else whole_text)
-    small_chunks,     // on_chunk in pieces of 0 to 31 bytes (fuzz::pieces)
+    callable,      // from_callable: a whole reply, as JSON (a streamed call reads it whole)
+    whole_text,    // a callable transport: the reply's text, returned whole (a stream, for a streamed call)
+    chunks,        // the same through on_chunk, in pieces of up to 64 bytes (a streamed call; else whole_text)
+    small_chunks,  // on_chunk in pieces of 0 to 31 bytes (fuzz::pieces)
 };
 constexpr Delivery kDeliveries[] = {Delivery::callable, Delivery::whole_text, Delivery::chunks, Delivery::small_chunks};
 

@@ -67,8 +67,8 @@ void round_trip(std::string_view text, const Options& options, bool comparable) 
     const json first = instructor::to_json(value);
     const std::string written = first.dump();
     auto back = instructor::try_from_json<T>(written, instructor::ParseOptions{.strict = true});
-    FUZZ_CHECK(back.has_value(), "to_json wrote " + fuzz::shown(written) + ", which a strict read refuses: " +
-                                     fuzz::shown(back.error().what()));
+    FUZZ_CHECK(back.has_value(), "to_json wrote " + fuzz::shown(written) +
+                                     ", which a strict read refuses: " + fuzz::shown(back.error().what()));
     const json second = instructor::to_json(*back);
     FUZZ_CHECK(second.dump() == written, fuzz::shown(written) + " read back as " + fuzz::shown(second.dump()));
 }

@@ -85,7 +85,8 @@ public:
             run_.error = describe(e);
             check_error_sticks(e);
         } catch (const std::exception& e) {
-            fuzz::finding(std::string("the parser threw ") + typeid(e).name() + ", not a PartialJsonError: " + e.what());
+            fuzz::finding(std::string("the parser threw ") + typeid(e).name() +
+                          ", not a PartialJsonError: " + e.what());
         }
         run_.complete = parser_.complete();
         run_.bytes_read = parser_.bytes_read();

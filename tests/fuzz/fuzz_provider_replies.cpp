@@ -62,8 +62,9 @@ instructor::HttpHeaders parse_headers(std::string_view block) {
 // whether to send again, and after how long (the server's retry-after, as it said it).
 void check_error(const instructor::Provider& provider, std::string_view where, const instructor::Error& e) {
     const std::string_view what = e.what();
-    FUZZ_CHECK(what.size() <= kLongestMessage, std::string(where) + " threw " + typeid(e).name() + " with a message of " +
-                                                   std::to_string(what.size()) + " bytes: " + fuzz::shown(what));
+    FUZZ_CHECK(what.size() <= kLongestMessage, std::string(where) + " threw " + typeid(e).name() +
+                                                   " with a message of " + std::to_string(what.size()) +
+                                                   " bytes: " + fuzz::shown(what));
     if (const auto* http = dynamic_cast<const instructor::HttpError*>(&e)) {
         (void)provider.refuses_tool_streaming(http->details());
         if (provider.retryable(*http))
@@ -90,14 +91,15 @@ std::string outcome(Decode&& decode) {
 void decode_reply(const instructor::Provider& provider, std::string_view body, const instructor::HttpHeaders& headers) {
     const std::string where = std::string(provider.name()) + " decode_reply_text";
     const auto check = [&](const instructor::Error& e) { check_error(provider, where, e); };
-    if (!fuzz::throws_only_instructor_errors(where, [&] { (void)provider.decode_reply_text(body, headers, {}); }, check)) {
+    if (!fuzz::throws_only_instructor_errors(
+            where, [&] { (void)provider.decode_reply_text(body, headers, {}); }, check)) {
         // It decoded, so the body is JSON: the DOM must give the same Completion.
         const json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
         FUZZ_CHECK(!document.is_discarded(), where + " decoded a body that is not JSON");
         const std::string from_text = outcome([&] { return provider.decode_reply_text(body, headers, {}); });
         const std::string from_dom = outcome([&] { return provider.decode_reply(document, headers); });
-        FUZZ_CHECK(from_text == from_dom, where + " and decode_reply differ: " + fuzz::shown(from_text) + " against " +
-                                              fuzz::shown(from_dom));
+        FUZZ_CHECK(from_text == from_dom,
+                   where + " and decode_reply differ: " + fuzz::shown(from_text) + " against " + fuzz::shown(from_dom));
     }
 }
 
@@ -129,7 +131,8 @@ void decode_stream(const instructor::Provider& provider, std::string_view body) 
         if (line == "[DONE]") return;
         const json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
         if (event.is_discarded()) continue;
-        if (fuzz::throws_only_instructor_errors(where, [&] { provider.decode_stream_event(event, assembly); }, check))
+        if (fuzz::throws_only_instructor_errors(
+                where, [&] { provider.decode_stream_event(event, assembly); }, check))
             return;  // the client ends the stream at an error event
     }
 }

@@ -32,8 +32,8 @@ namespace fuzz {
 }
 
 // The message is built only when the check fails.
-#define FUZZ_CHECK(condition, message)                                                   \
-    do {                                                                                 \
+#define FUZZ_CHECK(condition, message)                                                 \
+    do {                                                                               \
         if (!(condition)) ::fuzz::finding(std::string(#condition) + ": " + (message)); \
     } while (false)
 
@@ -83,9 +83,8 @@ inline std::vector<std::string_view> pieces(std::string_view text, std::uint8_t 
 inline constexpr std::size_t kComparableBrackets = 4000;
 
 inline bool comparable(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-               return c == '[' || c == '{';
-           })) <= kComparableBrackets;
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(),
+                                                  [](char c) { return c == '[' || c == '{'; })) <= kComparableBrackets;
 }
 
 /// The type of an exception, readable ("nlohmann::json_abi_v3_11_2::detail::out_of_range").

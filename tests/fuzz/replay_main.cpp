@@ -37,7 +37,8 @@ std::vector<fs::path> inputs_in(const fs::path& path) {
         files.push_back(path);
     } else if (fs::is_directory(path)) {
         for (const auto& entry : fs::directory_iterator(path))
-            if (entry.is_regular_file() && entry.path().filename().string().front() != '.') files.push_back(entry.path());
+            if (entry.is_regular_file() && entry.path().filename().string().front() != '.')
+                files.push_back(entry.path());
         std::sort(files.begin(), files.end());
     } else {
         std::cout << "(no " << path.string() << ")\n";
@@ -85,7 +86,8 @@ int main(int argc, char** argv) {
     }
     std::vector<std::string> failures;
     for (const auto& file : files)
-        if (const std::string failure = replay(file); !failure.empty()) failures.push_back(file.string() + ": " + failure);
+        if (const std::string failure = replay(file); !failure.empty())
+            failures.push_back(file.string() + ": " + failure);
     if (failures.empty()) {
         std::cout << files.size() << " inputs replayed without a finding\n";
         return 0;

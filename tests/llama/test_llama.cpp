@@ -57,13 +57,11 @@ nlohmann::json call(const nlohmann::json& body) {
 
 std::string streamed_text(const nlohmann::json& body, std::string& finish) {
     std::string events;
-    const auto reply = model()->chat({.url = "",
-                                      .headers = {},
-                                      .body = body.dump(),
-                                      .on_chunk = [&](std::string_view chunk) {
-                                          events += chunk;
-                                          return true;
-                                      }});
+    const auto reply =
+        model()->chat({.url = "", .headers = {}, .body = body.dump(), .on_chunk = [&](std::string_view chunk) {
+                           events += chunk;
+                           return true;
+                       }});
     REQUIRE(reply.status == 200);
     REQUIRE(reply.body.empty());
     std::string text;
@@ -273,10 +271,13 @@ TEST_CASE("a call is cancelled between tokens") {
         stop.request_stop();
     });
     try {
-        (void)client.create_partial<UserDetail>(
-            {.model = "", .messages = {instructor::user("Once upon a time")}, .max_retries = 0,
-             .max_tokens = 3000, .stream = true, .cancel = stop.get_token()},
-            [&](const UserDetail&) { ++chunks; });
+        (void)client.create_partial<UserDetail>({.model = "",
+                                                 .messages = {instructor::user("Once upon a time")},
+                                                 .max_retries = 0,
+                                                 .max_tokens = 3000,
+                                                 .stream = true,
+                                                 .cancel = stop.get_token()},
+                                                [&](const UserDetail&) { ++chunks; });
         FAIL("the call was not cancelled");
     } catch (const instructor::CancelledError&) {
         const auto took = std::chrono::steady_clock::now() - started;
@@ -286,13 +287,12 @@ TEST_CASE("a call is cancelled between tokens") {
 }
 
 TEST_CASE("a prompt longer than the context is a ContextLengthError with both numbers") {
-    const auto small = instructor::LlamaModel::load(
-        {.model_path = INSTRUCTOR_LLAMA_TEST_MODEL, .context_size = 32, .threads = 1});
+    const auto small =
+        instructor::LlamaModel::load({.model_path = INSTRUCTOR_LLAMA_TEST_MODEL, .context_size = 32, .threads = 1});
     const auto client = instructor::from_llama(small, Mode::json_schema);
     try {
-        (void)client.create<UserDetail>({.model = "",
-                                         .messages = {instructor::user(std::string(400, 'a') + " Jason is 30")},
-                                         .max_retries = 0});
+        (void)client.create<UserDetail>(
+            {.model = "", .messages = {instructor::user(std::string(400, 'a') + " Jason is 30")}, .max_retries = 0});
         FAIL("an oversized prompt was accepted");
     } catch (const instructor::ContextLengthError& e) {
         CHECK(e.details().context_window == 32);
@@ -308,8 +308,7 @@ TEST_CASE("calls from several threads share one loaded model") {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 3; ++i) {
                 const auto user = client.try_create<UserDetail>(
-                    {.model = "", .messages = {instructor::user("Jason is 30")}, .max_retries = 1,
-                     .seed = t * 10 + i});
+                    {.model = "", .messages = {instructor::user("Jason is 30")}, .max_retries = 1, .seed = t * 10 + i});
                 if (user && !user->name.empty()) ++values;
             }
         });
@@ -327,8 +326,8 @@ TEST_CASE("loading fails with a clear error") {
                         instructor::ConfigurationError);
     }
     SECTION("a chat template llama.cpp does not know") {
-        CHECK_THROWS_WITH(instructor::LlamaModel::load({.model_path = INSTRUCTOR_LLAMA_TEST_MODEL,
-                                                        .chat_template = "no-such-template"}),
+        CHECK_THROWS_WITH(instructor::LlamaModel::load(
+                              {.model_path = INSTRUCTOR_LLAMA_TEST_MODEL, .chat_template = "no-such-template"}),
                           Catch::Matchers::Contains("does not know the chat template 'no-such-template'"));
     }
 }

@@ -226,9 +226,11 @@ std::string clipped(std::string text, std::size_t limit = 110) {
 }
 
 TEST_CASE("every mode of the llama-cpp preset, with every call, ends as the real server's table says") {
-    const std::vector<std::pair<Mode, const char*>> modes = {
-        {Mode::json_schema, "json_schema"}, {Mode::gbnf, "gbnf"},       {Mode::tools, "tools"},
-        {Mode::json, "json"},               {Mode::md_json, "md_json"}};
+    const std::vector<std::pair<Mode, const char*>> modes = {{Mode::json_schema, "json_schema"},
+                                                             {Mode::gbnf, "gbnf"},
+                                                             {Mode::tools, "tools"},
+                                                             {Mode::json, "json"},
+                                                             {Mode::md_json, "md_json"}};
     std::ostringstream table;
     table << "| " << server().version << " | mode | call | outcome | ms | detail |\n";
     for (const auto& [mode, mode_name] : modes) {
@@ -264,7 +266,9 @@ TEST_CASE("from_openai pointed at llama.cpp in json_schema mode sends a schema t
         CHECK(done.completions.back().finish_reason == instructor::FinishReason::stop);
     }
     // The same calls as the preset, through the OpenAI-compatible dialect.
-    const Connect openai = [](instructor::ClientOptions o) { return instructor::from_openai(std::move(o), Mode::json_schema); };
+    const Connect openai = [](instructor::ClientOptions o) {
+        return instructor::from_openai(std::move(o), Mode::json_schema);
+    };
     for (const auto& [call, call_name] : calls) {
         INFO("from_openai json_schema " << call_name);
         const CallResult r = run_call(openai, call);
@@ -313,8 +317,8 @@ struct Category {
 
 TEST_CASE("a recursive type is extracted through the llama-cpp preset") {
     auto counters = std::make_shared<Counters>();
-    const auto client = instructor::from_provider("llama-cpp/stories260K", options_counting(counters),
-                                                  Mode::json_schema);
+    const auto client =
+        instructor::from_provider("llama-cpp/stories260K", options_counting(counters), Mode::json_schema);
     auto request = small_request("A tree of categories.");
     request.max_tokens = 300;
     auto r = client.try_create<corpus::OrgUnit>(request);
@@ -387,7 +391,8 @@ void extract_corpus_type(const char* name, bool plain_form, Tally& tally) {
     // The preset sends the inlined slot. The plain form keeps its $refs, spelled as the inlined form
     // spells patterns and free values, which a grammar server reads differently from JSON Schema.
     if (plain_form)
-        model.inlined_schema = std::make_shared<const nlohmann::ordered_json>(test_support::grammar_spelling(*model.schema));
+        model.inlined_schema =
+            std::make_shared<const nlohmann::ordered_json>(test_support::grammar_spelling(*model.schema));
     for (std::int64_t seed = 1; seed <= 3; ++seed) {
         INFO(name << (plain_form ? " (plain form)" : " (inlined form)") << ", seed " << seed);
         auto request = small_request("Fill in the form.");
@@ -416,8 +421,8 @@ void extract_corpus_type(const char* name, bool plain_form, Tally& tally) {
         ++tally.finished;
         bool only_unenforced = true;
         for (const auto& e : retry->attempts().back().errors) {
-            INFO("server grammar and parser disagree: " << to_string(e) << "\nreply: "
-                                                       << retry->attempts().back().output);
+            INFO("server grammar and parser disagree: " << to_string(e)
+                                                        << "\nreply: " << retry->attempts().back().output);
             only_unenforced = only_unenforced && server_does_not_enforce(e.message);
             CHECK(server_does_not_enforce(e.message));
         }
@@ -435,8 +440,12 @@ void sample_under_gbnf(const char* name, corpus::GrammarTally& tally) {
     const auto transport = instructor::curl_transport();
     for (std::int64_t seed = 1; seed <= 3; ++seed) {
         INFO(name << ", seed " << seed << "\ngrammar:\n" << grammar);
-        const nlohmann::json body{{"prompt", "Fill in the form."}, {"grammar", grammar}, {"n_predict", 400},
-                                  {"seed", seed},  {"temperature", 1.0}, {"cache_prompt", false}};
+        const nlohmann::json body{{"prompt", "Fill in the form."},
+                                  {"grammar", grammar},
+                                  {"n_predict", 400},
+                                  {"seed", seed},
+                                  {"temperature", 1.0},
+                                  {"cache_prompt", false}};
         const auto reply = transport({.url = server().url + "/completion",
                                       .headers = {{"Content-Type", "application/json"}},
                                       .body = body.dump()});
@@ -463,9 +472,9 @@ TEST_CASE("every corpus schema is accepted by the server, and every finished rep
         extract_corpus_type<T>(name, true, tally);
     };
     corpus::for_each_type(each_form);
-    std::cout << "corpus on " << server().version << ": " << tally.sent << " requests (" << corpus::type_count << " types x 2 forms x 3 seeds), "
-              << tally.accepted << " schemas accepted, " << tally.finished << " replies finished (stop), "
-              << tally.parsed << " parsed, " << tally.unenforced
+    std::cout << "corpus on " << server().version << ": " << tally.sent << " requests (" << corpus::type_count
+              << " types x 2 forms x 3 seeds), " << tally.accepted << " schemas accepted, " << tally.finished
+              << " replies finished (stop), " << tally.parsed << " parsed, " << tally.unenforced
               << " rejected only for constraints the server does not enforce, " << tally.cut_off
               << " cut off at max_tokens\n";
     CHECK(tally.accepted == tally.sent);
@@ -520,11 +529,12 @@ TEST_CASE("create_many of 16 requests on a server with 4 slots takes less time t
         "llama-cpp/stories260K", {.base_url = server().url + "/v1", .max_retries = 0}, Mode::json_schema);
     std::vector<instructor::Request> requests;
     for (std::int64_t i = 0; i < 16; ++i)
-        requests.push_back({.model = "",
-                            .messages = {instructor::user("Extract: Jason is " + std::to_string(20 + i) + " years old")},
-                            .max_retries = 0,
-                            .max_tokens = 200,
-                            .seed = i});
+        requests.push_back(
+            {.model = "",
+             .messages = {instructor::user("Extract: Jason is " + std::to_string(20 + i) + " years old")},
+             .max_retries = 0,
+             .max_tokens = 200,
+             .seed = i});
     const auto started = std::chrono::steady_clock::now();
     int sequential_values = 0;
     for (const auto& request : requests)

@@ -10,11 +10,12 @@ namespace test_support {
 
 inline std::string chat_text_reply(const std::string& content) {
     using json = nlohmann::json;
-    return json{{"id", "chatcmpl-1"},
-                {"model", "test"},
-                {"choices",
-                 {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
-                {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
+    return json{
+        {"id", "chatcmpl-1"},
+        {"model", "test"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", 20}, {"completion_tokens", 8}, {"total_tokens", 28}}}}
         .dump();
 }
 

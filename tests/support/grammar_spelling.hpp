@@ -20,8 +20,11 @@ Json grammar_spelling(Json schema) {
     const bool free_value = !schema.empty() && !schema.contains("type") && !schema.contains("anyOf") &&
                             !schema.contains("$ref") && !schema.contains("enum");
     if (free_value)
-        schema["anyOf"] = Json::array({{{"type", "object"}, {"additionalProperties", Json::object()}}, {{"type", "array"}},
-                                       {{"type", "string"}}, {{"type", "number"}}, {{"type", "boolean"}},
+        schema["anyOf"] = Json::array({{{"type", "object"}, {"additionalProperties", Json::object()}},
+                                       {{"type", "array"}},
+                                       {{"type", "string"}},
+                                       {{"type", "number"}},
+                                       {{"type", "boolean"}},
                                        {{"type", "null"}}});
     for (auto& [key, value] : schema.items()) {
         if (key == "pattern" && value.is_string()) {

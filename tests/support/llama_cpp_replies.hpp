@@ -43,21 +43,23 @@ inline json usage(int prompt, int completion) {
 }
 
 inline json timings() {
-    return {{"predicted_ms", 12.5}, {"predicted_n", 8},  {"predicted_per_second", 640.0}, {"predicted_per_token_ms", 1.5},
-            {"prompt_ms", 3.25},    {"prompt_n", 20},    {"prompt_per_second", 6153.8},   {"prompt_per_token_ms", 0.16}};
+    return {{"predicted_ms", 12.5},          {"predicted_n", 8},           {"predicted_per_second", 640.0},
+            {"predicted_per_token_ms", 1.5}, {"prompt_ms", 3.25},          {"prompt_n", 20},
+            {"prompt_per_second", 6153.8},   {"prompt_per_token_ms", 0.16}};
 }
 
 // to_json_oaicompat_chat(): a whole reply. `message` is the assistant message.
 inline ScriptedReply chat_reply(const json& message, const std::string& finish_reason, int prompt, int completion) {
-    return {.body = json{{"choices", json::array({{{"finish_reason", finish_reason}, {"index", 0}, {"message", message}}})},
-                         {"created", 1740000000},
-                         {"model", "stories260K"},
-                         {"system_fingerprint", "b4748-c392e509"},
-                         {"object", "chat.completion"},
-                         {"usage", usage(prompt, completion)},
-                         {"id", "chatcmpl-3Xb0mVQdGp1fOq4yZt2Kk8sLwR6cN9aE"},
-                         {"timings", timings()}}
-                        .dump()};
+    return {.body =
+                json{{"choices", json::array({{{"finish_reason", finish_reason}, {"index", 0}, {"message", message}}})},
+                     {"created", 1740000000},
+                     {"model", "stories260K"},
+                     {"system_fingerprint", "b4748-c392e509"},
+                     {"object", "chat.completion"},
+                     {"usage", usage(prompt, completion)},
+                     {"id", "chatcmpl-3Xb0mVQdGp1fOq4yZt2Kk8sLwR6cN9aE"},
+                     {"timings", timings()}}
+                    .dump()};
 }
 
 // b4748 with tools: id "" and content null (the generic tool-call format names no id).
@@ -84,25 +86,31 @@ inline json b10156_chunk(const json& delta, const json& finish = nullptr) {
             {"object", "chat.completion.chunk"}};
 }
 
-inline const std::string b10156_call_id = "Xy3kP9qLm2Vt7RbN4cWd8FsJ1hGz6aTe";  // 32 characters, as random_string() makes
+inline const std::string b10156_call_id =
+    "Xy3kP9qLm2Vt7RbN4cWd8FsJ1hGz6aTe";  // 32 characters, as random_string() makes
 
 // A streamed tool call: the role chunk first, the call's header (index, id, type, name), the
 // arguments in pieces, the finish chunk, the usage chunk with no choices, [DONE]. With
 // `failing_parser`, the server's tool-call parser rejects the output at the end instead: an error
 // event and no [DONE].
-inline std::string b10156_tool_stream(const std::string& name, const std::string& arguments, bool failing_parser = false) {
+inline std::string b10156_tool_stream(const std::string& name, const std::string& arguments,
+                                      bool failing_parser = false) {
     using test_support::streams::sse_event;
     std::string body = sse_event(b10156_chunk({{"role", "assistant"}, {"content", nullptr}}));
     body += sse_event(b10156_chunk(
-        {{"tool_calls", json::array({{{"index", 0}, {"id", b10156_call_id}, {"type", "function"}, {"function", {{"name", name}}}}})}}));
+        {{"tool_calls",
+          json::array(
+              {{{"index", 0}, {"id", b10156_call_id}, {"type", "function"}, {"function", {{"name", name}}}}})}}));
     for (const auto& piece : test_support::streams::pieces_of(arguments, 5))
-        body += sse_event(b10156_chunk({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", piece}}}}})}}));
+        body += sse_event(
+            b10156_chunk({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", piece}}}}})}}));
     if (failing_parser) {
         // server-context.cpp: an exception while producing the next chunk ends the stream with it.
-        return body + sse_event({{"error",
-                                  {{"code", 500},
-                                   {"message", "The model produced output that does not match the expected peg-native format"},
-                                   {"type", "server_error"}}}});
+        return body +
+               sse_event({{"error",
+                           {{"code", 500},
+                            {"message", "The model produced output that does not match the expected peg-native format"},
+                            {"type", "server_error"}}}});
     }
     body += sse_event(b10156_chunk(json::object(), "tool_calls"));
     json usage_chunk = b10156_chunk(json::object());

@@ -35,7 +35,8 @@ inline json usage_chunk(int prompt, int completion) {
     return {{"id", "chatcmpl-f"},
             {"object", "chat.completion.chunk"},
             {"choices", json::array()},
-            {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}}}};
+            {"usage",
+             {{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}}}};
 }
 
 // `text` in pieces of about `piece` bytes, never cutting a UTF-8 character.
@@ -59,16 +60,19 @@ inline std::string text_events(const std::string& content, std::size_t piece = 3
 
 // A whole JSON-mode stream: content, the finish chunk, a usage chunk, [DONE] (unless `done` is false).
 inline std::string text_stream(const std::string& content, std::size_t piece = 3, const std::string& finish = "stop",
-                        int prompt = 20, int completion = 8, bool done = true) {
-    return text_events(content, piece) + sse({openai_chunk(json::object(), finish), usage_chunk(prompt, completion)}, done);
+                               int prompt = 20, int completion = 8, bool done = true) {
+    return text_events(content, piece) +
+           sse({openai_chunk(json::object(), finish), usage_chunk(prompt, completion)}, done);
 }
 
 // The events of a tool call whose arguments arrive in fragments keyed by index (no finish).
 inline std::string tool_events(const std::string& name, const std::string& arguments, std::size_t piece = 4) {
-    std::string body = sse_event(openai_chunk(
-        {{"role", "assistant"},
-         {"tool_calls",
-          {{{"index", 0}, {"id", "call_1"}, {"type", "function"}, {"function", {{"name", name}, {"arguments", ""}}}}}}}));
+    std::string body = sse_event(openai_chunk({{"role", "assistant"},
+                                               {"tool_calls",
+                                                {{{"index", 0},
+                                                  {"id", "call_1"},
+                                                  {"type", "function"},
+                                                  {"function", {{"name", name}, {"arguments", ""}}}}}}}));
     for (const auto& part : pieces_of(arguments, piece))
         body += sse_event(openai_chunk({{"tool_calls", {{{"index", 0}, {"function", {{"arguments", part}}}}}}}));
     return body;
@@ -81,10 +85,13 @@ inline std::string tool_stream(const std::string& name, const std::string& argum
 // Groq: the whole call in one chunk, usage in x_groq.
 inline std::string groq_tool_stream(const std::string& name, const std::string& arguments) {
     json last = openai_chunk(json::object(), "tool_calls");
-    last["x_groq"] = {{"id", "req_g"}, {"usage", {{"prompt_tokens", 30}, {"completion_tokens", 12}, {"total_tokens", 42}}}};
+    last["x_groq"] = {{"id", "req_g"},
+                      {"usage", {{"prompt_tokens", 30}, {"completion_tokens", 12}, {"total_tokens", 42}}}};
     return sse({openai_chunk({{"role", "assistant"},
                               {"tool_calls",
-                               {{{"index", 0}, {"id", "call_g"}, {"type", "function"},
+                               {{{"index", 0},
+                                 {"id", "call_g"},
+                                 {"type", "function"},
                                  {"function", {{"name", name}, {"arguments", arguments}}}}}}}),
                 last});
 }
@@ -93,11 +100,12 @@ inline std::string groq_tool_stream(const std::string& name, const std::string& 
 inline std::string mistral_tool_stream(const std::string& name, const std::string& arguments) {
     json last = openai_chunk(json::object(), "tool_calls");
     last["usage"] = {{"prompt_tokens", 30}, {"completion_tokens", 12}, {"total_tokens", 42}};
-    return sse({openai_chunk({{"role", "assistant"},
-                              {"tool_calls",
-                               {{{"id", "abcDEF123"}, {"function", {{"name", name}, {"arguments", arguments}}},
-                                 {"index", 0}}}}}),
-                last});
+    return sse(
+        {openai_chunk(
+             {{"role", "assistant"},
+              {"tool_calls",
+               {{{"id", "abcDEF123"}, {"function", {{"name", name}, {"arguments", arguments}}}, {"index", 0}}}}}),
+         last});
 }
 
 // Ollama's own API: NDJSON content lines (no done line).
@@ -126,7 +134,7 @@ inline std::string ollama_stream(const std::string& content, std::size_t piece =
 }
 
 inline ScriptedReply streamed(const std::string& body, std::size_t piece = 7,
-                       const std::string& content_type = "text/event-stream") {
+                              const std::string& content_type = "text/event-stream") {
     return {.content_type = content_type, .chunks = ScriptedReply::split_every(body, piece)};
 }
 

@@ -36,7 +36,8 @@ std::string RawConnection::read_request() {
             head_end = pending_.find("\r\n\r\n");
             if (head_end != std::string::npos) head_end += 4;
         }
-        if (head_end != std::string::npos && pending_.size() >= head_end + content_length(pending_.substr(0, head_end))) {
+        if (head_end != std::string::npos &&
+            pending_.size() >= head_end + content_length(pending_.substr(0, head_end))) {
             const std::size_t size = head_end + content_length(pending_.substr(0, head_end));
             std::string request = pending_.substr(0, size);
             pending_.erase(0, size);
@@ -70,9 +71,9 @@ bool RawConnection::pause(std::chrono::milliseconds time) {
     const auto until = std::chrono::steady_clock::now() + time;
     while (std::chrono::steady_clock::now() < until) {
         if (stopping()) return false;
-        std::this_thread::sleep_for(std::min(std::chrono::milliseconds(kPollSlice),
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 until - std::chrono::steady_clock::now())));
+        std::this_thread::sleep_for(
+            std::min(std::chrono::milliseconds(kPollSlice),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())));
     }
     return !stopping();
 }

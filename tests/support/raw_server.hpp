@@ -66,7 +66,6 @@ private:
     friend class RawConnection;
     void accept_loop();
 
-
     Handler handler_;
     std::vector<std::string> requests_;
     int listener_ = -1;

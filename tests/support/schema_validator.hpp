@@ -20,16 +20,15 @@
 namespace test_support {
 
 struct SchemaViolation {
-  std::string pointer;  // JSON pointer into the instance ("" is the whole instance)
-  std::string keyword;  // the schema keyword that failed, e.g. "required"
-  std::string message;  // human-readable explanation
+    std::string pointer;  // JSON pointer into the instance ("" is the whole instance)
+    std::string keyword;  // the schema keyword that failed, e.g. "required"
+    std::string message;  // human-readable explanation
 };
 
 // Validates `instance` against `root_schema` and returns every violation (empty = valid).
 // "$ref" values are resolved against `root_schema`.
 // Throws std::invalid_argument if the schema uses an unsupported keyword or is malformed.
-std::vector<SchemaViolation> validate_against_schema(const nlohmann::json& root_schema,
-                                                     const nlohmann::json& instance);
+std::vector<SchemaViolation> validate_against_schema(const nlohmann::json& root_schema, const nlohmann::json& instance);
 
 // True when validate_against_schema reports no violations.
 bool schema_allows(const nlohmann::json& root_schema, const nlohmann::json& instance);

@@ -32,8 +32,8 @@ struct ExtractionSetup {
     const Provider* provider = nullptr;
     Mode mode = Mode::tools;
     const Transport* transport = nullptr;
-    std::string_view url;                 // base URL + chat path
-    std::string_view shown_url;           // the same without credentials, for hooks and errors ("": url)
+    std::string_view url;                  // base URL + chat path
+    std::string_view shown_url;            // the same without credentials, for hooks and errors ("": url)
     const HttpHeaders* headers = nullptr;  // the provider's headers, with the key
     const HttpRetries* retries = nullptr;  // nullptr: none
     const Hooks* hooks = nullptr;          // nullptr: none

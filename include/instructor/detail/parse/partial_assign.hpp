@@ -24,8 +24,7 @@ void assign_partial(T& out, const PartialEvent& event, std::size_t step, ReadCon
 
 // The member named by a path step, found by its name in the type tree.
 template <class T, std::size_t... I>
-void assign_field(T& out, const PartialEvent& event, std::size_t step, ReadContext& ctx,
-                  std::index_sequence<I...>) {
+void assign_field(T& out, const PartialEvent& event, std::size_t step, ReadContext& ctx, std::index_sequence<I...>) {
     const TypeNode& node = node_of<T>();
     const std::string& key = event.path[step].key;
     auto visit = [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
@@ -53,7 +52,8 @@ void assign_partial(T& out, const PartialEvent& event, std::size_t step, ReadCon
             // the end of what `out` holds keeps a long string streamed in tiny pieces linear.
             const auto& so_far = event.value.template get_ref<const std::string&>();
             const std::size_t tail = std::min<std::size_t>(out.size(), 16);
-            if (so_far.size() >= out.size() && so_far.compare(out.size() - tail, tail, out, out.size() - tail, tail) == 0)
+            if (so_far.size() >= out.size() &&
+                so_far.compare(out.size() - tail, tail, out, out.size() - tail, tail) == 0)
                 out.append(so_far, out.size());
             else
                 out = so_far;

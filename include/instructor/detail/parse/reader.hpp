@@ -36,8 +36,7 @@ bool read_integer(const nlohmann::json& j, T& out, ReadContext& ctx, const Const
     }
     // The type's own range first (it decides whether the cast below is safe), then the annotations.
     if (number->is_number_float() /* beyond 64 bits */ || compare_numbers(*number, *node.type_minimum) < 0 ||
-        compare_numbers(*number, *node.type_maximum) > 0 ||
-        (use && !number_satisfies(*use, *number))) {
+        compare_numbers(*number, *node.type_maximum) > 0 || (use && !number_satisfies(*use, *number))) {
         fail_expected(ctx, node, use, j, &*number);
         return false;
     }
@@ -204,8 +203,7 @@ constexpr bool check_validator_form() {
 }
 
 template <class T, std::size_t... I>
-bool read_struct(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use,
-                 std::index_sequence<I...>) {
+bool read_struct(const nlohmann::json& j, T& out, ReadContext& ctx, const Constraints* use, std::index_sequence<I...>) {
     static_assert(check_validator_form<T>());
     const TypeNode& node = node_of<T>();
     // The context first, whatever the JSON: a missing one is the program's mistake, not the model's.
@@ -309,9 +307,9 @@ bool read_value(const nlohmann::json& j, T& out, ReadContext& ctx, const Constra
     } else if constexpr (enum_type<T>) {
         const auto& entries = enum_entries<T>();
         const TypeNode& node = node_of<T>();
-        const auto index = j.is_string() ? match_enumerator(node.enumerators, j.get_ref<const std::string&>(),
-                                                            ctx.strict())
-                                         : std::nullopt;
+        const auto index = j.is_string()
+                               ? match_enumerator(node.enumerators, j.get_ref<const std::string&>(), ctx.strict())
+                               : std::nullopt;
         if (!index) {
             fail_expected(ctx, node, use, j);
             return false;

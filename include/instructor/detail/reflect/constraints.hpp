@@ -28,8 +28,8 @@ struct Constraints {
     bool or_null = false;                         // the value sits in an optional: errors say "... or null"
 
     [[nodiscard]] bool has_value_checks() const noexcept {
-        return minimum || maximum || exclusive_minimum || exclusive_maximum || min_length || max_length ||
-               min_items || max_items || unique_items || regex || !choices.empty();
+        return minimum || maximum || exclusive_minimum || exclusive_maximum || min_length || max_length || min_items ||
+               max_items || unique_items || regex || !choices.empty();
     }
     [[nodiscard]] bool empty() const noexcept {
         return description.empty() && !default_value && pattern.empty() && !or_null && !has_value_checks();

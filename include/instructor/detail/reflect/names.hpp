@@ -65,8 +65,8 @@ consteval auto pretty_name_of_member() {
 // GCC: "... [with auto Box = pointer_box<const int*>{(& fake_object<S>.fake_object_wrapper<S>::value.S::age)}]"
 // clang: "... [Box = pointer_box<const int *>{&fake_object.value.age}]". The name follows the last ':' or '.'.
 consteval std::string_view member_name_from_signature(std::string_view signature) {
-    while (!signature.empty() && (signature.back() == ']' || signature.back() == '}' || signature.back() == ')' ||
-                                  signature.back() == ' '))
+    while (!signature.empty() &&
+           (signature.back() == ']' || signature.back() == '}' || signature.back() == ')' || signature.back() == ' '))
         signature.remove_suffix(1);
     const auto cut = signature.find_last_of(":.");
     return signature.substr(cut + 1);
@@ -113,7 +113,10 @@ template <class T>
 inline constexpr auto field_names = field_names_impl<T>(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
 
 namespace self_test {
-struct probe_type { int probe_field_one; double second; };
+struct probe_type {
+    int probe_field_one;
+    double second;
+};
 static_assert(field_name<probe_type, 0>() == "probe_field_one" && field_name<probe_type, 1>() == "second",
               "instructor cannot read field names with this compiler");
 }  // namespace self_test
@@ -143,13 +146,21 @@ consteval std::string_view raw_type_name() {
 std::string identifier_from_type_name(std::string_view raw);
 
 template <class T>
-concept has_meta_name = requires { std::string_view{meta<T>::name}; };
+concept has_meta_name = requires {
+    std::string_view{meta<T>::name};
+};
 template <class T>
-concept has_meta_description = requires { std::string_view{meta<T>::description}; };
+concept has_meta_description = requires {
+    std::string_view{meta<T>::description};
+};
 template <class T>
-concept has_member_schema_name = requires { std::string_view{T::schema_name}; };
+concept has_member_schema_name = requires {
+    std::string_view{T::schema_name};
+};
 template <class T>
-concept has_member_schema_description = requires { std::string_view{T::schema_description}; };
+concept has_member_schema_description = requires {
+    std::string_view{T::schema_description};
+};
 
 /// The name a type goes by in schemas and tool calls: meta<T>::name, T::schema_name, or its own name.
 template <class T>
@@ -208,7 +219,8 @@ public:
         }
         std::string_view entry = text_.substr(begin, at_ - begin);
         if (at_ < text_.size()) ++at_;  // past ',' or the closing bracket
-        if (entry.empty() || entry.front() == '(' || entry.front() == '-' || (entry.front() >= '0' && entry.front() <= '9'))
+        if (entry.empty() || entry.front() == '(' || entry.front() == '-' ||
+            (entry.front() >= '0' && entry.front() <= '9'))
             return {};
         if (const auto colons = entry.rfind("::"); colons != std::string_view::npos) entry.remove_prefix(colons + 2);
         return entry;
@@ -233,7 +245,9 @@ constexpr std::size_t count_enumerator_names(std::string_view signature, std::si
 std::vector<std::string> enumerator_names_from_signature(std::string_view signature, std::size_t count);
 
 template <class E>
-concept has_meta_enumerators = requires { std::begin(meta<E>::enumerators); };
+concept has_meta_enumerators = requires {
+    std::begin(meta<E>::enumerators);
+};
 
 /// The range of values scanned for enumerators: [-128, 127] for a signed underlying type, [0, 255]
 /// for an unsigned one, unless meta<E> sets enum_min / enum_max.

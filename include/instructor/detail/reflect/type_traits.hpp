@@ -63,8 +63,8 @@ concept sequence_type = is_specialization_of_v<T, std::vector> || is_std_array<T
 template <class T>
 concept set_type = is_specialization_of_v<T, std::set>;
 template <class T>
-concept map_type = (is_specialization_of_v<T, std::map> || is_specialization_of_v<T, std::unordered_map>) &&
-                   std::same_as<typename T::key_type, std::string>;
+concept map_type = (is_specialization_of_v<T, std::map> ||
+                    is_specialization_of_v<T, std::unordered_map>)&&std::same_as<typename T::key_type, std::string>;
 /// Every member of T counted as one field: false when T has a C array member, which Boost.PFR
 /// counts element by element (see brace_count.hpp).
 template <class T>
@@ -77,7 +77,10 @@ concept struct_type = std::is_class_v<T> && std::is_aggregate_v<T> && !annotated
 /// A container or a pointer-like type of some library (it names its element type): never the
 /// user's own struct, so "unsupported type" is the message for it, not "not an aggregate".
 template <class T>
-concept library_type_like = requires { typename T::value_type; } || requires { typename T::element_type; };
+concept library_type_like = requires {
+    typename T::value_type;
+}
+|| requires { typename T::element_type; };
 
 /// Stops the compilation with the one line that says what to write instead, for a type the
 /// library cannot read or write. Instantiated only for such a type.
@@ -102,7 +105,9 @@ constexpr void refuse_unsupported_type() {
 
 /// T with Annotated, optional and pointer wrappers removed: what a value annotation applies to.
 template <class T>
-struct unwrapped { using type = T; };
+struct unwrapped {
+    using type = T;
+};
 template <class T, auto... A>
 struct unwrapped<Annotated<T, A...>> : unwrapped<T> {};
 template <optional_type T>

@@ -29,7 +29,7 @@
 namespace instructor::detail {
 
 enum class Kind : std::uint8_t {
-    null,         // std::monostate
+    null,  // std::monostate
     boolean,
     integer,
     number,
@@ -56,13 +56,13 @@ struct FieldNode {
 
 struct TypeNode {
     Kind kind = Kind::any;
-    std::string name;              // object, enumeration: identifier-safe type name
-    std::string description;       // object, enumeration: the type's own description
-    Constraints constraints;       // intrinsic (integer range, array size) or, for annotated, the annotations
-    NodeRef element = nullptr;     // array/map items, nullable/annotated inner type
-    std::vector<FieldNode> fields;           // object
-    std::vector<NodeRef> alternatives;       // variant
-    std::vector<std::string> enumerators;    // enumeration
+    std::string name;                      // object, enumeration: identifier-safe type name
+    std::string description;               // object, enumeration: the type's own description
+    Constraints constraints;               // intrinsic (integer range, array size) or, for annotated, the annotations
+    NodeRef element = nullptr;             // array/map items, nullable/annotated inner type
+    std::vector<FieldNode> fields;         // object
+    std::vector<NodeRef> alternatives;     // variant
+    std::vector<std::string> enumerators;  // enumeration
     // integer, float: the C++ type's own range. The parser enforces it; the schema does not state it
     // (only what the user declared, plus `minimum: 0` for unsigned types), because servers' grammar
     // converters choke on or mistranslate such bounds and they cost prompt tokens for nothing.
@@ -102,7 +102,10 @@ void add_annotation(Constraints& c, const A& a) {
     } else if constexpr (std::is_same_v<A, annotation::Items>) {
         static_assert(sequence_type<V> || set_type<V>, "min_items / max_items apply to vectors, arrays and sets");
         add_items(c, a.kind, a.value);
-    } else if constexpr (requires { a.kind; a.value; }) {
+    } else if constexpr (requires {
+                             a.kind;
+                             a.value;
+                         }) {
         static_assert(integer_type<V> || number_type<V>, "numeric bounds apply to numbers");
         if constexpr (std::is_same_v<std::remove_cv_t<decltype(a.value)>, float>)
             add_bound(c, a.kind, nlohmann::json(shortest_double(a.value)));  // 0.1f is 0.1, not 0.10000000149
@@ -136,7 +139,9 @@ Constraints make_constraints(const A&... annotations) {
 // ---- meta<T>::fields ---------------------------------------------------------------------------
 
 template <class T>
-concept has_meta_fields = requires { std::tuple_size<std::remove_cvref_t<decltype(meta<T>::fields)>>::value; };
+concept has_meta_fields = requires {
+    std::tuple_size<std::remove_cvref_t<decltype(meta<T>::fields)>>::value;
+};
 
 template <class T>
 consteval bool meta_field_names_exist() {
@@ -203,8 +208,8 @@ consteval bool is_supported_type() {
             return (is_supported_type<A>() && ...);
         }(std::type_identity<T>{});
     else
-        return json_type<T> || null_type<T> || boolean_type<T> || integer_type<T> || number_type<T> ||
-               string_type<T> || enum_type<T> || struct_type<T>;
+        return json_type<T> || null_type<T> || boolean_type<T> || integer_type<T> || number_type<T> || string_type<T> ||
+               enum_type<T> || struct_type<T>;
 }
 
 // Checked once per field, so that the compiler's error names the struct, the field and its type:
@@ -276,7 +281,8 @@ TypeNode build_node() {
         n.element = &node_of<annotated_value_t<T>>;
         n.constraints = []<class V, auto... A>(std::type_identity<Annotated<V, A...>>) {
             return make_constraints<V>(A...);
-        }(std::type_identity<T>{});
+        }
+        (std::type_identity<T>{});
     } else if constexpr (json_type<T>) {
         n.kind = Kind::any;
     } else if constexpr (null_type<T>) {

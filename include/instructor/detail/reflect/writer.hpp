@@ -47,7 +47,8 @@ void write_value(const T& value, nlohmann::json& out) {
         out = nlohmann::json::array();
         auto& items = out.get_ref<nlohmann::json::array_t&>();
         items.reserve(value.size());
-        for (const auto& item : value) write_value(static_cast<const typename T::value_type&>(item), items.emplace_back());
+        for (const auto& item : value)
+            write_value(static_cast<const typename T::value_type&>(item), items.emplace_back());
     } else if constexpr (map_type<T>) {
         out = nlohmann::json::object();
         for (const auto& [key, item] : value) write_value(item, out[key]);

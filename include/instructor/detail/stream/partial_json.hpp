@@ -141,10 +141,10 @@ private:
     std::uint32_t unit_ = 0;            // \uXXXX being read
     std::uint32_t high_ = 0;            // a high surrogate waiting for its low half
     unsigned hex_digits_ = 0;
-    unsigned utf8_need_ = 0;            // continuation bytes still expected
+    unsigned utf8_need_ = 0;                            // continuation bytes still expected
     unsigned char utf8_low_ = 0x80, utf8_high_ = 0xBF;  // range of the next continuation byte
-    std::size_t utf8_start_ = 0;        // where the current sequence began in this chunk
-    std::string utf8_pending_;          // a sequence cut by the end of the previous chunk
+    std::size_t utf8_start_ = 0;                        // where the current sequence began in this chunk
+    std::string utf8_pending_;                          // a sequence cut by the end of the previous chunk
 
     // Numbers and literals.
     std::string number_;

@@ -56,12 +56,12 @@ private:
     void process_line(std::string_view line, const std::function<void(const SseEvent&)>& on_event);
     void dispatch(const std::function<void(const SseEvent&)>& on_event);
 
-    std::string line_;           // the unfinished line: never holds a line end
-    SseEvent pending_;           // the event being read
-    bool has_data_ = false;      // pending_ has had a data line
-    bool after_cr_ = false;      // the last byte was '\r': a '\n' right after it is the same line end
+    std::string line_;             // the unfinished line: never holds a line end
+    SseEvent pending_;             // the event being read
+    bool has_data_ = false;        // pending_ has had a data line
+    bool after_cr_ = false;        // the last byte was '\r': a '\n' right after it is the same line end
     std::size_t bom_matched_ = 0;  // bytes of a leading byte order mark matched so far
-    bool past_start_ = false;    // the leading byte order mark is settled
+    bool past_start_ = false;      // the leading byte order mark is settled
     bool done_ = false;
     std::size_t bytes_read_ = 0;
 };
