@@ -10,13 +10,16 @@
 # the largest seed), and regressions larger than that are left out: those, hundreds of kilobytes
 # deep or long, are replayed whole by the test suite (fuzz_regressions.<target>).
 #
-# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_MAX_LEN (default 4096), FUZZ_TARGETS
+# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_MAX_LEN (default 4096), FUZZ_SEED (default 1), FUZZ_TARGETS
 # (default all), FUZZ_BUILD_DIR (default build/fuzz), FUZZ_ARGS (more libFuzzer flags).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 seconds=${FUZZ_SECONDS:-30}
 max_len=${FUZZ_MAX_LEN:-4096}
+# A fixed seed: a CI run explores the same way each time it runs the same code, so a finding is
+# the change's, not the luck of the draw (FUZZ_SEED=0 lets libFuzzer pick one, for longer hunts).
+seed=${FUZZ_SEED:-1}
 build_dir=${FUZZ_BUILD_DIR:-build/fuzz}
 all_targets="fuzz_framing fuzz_partial_json fuzz_provider_replies fuzz_extract_json fuzz_from_json"
 all_targets+=" fuzz_extraction fuzz_cassette fuzz_error_bodies"
@@ -67,7 +70,7 @@ for target in $targets; do
   log=$work/$target/log
   status=0
   "$binary" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len="$max_len" -dict=tests/fuzz/fuzz.dict -artifact_prefix="$artifacts/" -print_final_stats=1 "${extra_args[@]}" >"$log" 2>&1 || status=$?
+    -max_len="$max_len" -seed="$seed" -dict=tests/fuzz/fuzz.dict -artifact_prefix="$artifacts/" -print_final_stats=1 "${extra_args[@]}" >"$log" 2>&1 || status=$?
   if [[ $status -eq 0 ]] && ! grep -qE "ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:" "$log"; then
     grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)" "$log" | tr '\n' ' '
     echo
