@@ -1,12 +1,22 @@
 #include <instructor/client.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdlib>
 #include <exception>
+#include <span>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <boost/pfr/core.hpp>
+
+#include "http_call.hpp"
 
 #include <instructor/detail/core/text.hpp>
 #include <instructor/detail/core/url.hpp>
+#include <instructor/detail/reflect/names.hpp>
 
 namespace instructor {
 namespace {
@@ -121,21 +131,64 @@ std::vector<std::string> secrets_of(const ClientOptions& options) {
 
 }  // namespace
 
+namespace {
+
+// What extract() takes and what a Request carries are one list, kept in the two structs'
+// declarations: each ExtractOptions field moves into the Request field of its name, found by the
+// library's own reflection. A field on one side without its twin on the other fails to compile,
+// but for those that belong to one side alone.
+constexpr std::array<std::string_view, 1> kExtractOnly{"system"};  // becomes a message
+constexpr std::array<std::string_view, 3> kRequestOnly{"messages", "stream", "response_models"};
+
+template <class S, std::size_t... I>
+constexpr std::size_t field_index(std::string_view name, std::index_sequence<I...>) {
+    std::size_t found = sizeof...(I);
+    ((detail::field_name<S, I>() == name ? (found = I, 0) : 0), ...);
+    return found;
+}
+
+template <class S>
+constexpr std::size_t field_index(std::string_view name) {
+    return field_index<S>(name, std::make_index_sequence<boost::pfr::tuple_size_v<S>>{});
+}
+
+constexpr bool listed(std::string_view name, std::span<const std::string_view> names) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+template <std::size_t... I>
+constexpr bool every_request_field_is_an_extract_option(std::index_sequence<I...>) {
+    return ((listed(detail::field_name<Request, I>(), kRequestOnly) ||
+             field_index<ExtractOptions>(detail::field_name<Request, I>()) <
+                 boost::pfr::tuple_size_v<ExtractOptions>)&&...);
+}
+static_assert(every_request_field_is_an_extract_option(std::make_index_sequence<boost::pfr::tuple_size_v<Request>>{}),
+              "a Request field has no ExtractOptions field of its name: add it, so that extract() can set it");
+
+template <std::size_t... I>
+void move_options(ExtractOptions& from, Request& to, std::index_sequence<I...>) {
+    const auto move_one = [&]<std::size_t From>(std::integral_constant<std::size_t, From>) {
+        constexpr std::string_view name = detail::field_name<ExtractOptions, From>();
+        constexpr std::size_t into = field_index<Request>(name);
+        if constexpr (into < boost::pfr::tuple_size_v<Request>) {
+            static_assert(std::is_same_v<std::remove_cvref_t<decltype(boost::pfr::get<From>(from))>,
+                                         std::remove_cvref_t<decltype(boost::pfr::get<into>(to))>>,
+                          "an ExtractOptions field and the Request field of its name have different types");
+            boost::pfr::get<into>(to) = std::move(boost::pfr::get<From>(from));
+        } else {
+            static_assert(listed(name, kExtractOnly), "an ExtractOptions field has no Request field of its name");
+        }
+    };
+    (move_one(std::integral_constant<std::size_t, I>{}), ...);
+}
+
+}  // namespace
+
 Request extract_request(std::string text, ExtractOptions options) {
-    Request request{.model = std::move(options.model), .messages = {}, .max_retries = options.max_retries};
+    Request request;
     if (!options.system.empty()) request.messages.push_back(system(std::move(options.system)));
     request.messages.push_back(user(std::move(text)));
-    request.temperature = options.temperature;
-    request.top_p = options.top_p;
-    request.max_tokens = options.max_tokens;
-    request.seed = options.seed;
-    request.stop = std::move(options.stop);
-    request.mode = options.mode;
-    request.extra = std::move(options.extra);
-    request.cancel = std::move(options.cancel);
-    request.timeout = options.timeout;
-    request.headers = std::move(options.headers);
-    request.context = std::move(options.context);
+    move_options(options, request, std::make_index_sequence<boost::pfr::tuple_size_v<ExtractOptions>>{});
     return request;
 }
 
@@ -272,14 +325,9 @@ Client from_callable(ChatFunction chat, Mode mode, const Provider& dialect, Clie
         try {
             const nlohmann::json reply = chat(nlohmann::json::parse(request.body));
             return HttpResponse{.status = 200, .headers = {}, .body = reply.dump()};
-        } catch (const Error&) {
-            throw;
-        } catch (const std::exception& e) {
-            std::throw_with_nested(
-                TransportError(std::string("the in-process model (from_callable) threw: ") + e.what()));
         } catch (...) {
-            std::throw_with_nested(
-                TransportError("the in-process model (from_callable) threw an exception that is not a std::exception"));
+            detail::rethrow_as_instructor_error<TransportError>(std::current_exception(),
+                                                                "the in-process model (from_callable) threw");
         }
     };
     return Client(dialect, mode, std::move(options), std::move(transport));

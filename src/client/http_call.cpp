@@ -35,33 +35,17 @@ void throw_if_cancelled(const std::stop_token& cancel) {
 
 std::exception_ptr as_instructor_error(const std::exception_ptr& error, const std::string& what_failed) {
     try {
-        std::rethrow_exception(error);
-    } catch (const Error&) {
-        return error;
-    } catch (const std::exception& e) {
-        try {
-            std::throw_with_nested(Error(what_failed + ": " + e.what()));
-        } catch (...) {
-            return std::current_exception();
-        }
+        rethrow_as_instructor_error<Error>(error, what_failed);
     } catch (...) {
-        try {
-            std::throw_with_nested(Error(what_failed + " with an exception that is not a std::exception"));
-        } catch (...) {
-            return std::current_exception();
-        }
+        return std::current_exception();
     }
 }
 
 HttpResponse call_transport(const Transport& transport, const HttpRequest& request) {
     try {
         return transport(request);
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        std::throw_with_nested(TransportError(std::string("the transport threw: ") + e.what()));
     } catch (...) {
-        std::throw_with_nested(TransportError("the transport threw an exception that is not a std::exception"));
+        rethrow_as_instructor_error<TransportError>(std::current_exception(), "the transport threw");
     }
 }
 

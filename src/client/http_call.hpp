@@ -23,6 +23,22 @@ void notify(const Hook& hook, const Event& event) noexcept {
 
 void throw_if_cancelled(const std::stop_token& cancel);
 
+/// Throws `error` again when it is an instructor::Error; anything else (a user's callable, a
+/// transport or a model that threw) as an E saying `what_failed` and what it said, with the
+/// original nested (std::rethrow_if_nested), so that the non-throwing calls stay free of exceptions.
+template <class E>
+[[noreturn]] void rethrow_as_instructor_error(const std::exception_ptr& error, const std::string& what_failed) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        std::throw_with_nested(E(what_failed + ": " + e.what()));
+    } catch (...) {
+        std::throw_with_nested(E(what_failed + ": an exception that is not a std::exception"));
+    }
+}
+
 /// The transport's reply. Whatever a user's transport throws that is not an instructor::Error
 /// becomes a TransportError with the original nested (std::nested_exception), so that the
 /// non-throwing calls stay free of exceptions.

@@ -16,25 +16,11 @@ bool is_continuation(unsigned char byte) noexcept { return (byte & 0xC0U) == 0x8
 std::size_t utf8_sequence_length(std::string_view text) noexcept {
     if (text.empty()) return 0;
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(0);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    unsigned char low = 0x80;   // the second byte's range, narrowed for the leads that need it:
-    unsigned char high = 0xBF;  // no overlong forms, no surrogates, nothing above U+10FFFF
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+    const Utf8Lead lead = utf8_lead(byte(0));
+    if (!lead.valid) return 0;
+    const std::size_t length = 1 + lead.continuations;
+    if (length == 1) return 1;
+    if (text.size() < length || byte(1) < lead.low || byte(1) > lead.high) return 0;
     for (std::size_t i = 2; i < length; ++i)
         if (!is_continuation(byte(i))) return 0;
     return length;

@@ -30,25 +30,11 @@ bool is_continuation(unsigned char c) noexcept { return (c & 0xC0U) == 0x80U; }
 // table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF. Advances past it.
 bool skip_utf8_sequence(const char*& p, const char* end) noexcept {
     const auto byte = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p[i]); };
-    const unsigned char lead = byte(0);
-    std::ptrdiff_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return false;
-    }
+    const Utf8Lead lead = utf8_lead(byte(0));
+    const auto length = static_cast<std::ptrdiff_t>(1 + lead.continuations);
+    if (length == 1) return false;  // ASCII never gets here; anything else that is no lead byte fails
     if (end - p < length) return false;
-    if (byte(1) < low || byte(1) > high) return false;
+    if (byte(1) < lead.low || byte(1) > lead.high) return false;
     for (std::ptrdiff_t i = 2; i < length; ++i)
         if (!is_continuation(byte(i))) return false;
     p += length;

@@ -3,33 +3,12 @@
 #include <charconv>
 #include <cstdint>
 
+#include <instructor/detail/core/text.hpp>
+
 namespace instructor::detail {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 (as nlohmann rejects: overlong
-// forms, surrogates, code points above U+10FFFF, cut sequences).
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    const std::size_t left = text.size() - i;
-    const auto continuation = [&](std::size_t k) { return (byte(k) & 0xC0) == 0x80; };
-    if (lead >= 0xC2 && lead <= 0xDF) return left >= 2 && continuation(i + 1) ? 2 : 0;
-    if (lead >= 0xE0 && lead <= 0xEF) {
-        if (left < 3 || !continuation(i + 1) || !continuation(i + 2)) return 0;
-        if (lead == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
-        if (lead == 0xED && byte(i + 1) >= 0xA0) return 0;  // surrogate
-        return 3;
-    }
-    if (lead >= 0xF0 && lead <= 0xF4) {
-        if (left < 4 || !continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return 0;
-        if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;   // overlong
-        if (lead == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
-        return 4;
-    }
-    return 0;
-}
 
 void write_string(std::string_view text, std::string& out) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -42,7 +21,8 @@ void write_string(std::string_view text, std::string& out) {
             continue;
         }
         if (c >= 0x80) {
-            const std::size_t length = utf8_length(text, i);
+            // nlohmann rejects the same: overlong forms, surrogates, past U+10FFFF, cut sequences.
+            const std::size_t length = utf8_sequence_length(text.substr(i));
             if (length == 0) (void)ojson(std::string(text)).dump();  // throws nlohmann's own type_error.316
             i += length;
             continue;

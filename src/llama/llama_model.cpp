@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -163,6 +165,91 @@ struct ContextDeleter {
 };
 using ContextPtr = std::unique_ptr<llama_context, ContextDeleter>;
 
+// The sampling chain of llama-server's defaults: top-k 40, top-p, min-p 0.05, temperature, then a
+// draw from the seed; greedy at temperature 0 or below.
+SamplerPtr make_chain(const CallParameters& p) {
+    SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
+    if (p.temperature <= 0.0f) {
+        llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
+        return chain;
+    }
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(40));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(p.top_p, 1));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_min_p(0.05f, 1));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(p.temperature));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(p.seed));
+    return chain;
+}
+
+// Writes a streamed reply as server-sent events, as llama-server does.
+class EventWriter {
+public:
+    EventWriter(const HttpRequest& request, std::string id, std::string model, std::int64_t created)
+        : request_(request), id_(std::move(id)), model_(std::move(model)), created_(created) {}
+
+    bool send(json choices, const json* usage = nullptr) {
+        json chunk{{"id", id_},
+                   {"object", "chat.completion.chunk"},
+                   {"created", created_},
+                   {"model", model_},
+                   {"choices", std::move(choices)}};
+        if (usage) chunk["usage"] = *usage;
+        return raw("data: " + dump(chunk) + "\n\n");
+    }
+    bool delta(json delta, const json& finish = nullptr) {
+        return send(json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish}}}));
+    }
+    bool raw(const std::string& text) {
+        if (stopped_) return false;
+        if (!request_.on_chunk(text)) stopped_ = true;
+        return !stopped_;
+    }
+
+private:
+    const HttpRequest& request_;
+    std::string id_, model_;
+    std::int64_t created_;
+    bool stopped_ = false;
+};
+
+struct AbortState {
+    const std::stop_token* cancel;
+    std::chrono::steady_clock::time_point deadline;
+};
+
+bool abort_when_cancelled(void* data) {
+    const auto* state = static_cast<AbortState*>(data);
+    return state->cancel->stop_requested() || std::chrono::steady_clock::now() >= state->deadline;
+}
+
+// One call's request: its parameters and its prompt, tokenized.
+struct Call {
+    CallParameters p;
+    std::vector<llama_token> prompt_tokens;
+    [[nodiscard]] int n_prompt() const { return static_cast<int>(prompt_tokens.size()); }
+};
+
+// What the model has written so far.
+struct Generation {
+    std::string text;      // the reply so far
+    std::size_t sent = 0;  // how much of it has gone out as events
+    int generated = 0;
+    std::string finish = "length";
+    bool complete = true;  // false: the caller stopped reading the stream
+};
+
+json usage_of(const Call& call, const Generation& out) {
+    return {{"completion_tokens", out.generated},
+            {"prompt_tokens", call.n_prompt()},
+            {"total_tokens", call.n_prompt() + out.generated}};
+}
+
+void throw_if_cancelled(const HttpRequest& request) {
+    if (request.cancel.stop_requested()) throw CancelledError("llama: cancelled");
+    if (std::chrono::steady_clock::now() >= request.deadline)
+        throw TimeoutError("llama: the call's timeout ran out while the model was writing");
+}
+
 }  // namespace
 
 // ---- the model ----------------------------------------------------------------------------------------
@@ -283,103 +370,34 @@ struct LlamaModel::Impl {
     }
 
     HttpResponse chat(const HttpRequest& request) const;
-};
-
-namespace {
-
-// The sampling chain of llama-server's defaults: top-k 40, top-p, min-p 0.05, temperature, then a
-// draw from the seed; greedy at temperature 0 or below.
-SamplerPtr make_chain(const CallParameters& p) {
-    SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
-    if (p.temperature <= 0.0f) {
-        llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
-        return chain;
-    }
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(40));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(p.top_p, 1));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_min_p(0.05f, 1));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(p.temperature));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(p.seed));
-    return chain;
-}
-
-// Writes a streamed reply as server-sent events, as llama-server does.
-class EventWriter {
-public:
-    EventWriter(const HttpRequest& request, std::string id, std::string model, std::int64_t created)
-        : request_(request), id_(std::move(id)), model_(std::move(model)), created_(created) {}
-
-    bool send(json choices, const json* usage = nullptr) {
-        json chunk{{"id", id_},
-                   {"object", "chat.completion.chunk"},
-                   {"created", created_},
-                   {"model", model_},
-                   {"choices", std::move(choices)}};
-        if (usage) chunk["usage"] = *usage;
-        return raw("data: " + dump(chunk) + "\n\n");
-    }
-    bool delta(json delta, const json& finish = nullptr) {
-        return send(json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish}}}));
-    }
-    bool raw(const std::string& text) {
-        if (stopped_) return false;
-        if (!request_.on_chunk(text)) stopped_ = true;
-        return !stopped_;
-    }
 
 private:
-    const HttpRequest& request_;
-    std::string id_, model_;
-    std::int64_t created_;
-    bool stopped_ = false;
+    // The steps of chat(), in order.
+    std::optional<HttpResponse> read_call(const HttpRequest& request, Call& call) const;
+    std::optional<HttpResponse> decode_prompt(llama_context* ctx, std::vector<llama_token>& tokens,
+                                              const HttpRequest& request) const;
+    llama_token sample(llama_context* ctx, llama_sampler* chain, llama_sampler* grammar,
+                       std::vector<llama_token_data>& candidates) const;
+    std::optional<HttpResponse> generate(llama_context* ctx, const Call& call, llama_sampler* chain,
+                                         llama_sampler* grammar, const HttpRequest& request, EventWriter* events,
+                                         Generation& out) const;
+    static HttpResponse finish_stream(const Call& call, const Generation& out, EventWriter& events);
+    static HttpResponse whole_reply(const Call& call, const Generation& out, const std::string& id,
+                                    const std::string& model_name, std::int64_t created);
 };
 
-struct AbortState {
-    const std::stop_token* cancel;
-    std::chrono::steady_clock::time_point deadline;
-};
-
-bool abort_when_cancelled(void* data) {
-    const auto* state = static_cast<AbortState*>(data);
-    return state->cancel->stop_requested() || std::chrono::steady_clock::now() >= state->deadline;
-}
-
-}  // namespace
-
+// One call, in the order llama-server takes it: read the request into a prompt, take a context,
+// decode the prompt, sample token by token (streaming what is ready), then write the reply.
 HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
-    CallParameters p;
-    try {
-        p = read_parameters(json::parse(request.body));
-    } catch (const std::exception& e) {
-        return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
-    }
-    std::string prompt;
-    std::vector<llama_token> prompt_tokens;
-    try {
-        prompt = apply_template(p);
-        prompt_tokens = tokenize(prompt);
-    } catch (const std::exception& e) {
-        return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
-    }
-    const int n_prompt = static_cast<int>(prompt_tokens.size());
-    if (n_prompt + 1 > context_size) {
-        json body{
-            {"error",
-             {{"code", 400},
-              {"message", "the request (" + std::to_string(n_prompt) + " tokens) exceeds the available context size (" +
-                              std::to_string(context_size) + " tokens), try increasing it"},
-              {"type", "exceed_context_size_error"},
-              {"n_prompt_tokens", n_prompt},
-              {"n_ctx", context_size}}}};
-        return {400, {{"Content-Type", "application/json"}}, dump(body)};
-    }
+    Call call;
+    if (auto refused = read_call(request, call)) return std::move(*refused);
     SamplerPtr grammar;
-    if (p.constrained) {
-        grammar = make_grammar(p.grammar);
+    if (call.p.constrained) {
+        grammar = make_grammar(call.p.grammar);
         if (!grammar)
             return error_reply(400, "invalid_request_error", "llama: failed to parse grammar: " + take_llama_errors());
     }
-    SamplerPtr chain = make_chain(p);
+    SamplerPtr chain = make_chain(call.p);
 
     ContextPtr context = acquire(request.cancel, request.deadline);
     struct Release {
@@ -395,123 +413,165 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
     llama_set_abort_callback(ctx, abort_when_cancelled, &abort);
 
     const auto number = calls.fetch_add(1) + 1;
-    const std::string id = "chatcmpl-llama-" + std::to_string(number);
     const std::string model_name =
-        p.model.empty() ? std::filesystem::path(options.model_path).stem().string() : p.model;
+        call.p.model.empty() ? std::filesystem::path(options.model_path).stem().string() : call.p.model;
     const auto created =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const bool streaming = p.stream && request.on_chunk;
-    EventWriter events(request, id, model_name, created);
+    EventWriter events(request, "chatcmpl-llama-" + std::to_string(number), model_name, created);
+    const bool streaming = call.p.stream && request.on_chunk;
 
-    const auto cancelled = [&] {
-        if (request.cancel.stop_requested()) throw CancelledError("llama: cancelled");
-        if (std::chrono::steady_clock::now() >= request.deadline)
-            throw TimeoutError("llama: the call's timeout ran out while the model was writing");
-    };
-
-    // The prompt, in batches of at most n_batch tokens.
-    const int batch = std::min(context_size, 2048);
-    for (int at = 0; at < n_prompt; at += batch) {
-        cancelled();
-        const int n = std::min(batch, n_prompt - at);
-        if (const int rc = llama_decode(ctx, llama_batch_get_one(prompt_tokens.data() + at, n)); rc != 0) {
-            cancelled();
-            return error_reply(500, "server_error", "llama: decoding the prompt failed (" + std::to_string(rc) + ")");
-        }
-    }
+    if (auto failed = decode_prompt(ctx, call.prompt_tokens, request)) return std::move(*failed);
     if (streaming && !events.delta({{"role", "assistant"}, {"content", nullptr}})) return {200, {}, {}};
-
-    const int n_vocab = llama_vocab_n_tokens(vocab);
-    std::vector<llama_token_data> candidates(static_cast<std::size_t>(n_vocab));
-    const auto load_candidates = [&] {
-        const float* logits = llama_get_logits_ith(ctx, -1);
-        for (llama_token t = 0; t < n_vocab; ++t) candidates[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
-        return llama_token_data_array{candidates.data(), candidates.size(), -1, false};
-    };
-
-    std::string text;      // the reply so far
-    std::size_t sent = 0;  // how much of it has gone out as events
-    int generated = 0;
-    std::string finish = "length";
-    const int budget = p.max_tokens >= 0 ? std::min(p.max_tokens, context_size - n_prompt) : context_size - n_prompt;
+    Generation out;
     try {
-        while (generated < budget) {
-            cancelled();
-            // Sample freely, then ask the grammar about that one token; only when it refuses, sample
-            // again with the grammar over every token (llama-server does the same: cheap per token).
-            auto all = load_candidates();
-            llama_sampler_apply(chain.get(), &all);
-            llama_token token = all.data[all.selected].id;
-            if (grammar) {
-                llama_token_data single{token, 1.0f, 0.0f};
-                llama_token_data_array one{&single, 1, -1, false};
-                llama_sampler_apply(grammar.get(), &one);
-                if (std::isinf(single.logit)) {
-                    all = load_candidates();
-                    llama_sampler_apply(grammar.get(), &all);
-                    llama_sampler_apply(chain.get(), &all);
-                    token = all.data[all.selected].id;
-                }
-                llama_sampler_accept(grammar.get(), token);
-            }
-            llama_sampler_accept(chain.get(), token);
-            if (llama_vocab_is_eog(vocab, token)) {
-                finish = "stop";
-                break;
-            }
-            ++generated;
-            const std::size_t before = text.size();
-            text += piece(token);
-
-            bool stopped = false;
-            for (const auto& stop : p.stop)
-                if (const auto at = text.find(stop, before >= stop.size() ? before - stop.size() + 1 : 0);
-                    at != std::string::npos) {
-                    text.resize(at);
-                    stopped = true;
-                }
-            if (streaming) {
-                std::size_t ready = complete_utf8_prefix(text);
-                if (!stopped) ready = std::min(ready, text.size() - stop_prefix_at_end(text, p.stop));
-                if (ready > sent) {
-                    if (!events.delta({{"content", text.substr(sent, ready - sent)}})) return {200, {}, {}};
-                    sent = ready;
-                }
-            }
-            if (stopped) {
-                finish = "stop";
-                break;
-            }
-            if (const int rc = llama_decode(ctx, llama_batch_get_one(&token, 1)); rc != 0) {
-                cancelled();
-                return error_reply(500, "server_error", "llama: decoding failed (" + std::to_string(rc) + ")");
-            }
-        }
+        if (auto failed = generate(ctx, call, chain.get(), grammar.get(), request, streaming ? &events : nullptr, out))
+            return std::move(*failed);
     } catch (const CancelledError&) {
+        throw;
+    } catch (const TimeoutError&) {
         throw;
     } catch (const std::exception& e) {
         return error_reply(500, "server_error", std::string("llama: sampling failed: ") + e.what());
     }
+    if (!out.complete) return {200, {}, {}};  // the caller stopped reading
+    return streaming ? finish_stream(call, out, events)
+                     : whole_reply(call, out, "chatcmpl-llama-" + std::to_string(number), model_name, created);
+}
 
-    const json usage{
-        {"completion_tokens", generated}, {"prompt_tokens", n_prompt}, {"total_tokens", n_prompt + generated}};
-    if (streaming) {
-        if (sent < text.size() && !events.delta({{"content", text.substr(sent)}})) return {200, {}, {}};
-        if (!events.delta(json::object(), finish)) return {200, {}, {}};
-        if (p.stream_usage && !events.send(json::array(), &usage)) return {200, {}, {}};
-        (void)events.raw("data: [DONE]\n\n");
-        return {200, {{"Content-Type", "text/event-stream"}}, {}};
+std::optional<HttpResponse> LlamaModel::Impl::read_call(const HttpRequest& request, Call& call) const {
+    try {
+        call.p = read_parameters(json::parse(request.body));
+    } catch (const std::exception& e) {
+        return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
     }
-    json reply{
-        {"id", id},
-        {"object", "chat.completion"},
-        {"created", created},
-        {"model", model_name},
-        {"choices",
-         json::array(
-             {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", text}}}, {"finish_reason", finish}}})},
-        {"usage", usage}};
-    if (p.stream) {  // asked to stream, with nowhere to stream to: the events, whole
+    try {
+        call.prompt_tokens = tokenize(apply_template(call.p));
+    } catch (const std::exception& e) {
+        return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
+    }
+    const int n_prompt = call.n_prompt();
+    if (n_prompt + 1 > context_size) {
+        json body{
+            {"error",
+             {{"code", 400},
+              {"message", "the request (" + std::to_string(n_prompt) + " tokens) exceeds the available context size (" +
+                              std::to_string(context_size) + " tokens), try increasing it"},
+              {"type", "exceed_context_size_error"},
+              {"n_prompt_tokens", n_prompt},
+              {"n_ctx", context_size}}}};
+        return HttpResponse{400, {{"Content-Type", "application/json"}}, dump(body)};
+    }
+    return std::nullopt;
+}
+
+// The prompt, in batches of at most n_batch tokens.
+std::optional<HttpResponse> LlamaModel::Impl::decode_prompt(llama_context* ctx, std::vector<llama_token>& tokens,
+                                                            const HttpRequest& request) const {
+    const int n_prompt = static_cast<int>(tokens.size());
+    const int batch = std::min(context_size, 2048);
+    for (int at = 0; at < n_prompt; at += batch) {
+        throw_if_cancelled(request);
+        const int n = std::min(batch, n_prompt - at);
+        if (const int rc = llama_decode(ctx, llama_batch_get_one(tokens.data() + at, n)); rc != 0) {
+            throw_if_cancelled(request);
+            return error_reply(500, "server_error", "llama: decoding the prompt failed (" + std::to_string(rc) + ")");
+        }
+    }
+    return std::nullopt;
+}
+
+// Samples freely, then asks the grammar about that one token; only when it refuses, samples again
+// with the grammar over every token (llama-server does the same: cheap per token).
+llama_token LlamaModel::Impl::sample(llama_context* ctx, llama_sampler* chain, llama_sampler* grammar,
+                                     std::vector<llama_token_data>& candidates) const {
+    const auto load_candidates = [&] {
+        const float* logits = llama_get_logits_ith(ctx, -1);
+        const auto n_vocab = static_cast<llama_token>(candidates.size());
+        for (llama_token t = 0; t < n_vocab; ++t) candidates[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
+        return llama_token_data_array{candidates.data(), candidates.size(), -1, false};
+    };
+    auto all = load_candidates();
+    llama_sampler_apply(chain, &all);
+    llama_token token = all.data[all.selected].id;
+    if (grammar) {
+        llama_token_data single{token, 1.0f, 0.0f};
+        llama_token_data_array one{&single, 1, -1, false};
+        llama_sampler_apply(grammar, &one);
+        if (std::isinf(single.logit)) {
+            all = load_candidates();
+            llama_sampler_apply(grammar, &all);
+            llama_sampler_apply(chain, &all);
+            token = all.data[all.selected].id;
+        }
+        llama_sampler_accept(grammar, token);
+    }
+    llama_sampler_accept(chain, token);
+    return token;
+}
+
+// Token by token until an end-of-generation token, a stop string or the budget; with `events`,
+// each piece that is complete UTF-8 and cannot be the start of a stop string goes out at once.
+std::optional<HttpResponse> LlamaModel::Impl::generate(llama_context* ctx, const Call& call, llama_sampler* chain,
+                                                       llama_sampler* grammar, const HttpRequest& request,
+                                                       EventWriter* events, Generation& out) const {
+    const CallParameters& p = call.p;
+    std::vector<llama_token_data> candidates(static_cast<std::size_t>(llama_vocab_n_tokens(vocab)));
+    const int room = context_size - call.n_prompt();
+    const int budget = p.max_tokens >= 0 ? std::min(p.max_tokens, room) : room;
+    while (out.generated < budget) {
+        throw_if_cancelled(request);
+        llama_token token = sample(ctx, chain, grammar, candidates);
+        if (llama_vocab_is_eog(vocab, token)) {
+            out.finish = "stop";
+            break;
+        }
+        ++out.generated;
+        const std::size_t before = out.text.size();
+        out.text += piece(token);
+        bool stopped = false;
+        for (const auto& stop : p.stop)
+            if (const auto at = out.text.find(stop, before >= stop.size() ? before - stop.size() + 1 : 0);
+                at != std::string::npos) {
+                out.text.resize(at);
+                stopped = true;
+            }
+        if (events) {
+            std::size_t ready = complete_utf8_prefix(out.text);
+            if (!stopped) ready = std::min(ready, out.text.size() - stop_prefix_at_end(out.text, p.stop));
+            if (ready > out.sent) {
+                if (!events->delta({{"content", out.text.substr(out.sent, ready - out.sent)}})) {
+                    out.complete = false;
+                    return std::nullopt;
+                }
+                out.sent = ready;
+            }
+        }
+        if (stopped) {
+            out.finish = "stop";
+            break;
+        }
+        if (const int rc = llama_decode(ctx, llama_batch_get_one(&token, 1)); rc != 0) {
+            throw_if_cancelled(request);
+            return error_reply(500, "server_error", "llama: decoding failed (" + std::to_string(rc) + ")");
+        }
+    }
+    return std::nullopt;
+}
+
+HttpResponse LlamaModel::Impl::finish_stream(const Call& call, const Generation& out, EventWriter& events) {
+    const json usage = usage_of(call, out);
+    const auto stopped = HttpResponse{200, {}, {}};
+    if (out.sent < out.text.size() && !events.delta({{"content", out.text.substr(out.sent)}})) return stopped;
+    if (!events.delta(json::object(), out.finish)) return stopped;
+    if (call.p.stream_usage && !events.send(json::array(), &usage)) return stopped;
+    (void)events.raw("data: [DONE]\n\n");
+    return {200, {{"Content-Type", "text/event-stream"}}, {}};
+}
+
+HttpResponse LlamaModel::Impl::whole_reply(const Call& call, const Generation& out, const std::string& id,
+                                           const std::string& model_name, std::int64_t created) {
+    const json usage = usage_of(call, out);
+    if (call.p.stream) {  // asked to stream, with nowhere to stream to: the events, whole
         return {200,
                 {{"Content-Type", "text/event-stream"}},
                 "data: " +
@@ -520,11 +580,19 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
                           {"created", created},
                           {"model", model_name},
                           {"choices", json::array({{{"index", 0},
-                                                    {"delta", {{"role", "assistant"}, {"content", text}}},
-                                                    {"finish_reason", finish}}})},
+                                                    {"delta", {{"role", "assistant"}, {"content", out.text}}},
+                                                    {"finish_reason", out.finish}}})},
                           {"usage", usage}}) +
                     "\n\ndata: [DONE]\n\n"};
     }
+    const json reply{{"id", id},
+                     {"object", "chat.completion"},
+                     {"created", created},
+                     {"model", model_name},
+                     {"choices", json::array({{{"index", 0},
+                                               {"message", {{"role", "assistant"}, {"content", out.text}}},
+                                               {"finish_reason", out.finish}}})},
+                     {"usage", usage}};
     return {200, {{"Content-Type", "application/json"}}, dump(reply)};
 }
 

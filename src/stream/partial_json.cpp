@@ -1,5 +1,6 @@
 #include <instructor/detail/stream/partial_json.hpp>
 
+#include <instructor/detail/core/text.hpp>
 #include <instructor/detail/json/unicode.hpp>
 
 #include <charconv>
@@ -328,264 +329,272 @@ void PartialJsonParser::code_unit(std::uint32_t unit, std::size_t at) {
 // when the sink stopped).
 std::size_t PartialJsonParser::run(const char* data, std::size_t size) {
     std::size_t i = 0;
-    while (i < size) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        switch (state_) {
-            case State::value:
-                if (!is_space(c)) begin_value(c, offset_ + i);
-                ++i;
-                break;
-
-            case State::array_first:
-                if (is_space(c)) {
-                    ++i;
-                } else if (c == ']') {
-                    ++i;
-                    if (!close_container()) return i;
-                } else {
-                    begin_value(c, offset_ + i);
-                    ++i;
-                }
-                break;
-
-            case State::object_first:
-            case State::object_key:
-                if (is_space(c)) {
-                    ++i;
-                } else if (c == '"') {
-                    begin_key();
-                    ++i;
-                } else if (c == '}' && state_ == State::object_first) {
-                    ++i;
-                    if (!close_container()) return i;
-                } else {
-                    fail(state_ == State::object_first ? "'\"' to begin a key, or '}'" : "'\"' to begin the next key",
-                         data, i);
-                }
-                break;
-
-            case State::colon:
-                if (c == ':')
-                    state_ = State::value;
-                else if (!is_space(c))
-                    fail("':' after the object key", data, i);
-                ++i;
-                break;
-
-            case State::after_value:
-                if (is_space(c)) {
-                    ++i;
-                } else if (c == ',') {
-                    state_ = open_.back()->is_object() ? State::object_key : State::value;
-                    ++i;
-                } else {
-                    const bool in_object = open_.back()->is_object();
-                    if (c != (in_object ? '}' : ']')) fail(in_object ? "',' or '}'" : "',' or ']'", data, i);
-                    ++i;
-                    if (!close_container()) return i;
-                }
-                break;
-
-            case State::string: {
-                // The hot loop: plain bytes are checked and then appended in one go.
-                std::size_t from = i;
-                if (!utf8_pending_.empty()) {
-                    // Finish the UTF-8 sequence the previous chunk cut.
-                    while (i < size && utf8_need_ > 0) {
-                        const auto b = static_cast<unsigned char>(data[i]);
-                        if (b < utf8_low_ || b > utf8_high_) fail("a UTF-8 continuation byte", data, i);
-                        utf8_low_ = 0x80;
-                        utf8_high_ = 0xBF;
-                        --utf8_need_;
-                        ++i;
-                    }
-                    utf8_pending_.append(data + from, i - from);
-                    if (utf8_need_ > 0) break;  // the chunk ended inside it again
-                    text_->append(utf8_pending_);
-                    utf8_pending_.clear();
-                    from = i;
-                }
-                while (i < size) {
-                    const auto b = static_cast<unsigned char>(data[i]);
-                    if (utf8_need_ > 0) {
-                        if (b < utf8_low_ || b > utf8_high_) fail("a UTF-8 continuation byte", data, i);
-                        utf8_low_ = 0x80;
-                        utf8_high_ = 0xBF;
-                        --utf8_need_;
-                        ++i;
-                        continue;
-                    }
-                    if (b == '"' || b == '\\') break;
-                    if (b < 0x80) {
-                        if (b < 0x20) fail("a character of the string (control characters must be escaped)", data, i);
-                        ++i;
-                        continue;
-                    }
-                    // The first byte of a multi-byte sequence (RFC 3629: no overlongs, no surrogates).
-                    utf8_start_ = i;
-                    utf8_low_ = 0x80;
-                    utf8_high_ = 0xBF;
-                    if (b >= 0xC2 && b <= 0xDF) {
-                        utf8_need_ = 1;
-                    } else if (b >= 0xE0 && b <= 0xEF) {
-                        utf8_need_ = 2;
-                        if (b == 0xE0) utf8_low_ = 0xA0;
-                        if (b == 0xED) utf8_high_ = 0x9F;
-                    } else if (b >= 0xF0 && b <= 0xF4) {
-                        utf8_need_ = 3;
-                        if (b == 0xF0) utf8_low_ = 0x90;
-                        if (b == 0xF4) utf8_high_ = 0x8F;
-                    } else {
-                        fail("valid UTF-8 in the string", data, i);
-                    }
-                    ++i;
-                }
-                if (utf8_need_ > 0) {
-                    // Keep a cut sequence aside, so that the string in the DOM stays valid UTF-8.
-                    text_->append(data + from, utf8_start_ - from);
-                    utf8_pending_.assign(data + utf8_start_, i - utf8_start_);
-                    break;
-                }
-                text_->append(data + from, i - from);
-                if (i == size) break;
-                if (data[i] == '\\') {
-                    state_ = State::escape;
-                    ++i;
-                    break;
-                }
-                ++i;  // the closing quote
-                if (string_ == nullptr) {
-                    state_ = State::colon;
-                    break;
-                }
-                json& done = *string_;
-                string_ = nullptr;
-                if (!complete_value(done)) return i;
-                break;
-            }
-
-            case State::escape: {
-                char decoded = 0;
-                switch (c) {
-                    case '"': decoded = '"'; break;
-                    case '\\': decoded = '\\'; break;
-                    case '/': decoded = '/'; break;
-                    case 'b': decoded = '\b'; break;
-                    case 'f': decoded = '\f'; break;
-                    case 'n': decoded = '\n'; break;
-                    case 'r': decoded = '\r'; break;
-                    case 't': decoded = '\t'; break;
-                    case 'u':
-                        unit_ = 0;
-                        hex_digits_ = 0;
-                        state_ = State::hex;
-                        ++i;
-                        continue;
-                    default: fail("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX) after '\\'", data, i);
-                }
-                *text_ += decoded;
-                state_ = State::string;
-                ++i;
-                break;
-            }
-
-            case State::hex:
-            case State::low_hex: {
-                const int digit = hex_value(c);
-                if (digit < 0) fail("a hex digit in \\uXXXX", data, i);
-                unit_ = unit_ * 16 + static_cast<std::uint32_t>(digit);
-                ++i;
-                if (++hex_digits_ == 4) code_unit(unit_, offset_ + i - 6);
-                break;
-            }
-
-            case State::low_backslash:
-            case State::low_u:
-                if (c != (state_ == State::low_backslash ? '\\' : 'u'))
-                    fail("the low surrogate (\\uDC00 to \\uDFFF) that must follow \\u" + hex4(high_), data, i);
-                if (state_ == State::low_u) {
-                    unit_ = 0;
-                    hex_digits_ = 0;
-                    state_ = State::low_hex;
-                } else {
-                    state_ = State::low_u;
-                }
-                ++i;
-                break;
-
-            case State::number: {
-                const std::size_t from = i;
-                bool ended = false;
-                for (; i < size; ++i) {
-                    const auto b = static_cast<unsigned char>(data[i]);
-                    const bool digit = is_digit(b);
-                    switch (number_state_) {
-                        case NumberState::minus:
-                            if (!digit) fail("a digit after '-'", data, i);
-                            number_state_ = b == '0' ? NumberState::zero : NumberState::integer;
-                            continue;
-                        case NumberState::zero:
-                        case NumberState::integer:
-                            if (digit && number_state_ == NumberState::integer) continue;
-                            if (digit) fail("'.', 'e' or the end of the number after a leading 0", data, i);
-                            if (b == '.') {
-                                number_state_ = NumberState::dot;
-                                number_is_integer_ = false;
-                                continue;
-                            }
-                            break;
-                        case NumberState::dot:
-                            if (!digit) fail("a digit after '.'", data, i);
-                            number_state_ = NumberState::fraction;
-                            continue;
-                        case NumberState::fraction:
-                            if (digit) continue;
-                            break;
-                        case NumberState::exponent:
-                            if (b == '+' || b == '-') {
-                                number_state_ = NumberState::exponent_sign;
-                                continue;
-                            }
-                            [[fallthrough]];
-                        case NumberState::exponent_sign:
-                            if (!digit) fail("a digit in the exponent", data, i);
-                            number_state_ = NumberState::exponent_digits;
-                            continue;
-                        case NumberState::exponent_digits:
-                            if (digit) continue;
-                            ended = true;
-                            break;
-                    }
-                    if (ended) break;
-                    // zero, integer or fraction, and b is no digit.
-                    if (b == 'e' || b == 'E') {
-                        number_state_ = NumberState::exponent;
-                        number_is_integer_ = false;
-                        continue;
-                    }
-                    ended = true;
-                    break;
-                }
-                number_.append(data + from, i - from);
-                if (!ended) break;
-                // data[i] ends the number: it is read again in the state after the value.
-                if (!end_number(offset_ + i)) return i;
-                break;
-            }
-
-            case State::literal:
-                if (static_cast<char>(c) != literal_[literal_at_]) fail(std::string("'") + literal_ + "'", data, i);
-                ++i;
-                if (literal_[++literal_at_] == '\0') {
-                    json value = literal_[0] == 't' ? json(true) : literal_[0] == 'f' ? json(false) : json(nullptr);
-                    if (!complete_value(place(std::move(value)))) return i;
-                }
-                break;
-
-            case State::done: return i;
-        }
-    }
+    while (i < size && state_ != State::done)
+        if (!step(data, size, i)) break;
     return i;
+}
+
+bool PartialJsonParser::step(const char* data, std::size_t size, std::size_t& i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    switch (state_) {
+        case State::value:
+            if (!is_space(c)) begin_value(c, offset_ + i);
+            ++i;
+            return true;
+        case State::array_first: return after_open(c, ']', i);
+        case State::object_first:
+        case State::object_key: return key_expected(data, i);
+        case State::colon:
+            if (c == ':')
+                state_ = State::value;
+            else if (!is_space(c))
+                fail("':' after the object key", data, i);
+            ++i;
+            return true;
+        case State::after_value: return after_value(data, i);
+        case State::string: return string_text(data, size, i);
+        case State::escape: return escape(data, i);
+        case State::hex:
+        case State::low_hex: hex_digit(data, i); return true;
+        case State::low_backslash:
+        case State::low_u: low_surrogate_prefix(data, i); return true;
+        case State::number: return number_text(data, size, i);
+        case State::literal: return literal_text(data, i);
+        case State::done: return false;
+    }
+    return false;
+}
+
+// Just after '[': the first value, or the closing bracket of an empty array.
+bool PartialJsonParser::after_open(unsigned char c, char closing, std::size_t& i) {
+    ++i;
+    if (is_space(c)) return true;
+    if (c == static_cast<unsigned char>(closing)) return close_container();
+    begin_value(c, offset_ + i - 1);
+    return true;
+}
+
+// After '{' or a ',' in an object: a key (or, just after '{', the closing brace).
+bool PartialJsonParser::key_expected(const char* data, std::size_t& i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (is_space(c)) {
+        ++i;
+        return true;
+    }
+    if (c == '"') {
+        begin_key();
+        ++i;
+        return true;
+    }
+    if (c == '}' && state_ == State::object_first) {
+        ++i;
+        return close_container();
+    }
+    fail(state_ == State::object_first ? "'\"' to begin a key, or '}'" : "'\"' to begin the next key", data, i);
+}
+
+// After a value inside a container: ',' or the container's closing bracket.
+bool PartialJsonParser::after_value(const char* data, std::size_t& i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    const bool in_object = open_.back()->is_object();
+    ++i;
+    if (is_space(c)) return true;
+    if (c == ',') {
+        state_ = in_object ? State::object_key : State::value;
+        return true;
+    }
+    if (c != (in_object ? '}' : ']')) fail(in_object ? "',' or '}'" : "',' or ']'", data, i - 1);
+    return close_container();
+}
+
+// The UTF-8 sequence the previous chunk cut: its remaining continuation bytes.
+void PartialJsonParser::finish_cut_sequence(const char* data, std::size_t size, std::size_t& i) {
+    const std::size_t from = i;
+    while (i < size && utf8_need_ > 0) {
+        const auto b = static_cast<unsigned char>(data[i]);
+        if (b < utf8_low_ || b > utf8_high_) fail("a UTF-8 continuation byte", data, i);
+        utf8_low_ = 0x80;
+        utf8_high_ = 0xBF;
+        --utf8_need_;
+        ++i;
+    }
+    utf8_pending_.append(data + from, i - from);
+    if (utf8_need_ > 0) return;  // the chunk ended inside it again
+    text_->append(utf8_pending_);
+    utf8_pending_.clear();
+}
+
+// The text of a string, the hot loop: plain bytes are checked, then appended in one go.
+bool PartialJsonParser::string_text(const char* data, std::size_t size, std::size_t& i) {
+    if (!utf8_pending_.empty()) {
+        finish_cut_sequence(data, size, i);
+        if (utf8_need_ > 0) return true;
+    }
+    const std::size_t from = i;
+    while (i < size) {
+        const auto b = static_cast<unsigned char>(data[i]);
+        if (utf8_need_ > 0) {
+            if (b < utf8_low_ || b > utf8_high_) fail("a UTF-8 continuation byte", data, i);
+            utf8_low_ = 0x80;
+            utf8_high_ = 0xBF;
+            --utf8_need_;
+            ++i;
+            continue;
+        }
+        if (b == '"' || b == '\\') break;
+        if (b < 0x80) {
+            if (b < 0x20) fail("a character of the string (control characters must be escaped)", data, i);
+            ++i;
+            continue;
+        }
+        // The first byte of a multi-byte sequence (RFC 3629: no overlongs, no surrogates).
+        const Utf8Lead lead = utf8_lead(b);
+        if (lead.continuations == 0) fail("valid UTF-8 in the string", data, i);
+        utf8_start_ = i;
+        utf8_need_ = lead.continuations;
+        utf8_low_ = lead.low;
+        utf8_high_ = lead.high;
+        ++i;
+    }
+    if (utf8_need_ > 0) {
+        // Keep a cut sequence aside, so that the string in the DOM stays valid UTF-8.
+        text_->append(data + from, utf8_start_ - from);
+        utf8_pending_.assign(data + utf8_start_, i - utf8_start_);
+        return true;
+    }
+    text_->append(data + from, i - from);
+    if (i == size) return true;
+    if (data[i] == '\\') {
+        state_ = State::escape;
+        ++i;
+        return true;
+    }
+    ++i;  // the closing quote
+    if (string_ == nullptr) {
+        state_ = State::colon;
+        return true;
+    }
+    json& done = *string_;
+    string_ = nullptr;
+    return complete_value(done);
+}
+
+// After '\' in a string.
+bool PartialJsonParser::escape(const char* data, std::size_t& i) {
+    char decoded = 0;
+    switch (data[i]) {
+        case '"': decoded = '"'; break;
+        case '\\': decoded = '\\'; break;
+        case '/': decoded = '/'; break;
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
+        case 'n': decoded = '\n'; break;
+        case 'r': decoded = '\r'; break;
+        case 't': decoded = '\t'; break;
+        case 'u':
+            unit_ = 0;
+            hex_digits_ = 0;
+            state_ = State::hex;
+            ++i;
+            return true;
+        default: fail("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX) after '\\'", data, i);
+    }
+    *text_ += decoded;
+    state_ = State::string;
+    ++i;
+    return true;
+}
+
+// One of the four hex digits of \uXXXX (or of a low surrogate's).
+void PartialJsonParser::hex_digit(const char* data, std::size_t& i) {
+    const int digit = hex_value(static_cast<unsigned char>(data[i]));
+    if (digit < 0) fail("a hex digit in \\uXXXX", data, i);
+    unit_ = unit_ * 16 + static_cast<std::uint32_t>(digit);
+    ++i;
+    if (++hex_digits_ == 4) code_unit(unit_, offset_ + i - 6);
+}
+
+// The '\' and 'u' that must follow a high surrogate.
+void PartialJsonParser::low_surrogate_prefix(const char* data, std::size_t& i) {
+    if (data[i] != (state_ == State::low_backslash ? '\\' : 'u'))
+        fail("the low surrogate (\\uDC00 to \\uDFFF) that must follow \\u" + hex4(high_), data, i);
+    if (state_ == State::low_u) {
+        unit_ = 0;
+        hex_digits_ = 0;
+        state_ = State::low_hex;
+    } else {
+        state_ = State::low_u;
+    }
+    ++i;
+}
+
+// The characters of a number, checked against JSON's grammar as they come.
+bool PartialJsonParser::number_text(const char* data, std::size_t size, std::size_t& i) {
+    const std::size_t from = i;
+    bool ended = false;
+    for (; i < size && !ended; ++i) {
+        const auto b = static_cast<unsigned char>(data[i]);
+        const bool digit = is_digit(b);
+        switch (number_state_) {
+            case NumberState::minus:
+                if (!digit) fail("a digit after '-'", data, i);
+                number_state_ = b == '0' ? NumberState::zero : NumberState::integer;
+                continue;
+            case NumberState::zero:
+            case NumberState::integer:
+                if (digit && number_state_ == NumberState::integer) continue;
+                if (digit) fail("'.', 'e' or the end of the number after a leading 0", data, i);
+                if (b == '.') {
+                    number_state_ = NumberState::dot;
+                    number_is_integer_ = false;
+                    continue;
+                }
+                break;
+            case NumberState::dot:
+                if (!digit) fail("a digit after '.'", data, i);
+                number_state_ = NumberState::fraction;
+                continue;
+            case NumberState::fraction:
+                if (digit) continue;
+                break;
+            case NumberState::exponent:
+                if (b == '+' || b == '-') {
+                    number_state_ = NumberState::exponent_sign;
+                    continue;
+                }
+                [[fallthrough]];
+            case NumberState::exponent_sign:
+                if (!digit) fail("a digit in the exponent", data, i);
+                number_state_ = NumberState::exponent_digits;
+                continue;
+            case NumberState::exponent_digits:
+                if (digit) continue;
+                ended = true;
+                break;
+        }
+        if (ended) break;
+        // zero, integer or fraction, and b is no digit.
+        if (b == 'e' || b == 'E') {
+            number_state_ = NumberState::exponent;
+            number_is_integer_ = false;
+            continue;
+        }
+        ended = true;
+        break;
+    }
+    number_.append(data + from, i - from);
+    if (!ended) return true;
+    // data[i] ends the number: it is read again in the state after the value.
+    return end_number(offset_ + i);
+}
+
+// The letters of true, false or null.
+bool PartialJsonParser::literal_text(const char* data, std::size_t& i) {
+    if (data[i] != literal_[literal_at_]) fail(std::string("'") + literal_ + "'", data, i);
+    ++i;
+    if (literal_[++literal_at_] != '\0') return true;
+    json value = literal_[0] == 't' ? json(true) : literal_[0] == 'f' ? json(false) : json(nullptr);
+    return complete_value(place(std::move(value)));
 }
 
 bool JsonTextLocator::feed(std::string_view text) {

@@ -114,6 +114,19 @@ private:
     enum class NumberState : unsigned char;
 
     std::size_t run(const char* data, std::size_t size);
+    // One step of run() per state: each reads from data[i] on, moves i past what it read, and
+    // returns false when the parse must stop there (the sink asked to, or the value is complete).
+    bool step(const char* data, std::size_t size, std::size_t& i);
+    bool after_open(unsigned char c, char closing, std::size_t& i);
+    bool key_expected(const char* data, std::size_t& i);
+    bool after_value(const char* data, std::size_t& i);
+    bool string_text(const char* data, std::size_t size, std::size_t& i);
+    void finish_cut_sequence(const char* data, std::size_t size, std::size_t& i);
+    bool escape(const char* data, std::size_t& i);
+    void hex_digit(const char* data, std::size_t& i);
+    void low_surrogate_prefix(const char* data, std::size_t& i);
+    bool number_text(const char* data, std::size_t size, std::size_t& i);
+    bool literal_text(const char* data, std::size_t& i);
     void begin_value(unsigned char c, std::size_t at);
     void begin_key();
     nlohmann::json& place(nlohmann::json&& value);
