@@ -46,17 +46,17 @@ struct MeetingSummary {
 
 // The code under test: what the program does with a model.
 MeetingSummary summarize(const instructor::Client& client, const std::string& minutes) {
-    return instructor::extract<MeetingSummary>(client, minutes,
-                                               {
-                                                   .model = "gpt-4o-mini",
-                                                   .max_retries = 2,
-                                                   .system = "Extract the meeting's title and its action items.",
-                                                   .temperature = 0.0,
-                                                   .max_tokens = 500,
-                                                   .timeout = std::chrono::seconds(60),
-                                                   .headers = {{"X-Request-Source", "minutes-tests"}},
-                                                   .context = Minutes{minutes},
-                                               });
+    const instructor::ExtractOptions options{
+        .model = "gpt-4o-mini",
+        .max_retries = 2,
+        .system = "Extract the meeting's title and its action items.",
+        .temperature = 0.0,
+        .max_tokens = 500,
+        .timeout = std::chrono::seconds(60),
+        .headers = {{"X-Request-Source", "minutes-tests"}},
+        .context = Minutes{minutes},
+    };
+    return instructor::extract<MeetingSummary>(client, minutes, options);
 }
 
 namespace {

@@ -2,7 +2,7 @@
 # every request and file line against the providers' official specs in ../shared/specs. It runs
 # on Node.js with the npm packages the conformance tests install (fixture instructor_conformance_npm).
 #
-#   batch_server.loopback      the [batch-server] tests of batch_job_tests, lines answered by the
+#   batch_server.loopback      the [batch-server] tests of tests_batch_job, lines answered by the
 #                              server's stand-in model
 #   batch_server.real_engine   the [real-engine] test: each line run on a real llama-server b10156
 #                              (started by tests/real_server/with_llama_server.sh), re-asks included
@@ -22,7 +22,7 @@ endif()
 
 add_test(NAME batch_server.loopback
   COMMAND bash "${_batch_server_script}" "${INSTRUCTOR_NODE_EXECUTABLE}" "${_conf_work_dir}" "${_conf_specs_dir}"
-          $<TARGET_FILE:batch_job_tests> "[batch-server]")
+          $<TARGET_FILE:tests_batch_job> "[batch-server]")
 set_tests_properties(batch_server.loopback PROPERTIES
   FIXTURES_REQUIRED instructor_conformance_npm
   SKIP_RETURN_CODE 77
@@ -33,7 +33,7 @@ add_test(NAME batch_server.real_engine
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
           b10156 "${INSTRUCTOR_LLAMA_SERVER_B10156}" "${_real_server_shared}"
           bash "${_batch_server_script}" "${INSTRUCTOR_NODE_EXECUTABLE}" "${_conf_work_dir}" "${_conf_specs_dir}"
-          $<TARGET_FILE:batch_job_tests> "[real-engine]" --durations yes)
+          $<TARGET_FILE:tests_batch_job> "[real-engine]" --durations yes)
 set_tests_properties(batch_server.real_engine PROPERTIES
   FIXTURES_REQUIRED instructor_conformance_npm
   ENVIRONMENT "INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE=chatml"

@@ -47,8 +47,12 @@ if(INSTRUCTOR_BUILD_FUZZERS)
   target_link_options(instructor INTERFACE $<BUILD_INTERFACE:-fsanitize=address,undefined>)
 endif()
 
+# Every replay program: what the sanitizer and clang stages of CI build beside unit_tests.
+add_custom_target(fuzz_replays)
+add_dependencies(sanitized_tests fuzz_replays)
 foreach(target IN LISTS INSTRUCTOR_FUZZ_TARGETS)
   add_executable(${target}_replay fuzz/${target}.cpp fuzz/replay_main.cpp)
+  add_dependencies(fuzz_replays ${target}_replay)
   target_include_directories(${target}_replay PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${fuzz_dir})
   target_link_libraries(${target}_replay PRIVATE instructor::instructor)
   instructor_set_warnings(${target}_replay)
@@ -56,7 +60,7 @@ foreach(target IN LISTS INSTRUCTOR_FUZZ_TARGETS)
     COMMAND ${target}_replay ${fuzz_dir}/regressions/${target} ${fuzz_dir}/corpus/${target})
   # A regression may be a timeout: an input large enough that quadratic work takes minutes where
   # linear work takes a moment, even in a Debug build with sanitizers.
-  set_tests_properties(fuzz_regressions.${target} PROPERTIES TIMEOUT 60)
+  set_tests_properties(fuzz_regressions.${target} PROPERTIES TIMEOUT 60 LABELS fuzz)
 
   if(INSTRUCTOR_BUILD_FUZZERS)
     add_executable(${target} fuzz/${target}.cpp)

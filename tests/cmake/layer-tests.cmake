@@ -15,3 +15,5 @@ add_test(NAME layers.a_private_header_of_another_layer_is_reported
           -DROOT=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/check-layers.cmake)
 set_tests_properties(layers.a_private_header_of_another_layer_is_reported PROPERTIES
   PASS_REGULAR_EXPRESSION "src/client/streaming.cpp: includes \\.\\./providers/common\\.hpp, a header private to the providers layer")
+set_property(TEST layers.includes_run_down_the_layers layers.an_upward_include_is_reported
+             layers.a_private_header_of_another_layer_is_reported APPEND PROPERTY LABELS docs)

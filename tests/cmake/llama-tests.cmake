@@ -28,6 +28,7 @@ if(EXISTS "${INSTRUCTOR_LLAMA_TEST_MODEL}")
   add_test(NAME llama.threads COMMAND llama_tests "calls from several threads share one loaded model")
   set_tests_properties(llama.threads PROPERTIES LABELS "llama;threads" TIMEOUT 300)
   add_dependencies(threaded_tests llama_tests)
+  add_dependencies(sanitized_tests llama_tests)
 else()
   add_test(NAME llama.in_process COMMAND ${CMAKE_COMMAND} -E echo
     "skipped: no model file at ${INSTRUCTOR_LLAMA_TEST_MODEL} (set INSTRUCTOR_LLAMA_TEST_MODEL)")
