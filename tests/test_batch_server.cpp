@@ -241,7 +241,7 @@ TEST_CASE("fault: an expired batch keeps the lines it finished and resubmits onl
     }
 }
 
-TEST_CASE("fault: lines in the error file end as the provider's typed errors; a 5xx line is sent again",
+TEST_CASE("fault: lines in the error file end as the provider's typed errors, a 5xx line is sent again",
           "[.batch-server]") {
     reset({{"error_ids", {{"item-1", 400}, {"item-2", 500}}}});
     const auto results = instructor::create_batch<UserDetail>(

@@ -283,7 +283,7 @@ TEST_CASE("a 200 reply that is not a chat completion is an UnexpectedReplyError 
     CHECK(server.requests().size() == 1);  // never retried: the same server would answer the same
 }
 
-TEST_CASE("statuses that will not change are not retried; those that may are") {
+TEST_CASE("statuses that will not change are not retried, those that may are") {
     TestServer server;
     auto options = at(server);
     options.http_retries = {.max_retries = 2, .initial_delay = milliseconds(1)};
@@ -304,7 +304,7 @@ TEST_CASE("statuses that will not change are not retried; those that may are") {
     }
 }
 
-TEST_CASE("what() is clipped for long server messages and long error lists; the whole stays reachable") {
+TEST_CASE("what() is clipped for long server messages and long error lists, the whole stays reachable") {
     SECTION("a server's message") {
         TestServer server;
         const std::string message(20000, 'x');
@@ -329,7 +329,7 @@ TEST_CASE("what() is clipped for long server messages and long error lists; the 
     }
 }
 
-TEST_CASE("a call's validation context reaches its validators; a call without it fails before sending") {
+TEST_CASE("a call's validation context reaches its validators, a call without it fails before sending") {
     TestServer server;
     const auto named = [](const std::string& name) { return text_reply(json{{"name", name}}.dump()); };
     const auto client = instructor::from_openai(at(server), Mode::json);

@@ -334,7 +334,7 @@ TEST_CASE("every corpus schema, in every form, equals its golden file") {
     }
 }
 
-TEST_CASE("only maps and free-form JSON make the OpenAI strict form throw; the inlined form takes every type") {
+TEST_CASE("only maps and free-form JSON make the OpenAI strict form throw, the inlined form takes every type") {
     for (const auto& type : corpus_types()) {
         INFO(type.name);
         CHECK_FALSE(is_error(type.schema(SchemaForm::plain)));

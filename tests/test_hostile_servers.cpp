@@ -481,7 +481,7 @@ TEST_CASE("a single header of a megabyte is a LimitError that says so") {
     CHECK_FALSE(contains(error->what(), "Out of memory"));
 }
 
-TEST_CASE("a redirect names where it points, without its credentials; it is not followed") {
+TEST_CASE("a redirect names where it points, without its credentials, it is not followed") {
     TestServer server;
     server.enqueue({.status = 301, .headers = {{"Location", "https://other.example/v1/chat/completions?key=K1"}}});
     const auto client = instructor::from_openai(at(server.base_url()), Mode::json);

@@ -187,7 +187,7 @@ TEST_CASE("HTTP retries can be turned off") {
     CHECK(server.requests().size() == 1);
 }
 
-TEST_CASE("a broken connection is retried; a refused one is retried and then reported") {
+TEST_CASE("a broken connection is retried, a refused one is retried and then reported") {
     SECTION("closed in the middle of the body, then a whole reply") {
         TestServer server;
         server.enqueue({.body = jason, .close_mid_body = true});

@@ -165,7 +165,7 @@ TEST_CASE("an md_json re-ask asks for the JSON inside a json code block again, a
 
 // ---- Refused requests and tool streaming ----------------------------------------------------------
 
-TEST_CASE("llama.cpp's 500 server_error is a refused request and is not sent again; 503 unavailable is") {
+TEST_CASE("llama.cpp's 500 server_error is a refused request and is not sent again, 503 unavailable is") {
     TestServer server;
     server.enqueue(llama::error_reply(500, "At least one of min_value or max_value must be set", "server_error"));
     const instructor::Client client(instructor::provider("llama-cpp"), Mode::json_schema, at(server));

@@ -378,7 +378,7 @@ TEST_CASE("a floating point field's annotated range is enforced and named") {
           listed({{"/value", "expected a number greater than or equal to 0.0, got -1"}}));
 }
 
-TEST_CASE("lax mode reads a number from a decimal string; strict mode refuses it") {
+TEST_CASE("lax mode reads a number from a decimal string, strict mode refuses it") {
     CHECK(from_json<Box<double>>(R"({"value": "2.5"})").value == 2.5);
     CHECK(from_json<Box<double>>(R"({"value": " -1e3 "})").value == -1000.0);
     CHECK(from_json<Box<float>>(R"({"value": "0.25"})").value == 0.25F);
@@ -399,7 +399,7 @@ TEST_CASE("lax mode reads a number from a decimal string; strict mode refuses it
 
 // ---- booleans ------------------------------------------------------------------------------------
 
-TEST_CASE("lax mode reads the usual spellings of a boolean; strict mode only true and false") {
+TEST_CASE("lax mode reads the usual spellings of a boolean, strict mode only true and false") {
     CHECK(from_json<Box<bool>>(R"({"value": true})", strict).value);
     CHECK_FALSE(from_json<Box<bool>>(R"({"value": false})", strict).value);
 

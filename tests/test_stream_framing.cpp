@@ -296,7 +296,7 @@ TEST_CASE("sse: one space after the colon is stripped, and only one", "[sse]") {
     CHECK(run.events[5].data.empty());
 }
 
-TEST_CASE("sse: event and id fields are read; the id carries over to later events", "[sse]") {
+TEST_CASE("sse: event and id fields are read, the id carries over to later events", "[sse]") {
     const SseRun run = require_same_events_in_any_pieces(
         "id: 1\nevent: delta\ndata: a\n\n"
         "data: b\n\n"
