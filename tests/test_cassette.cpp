@@ -527,3 +527,36 @@ TEST_CASE("a miss names the recording closest to the request and shows where two
     CHECK(what.find("ends with A\"") != std::string::npos);
     CHECK(what.find("ends with B\"") != std::string::npos);
 }
+
+TEST_CASE("a damaged cassette opened to record what is missing keeps no file open") {
+    // Found by fuzz_cassette: record_missing opens the file (and locks it) before reading it, and a
+    // CassetteError thrown while reading left it open; 1024 damaged files later, no descriptor was
+    // left for anything else.
+    TempCassette cassette;
+    {
+        std::ofstream out(cassette.path);
+        out << "{\"instructor_cassette\":1}\n{\"request\": 1, \"response\": {}}\n";
+    }
+    const auto open_files = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                             std::filesystem::directory_iterator{});
+    };
+    const auto before = open_files();
+    for (int i = 0; i < 50; ++i) {
+        CHECK_THROWS_AS(instructor::cassette({.path = cassette.path.string(),
+                                              .mode = instructor::CassetteMode::record_missing,
+                                              .upstream =
+                                                  [](const instructor::HttpRequest&) {
+                                                      return instructor::HttpResponse{200, {}, "{}"};
+                                                  }}),
+                        instructor::CassetteError);
+    }
+    CHECK(open_files() == before);
+    // And the lock went with it: a writer after them all is not refused.
+    std::ofstream(cassette.path, std::ios::trunc) << "";
+    CHECK_NOTHROW(instructor::cassette({.path = cassette.path.string(),
+                                        .mode = instructor::CassetteMode::record_missing,
+                                        .upstream = [](const instructor::HttpRequest&) {
+                                            return instructor::HttpResponse{200, {}, "{}"};
+                                        }}));
+}

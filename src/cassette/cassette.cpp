@@ -152,6 +152,24 @@ T field(const json& object, const char* name, T fallback, Bad&& bad) {
     }
 }
 
+// The cassette's file while it records: closed (which releases the writer's lock) however the
+// cassette ends, a constructor that throws on a damaged file included.
+class FileDescriptor {
+public:
+    FileDescriptor() = default;
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    ~FileDescriptor() { reset(-1); }
+    void reset(int fd) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = fd;
+    }
+    operator int() const { return fd_; }  // where the descriptor is wanted
+
+private:
+    int fd_ = -1;
+};
+
 struct Exchange {
     std::string method;
     std::string path;
@@ -249,10 +267,6 @@ public:
         load(in);
     }
 
-    ~Cassette() {
-        if (fd_ >= 0) ::close(fd_);  // releases the writer's lock
-    }
-
     Cassette(const Cassette&) = delete;
     Cassette& operator=(const Cassette&) = delete;
 
@@ -275,7 +289,7 @@ private:
     // One writer at a time, in this process or another (two clients, ctest -j): a second one would
     // keep half of each other's recordings. Lines are appended whole, each with one write.
     void open_for_writing() {
-        fd_ = ::open(options_.path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        fd_.reset(::open(options_.path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
         if (fd_ < 0)
             throw ConfigurationError("cannot write the cassette \"" + options_.path + "\": " + std::strerror(errno));
         if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
@@ -564,7 +578,7 @@ private:
     std::vector<Exchange> recorded_;
     // Request -> its recordings in order, and the next one to give.
     std::unordered_map<std::string, std::pair<std::vector<std::size_t>, std::size_t>> index_;
-    int fd_ = -1;            // the file, when recording: locked for this writer alone
+    FileDescriptor fd_;      // the file, when recording: locked for this writer alone
     std::size_t lines_ = 0;  // lines in the file so far (the header is line 1); 0 until the header is read
 };
 
