@@ -417,7 +417,8 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
         call.p.model.empty() ? std::filesystem::path(options.model_path).stem().string() : call.p.model;
     const auto created =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    EventWriter events(request, "chatcmpl-llama-" + std::to_string(number), model_name, created);
+    const std::string id = "chatcmpl-llama-" + std::to_string(number);
+    EventWriter events(request, id, model_name, created);
     const bool streaming = call.p.stream && request.on_chunk;
 
     if (auto failed = decode_prompt(ctx, call.prompt_tokens, request)) return std::move(*failed);
@@ -434,8 +435,7 @@ HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
         return error_reply(500, "server_error", std::string("llama: sampling failed: ") + e.what());
     }
     if (!out.complete) return {200, {}, {}};  // the caller stopped reading
-    return streaming ? finish_stream(call, out, events)
-                     : whole_reply(call, out, "chatcmpl-llama-" + std::to_string(number), model_name, created);
+    return streaming ? finish_stream(call, out, events) : whole_reply(call, out, id, model_name, created);
 }
 
 std::optional<HttpResponse> LlamaModel::Impl::read_call(const HttpRequest& request, Call& call) const {
@@ -571,28 +571,18 @@ HttpResponse LlamaModel::Impl::finish_stream(const Call& call, const Generation&
 HttpResponse LlamaModel::Impl::whole_reply(const Call& call, const Generation& out, const std::string& id,
                                            const std::string& model_name, std::int64_t created) {
     const json usage = usage_of(call, out);
-    if (call.p.stream) {  // asked to stream, with nowhere to stream to: the events, whole
-        return {200,
-                {{"Content-Type", "text/event-stream"}},
-                "data: " +
-                    dump({{"id", id},
-                          {"object", "chat.completion.chunk"},
-                          {"created", created},
-                          {"model", model_name},
-                          {"choices", json::array({{{"index", 0},
-                                                    {"delta", {{"role", "assistant"}, {"content", out.text}}},
-                                                    {"finish_reason", out.finish}}})},
-                          {"usage", usage}}) +
-                    "\n\ndata: [DONE]\n\n"};
-    }
-    const json reply{{"id", id},
-                     {"object", "chat.completion"},
-                     {"created", created},
-                     {"model", model_name},
-                     {"choices", json::array({{{"index", 0},
-                                               {"message", {{"role", "assistant"}, {"content", out.text}}},
-                                               {"finish_reason", out.finish}}})},
-                     {"usage", usage}};
+    // Asked to stream, with nowhere to stream to: the events, whole (one chunk, then [DONE]).
+    const bool events = call.p.stream;
+    const json reply{
+        {"id", id},
+        {"object", events ? "chat.completion.chunk" : "chat.completion"},
+        {"created", created},
+        {"model", model_name},
+        {"choices", json::array({{{"index", 0},
+                                  {events ? "delta" : "message", {{"role", "assistant"}, {"content", out.text}}},
+                                  {"finish_reason", out.finish}}})},
+        {"usage", usage}};
+    if (events) return {200, {{"Content-Type", "text/event-stream"}}, "data: " + dump(reply) + "\n\ndata: [DONE]\n\n"};
     return {200, {{"Content-Type", "application/json"}}, dump(reply)};
 }
 
