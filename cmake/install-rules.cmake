@@ -41,3 +41,4 @@ install(FILES
   "${PROJECT_BINARY_DIR}/instructorConfigVersion.cmake"
   DESTINATION ${INSTRUCTOR_CMAKE_DIR})
 install(FILES LICENSE README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/instructor)
+include(cmake/pkg-config.cmake)

@@ -1,5 +1,6 @@
 # Consumer tests: prove that a downstream project can use instructor
 #   - through find_package() after `cmake --install` (consumer.install, consumer.find_package.*)
+#   - through pkg-config after `cmake --install`       (consumer.pkg_config.*)
 #   - through add_subdirectory() of the source tree   (consumer.add_subdirectory.*)
 # Each downstream build uses this build's generator, compiler, build type and flags,
 # so under the asan preset the consumers are sanitized as well.
@@ -149,6 +150,27 @@ if(INSTRUCTOR_INSTALL)
       FIXTURES_REQUIRED instructor_consumer_fp_built
       LABELS "consumer;llama"
       TIMEOUT 60)
+  endif()
+
+  # pkg-config: the installed instructor.pc (and instructor-llama.pc) alone build and link a program.
+  set(_ic_pc_compiler ${CMAKE_CXX_COMPILER_LAUNCHER} "${CMAKE_CXX_COMPILER}")
+  add_test(NAME consumer.pkg_config.run
+    COMMAND bash "${_ic_source_dir}/pkg_config.sh" "${_ic_prefix}" instructor "${_ic_source_dir}/main.cpp"
+            "${_ic_work_dir}/pkg_config/consumer" ${_ic_pc_compiler})
+  set_tests_properties(consumer.pkg_config.run PROPERTIES
+    FIXTURES_REQUIRED instructor_consumer_installed
+    LABELS consumer
+    SKIP_RETURN_CODE 77
+    TIMEOUT 300)
+  if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
+    add_test(NAME consumer.pkg_config.llama.run
+      COMMAND bash "${_ic_source_dir}/pkg_config.sh" "${_ic_prefix}" instructor-llama
+              "${_ic_source_dir}/llama_main.cpp" "${_ic_work_dir}/pkg_config/consumer_llama" ${_ic_pc_compiler})
+    set_tests_properties(consumer.pkg_config.llama.run PROPERTIES
+      FIXTURES_REQUIRED instructor_consumer_installed
+      LABELS "consumer;llama"
+      SKIP_RETURN_CODE 77
+      TIMEOUT 300)
   endif()
 else()
   message(STATUS "INSTRUCTOR_INSTALL is OFF: skipping the consumer.install and "
