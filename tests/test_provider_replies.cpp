@@ -9,7 +9,8 @@
 // Provider::throw_error with the body as text, status 200 (an error object inside a successful
 // reply) through decode_reply. Otherwise decode_reply must return a Completion whose fields equal
 // `expect` exactly. Every fixture names every field it expects (a missing or unknown key fails),
-// so that a fixture is a complete claim about one reply.
+// so that a fixture is a complete claim about one reply; `reasoning` may be left out when the
+// reply holds none.
 //
 // One exception to exactness: `retry_after_seconds` may be {"at_least": a, "at_most": b} for a
 // retry-after given as an HTTP date in the future, whose wait depends on the clock.
@@ -110,6 +111,7 @@ std::string fixture_problem(const Fixture& f) {
     } else {
         if (d["status"] != 200) return "a reply that does not expect an error must have status 200";
         required = {"text", "tool_calls", "finish_reason", "refusal", "usage", "request_id", "model"};
+        if (e.contains("reasoning")) required.insert("reasoning");  // absent: the reply holds none
         if (!e.contains("usage") || !e["usage"].is_object() || e["usage"].size() != 5)
             return "expect.usage must have the five counts";
     }
@@ -236,6 +238,7 @@ TEST_CASE("every successful reply fixture decodes to exactly the expected comple
             if (!thrown.empty()) continue;
             ++checked;
             CHECK(c.text == e["text"].get<std::string>());
+            CHECK(c.reasoning == e.value("reasoning", std::string()));
             CHECK(c.tool_calls.size() == e["tool_calls"].size());
             for (std::size_t i = 0; i < std::min(c.tool_calls.size(), e["tool_calls"].size()); ++i) {
                 INFO("tool call " << i);
@@ -452,6 +455,11 @@ TEST_CASE("a reply read from its text and from its DOM decode alike, whatever sh
         R"([1,2])",
         R"({"choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":1e600}})",  // nlohmann: number overflow
         R"({"choices":[{"message":{"content":"hi"}}],"created":-1e309,"small":1e-400})",
+        R"({"choices":[{"message":{"content":"<think>a</think> {}","reasoning_content":"r"}}]})",
+        R"({"choices":[{"message":{"content":"a</think>b","reasoning_content":"","reasoning":"r"}}]})",
+        R"({"choices":[{"message":{"reasoning_content":5,"reasoning":null,"content":"<think>x"}}]})",
+        R"({"choices":[{"message":{"reasoning":"a","reasoning":"b"}}]})",
+        R"({"choices":[{"message":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"t"}]},{"type":"text","text":"x"}]}}]})",
     };
     const auto outcome = [](auto&& decode) {
         try {
@@ -459,6 +467,7 @@ TEST_CASE("a reply read from its text and from its DOM decode alike, whatever sh
             json calls = json::array();
             for (const auto& call : c.tool_calls) calls.push_back({call.id, call.name, call.arguments});
             return json{{"text", c.text},
+                        {"reasoning", c.reasoning},
                         {"calls", calls},
                         {"finish", instructor::to_string(c.finish_reason)},
                         {"refusal", c.refusal.value_or("-")},

@@ -26,6 +26,8 @@ struct Folded {
         assembly.on_arguments([this](std::size_t call, std::string_view delta) {
             heard.push_back("call " + std::to_string(call) + ":" + std::string(delta));
         });
+        assembly.on_reasoning([this](std::string_view delta) { heard.push_back("reasoning:" + std::string(delta)); });
+        assembly.on_text_retracted([this] { heard.push_back("retracted"); });
     }
 };
 
@@ -33,6 +35,7 @@ void check_same(const Folded& a, const Folded& b) {
     CHECK(a.heard == b.heard);
     CHECK(a.error == b.error);
     CHECK(a.completion.text == b.completion.text);
+    CHECK(a.completion.reasoning == b.completion.reasoning);
     REQUIRE(a.completion.tool_calls.size() == b.completion.tool_calls.size());
     for (std::size_t i = 0; i < a.completion.tool_calls.size(); ++i) {
         CHECK(a.completion.tool_calls[i].id == b.completion.tool_calls[i].id);
@@ -128,6 +131,20 @@ TEST_CASE("the OpenAI dialect folds each stream event from its text as it does f
          {chunk({{"content", nullptr}}).dump(), chunk({{"content", 5}}).dump(),
           chunk({{"content", {{{"type", "text"}, {"text", "hi"}}}}}).dump()}},
         {"a refusal", {chunk({{"refusal", "I can't"}}).dump(), chunk({{"refusal", 3}}).dump()}},
+        {"reasoning in fields of its own, alike or not, then the answer",
+         {chunk({{"role", "assistant"}, {"reasoning_content", "a"}}).dump(),
+          chunk({{"reasoning_content", "b\u00e9"}}).dump(), chunk({{"reasoning_content", "c"}}).dump(),
+          chunk({{"reasoning", "d"}}).dump(), chunk({{"reasoning_content", ""}, {"reasoning", "e"}}).dump(),
+          chunk({{"reasoning_content", "f"}, {"reasoning", "f"}}).dump(),
+          chunk({{"reasoning_content", 5}, {"reasoning", nullptr}}).dump(), chunk({{"content", "{}"}}).dump(),
+          R"({"choices":[{"delta":{"reasoning":"x","reasoning":"y"}}]})", chunk(json::object(), "stop").dump()}},
+        {"a <think> block in the content, cut across events",
+         {chunk({{"content", " <thi"}}).dump(), chunk({{"content", "nk>why"}}).dump(),
+          chunk({{"content", "</th"}}).dump(), chunk({{"content", "ink>\n{}"}}).dump(),
+          chunk({{"content", "</think>"}}).dump()}},
+        {"thinking text closed without an opening tag",
+         {chunk({{"content", "so"}}).dump(), chunk({{"content", "</think>{"}}).dump(),
+          chunk({{"content", "}"}}).dump()}},
         {"every finish reason",
          {chunk(json::object(), "length").dump(), chunk(json::object(), "eos").dump(), chunk(json::object(), 5).dump(),
           chunk(json::object(), "content_filter").dump(), chunk(json::object(), "made_up").dump(),

@@ -77,6 +77,18 @@ struct Extraction {
     T value{};
     std::vector<Completion> completions{};  // one per attempt, the last one valid
     Usage usage{};                          // summed over every attempt
+
+    /// The model's reasoning behind the value: the thinking of the reply it was read from ("" when
+    /// the model did not think, or its provider keeps the thinking hidden).
+    [[nodiscard]] const std::string& reasoning() const noexcept {
+        static const std::string none;
+        return completions.empty() ? none : completions.back().reasoning;
+    }
+    /// The value was read from the reasoning: the server left the content empty and put the answer
+    /// in its reasoning field (MLX servers do).
+    [[nodiscard]] bool answer_in_reasoning() const noexcept {
+        return !completions.empty() && completions.back().answer_in_reasoning;
+    }
 };
 
 class Client;
@@ -141,13 +153,33 @@ public:
     /// streaming again, if it fails. Returning false from on_update stops the stream; the call then
     /// returns the value as far as it came, unchecked.
     template <class T, class OnUpdate>
-    T create_partial(Request request, OnUpdate&& on_update) const;
+    T create_partial(Request request, OnUpdate&& on_update) const {
+        return create_partial_with<T>(std::move(request), on_update, {});
+    }
+
+    /// The same, and `on_reasoning(delta)` gets the model's reasoning as it is written, apart from
+    /// the value (the thinking of a model that thinks before it answers; returning false stops the
+    /// stream as on_update's false does).
+    ///
+    ///     client.create_partial<Report>(request, draw, [](std::string_view thought) { std::cerr << thought; });
+    template <class T, class OnUpdate, class OnReasoning>
+    T create_partial(Request request, OnUpdate&& on_update, OnReasoning&& on_reasoning) const {
+        return create_partial_with<T>(std::move(request), on_update, reasoning_listener(on_reasoning));
+    }
 
     /// Streams a list of T: `on_item(T)` gets each item, checked, as soon as it is complete
     /// (returning false stops the stream). After a re-ask, items already handed over are not
     /// handed over again.
     template <class T, class OnItem>
-    void create_iterable(Request request, OnItem&& on_item) const;
+    void create_iterable(Request request, OnItem&& on_item) const {
+        create_iterable_with<T>(std::move(request), on_item, {});
+    }
+
+    /// The same, and `on_reasoning(delta)` gets the model's reasoning as it is written.
+    template <class T, class OnItem, class OnReasoning>
+    void create_iterable(Request request, OnItem&& on_item, OnReasoning&& on_reasoning) const {
+        create_iterable_with<T>(std::move(request), on_item, reasoning_listener(on_reasoning));
+    }
 
     /// Streams a list of T and returns every item, checked.
     template <class T>
@@ -209,6 +241,15 @@ private:
     detail::AsyncEngine& async_engine() const;
     // The client's parse options with the request's validation context.
     ParseOptions parse_options_for(const Request& request) const;
+    template <class T, class OnUpdate>
+    T create_partial_with(Request request, OnUpdate& on_update, detail::ReasoningListener on_reasoning) const;
+    template <class T, class OnItem>
+    void create_iterable_with(Request request, OnItem& on_item, detail::ReasoningListener on_reasoning) const;
+    // A reasoning callback returning void or bool, as a listener that says whether to go on.
+    template <class OnReasoning>
+    static detail::ReasoningListener reasoning_listener(OnReasoning& on_reasoning) {
+        return [&on_reasoning](std::string_view delta) { return detail::call_continues(on_reasoning, delta); };
+    }
     // Sets the request's response model for T and returns the callback that reads an answer into `value`.
     template <class T>
     detail::ParseCallback parse_into(Request& request, std::optional<T>& value) const;
@@ -265,6 +306,7 @@ struct ExtractOptions {
     std::optional<std::int64_t> seed{};
     std::vector<std::string> stop{};
     std::optional<Mode> mode{};
+    std::optional<Thinking> thinking{};  // Request::thinking
     nlohmann::json extra = nlohmann::json::object();
     std::stop_token cancel{};
     std::chrono::milliseconds timeout{0};
@@ -353,7 +395,7 @@ Extraction<T> Client::create_with_completion(Request request) const {
 }
 
 template <class T, class OnUpdate>
-T Client::create_partial(Request request, OnUpdate&& on_update) const {
+T Client::create_partial_with(Request request, OnUpdate& on_update, detail::ReasoningListener on_reasoning) const {
     static_assert(std::is_same_v<typename detail::wire_format<T>::wire, T>,
                   "create_partial<T> streams a struct; for a list of items use create_iterable<Item>");
     std::optional<T> value;
@@ -369,6 +411,7 @@ T Client::create_partial(Request request, OnUpdate&& on_update) const {
                 else
                     return detail::call_continues(on_update, builder.value());
             },
+        .on_reasoning = std::move(on_reasoning),
     };
     auto outcome = run(std::move(request), parse, &watcher);
     if (outcome.stopped) return std::move(builder.value());
@@ -376,7 +419,7 @@ T Client::create_partial(Request request, OnUpdate&& on_update) const {
 }
 
 template <class T, class OnItem>
-void Client::create_iterable(Request request, OnItem&& on_item) const {
+void Client::create_iterable_with(Request request, OnItem& on_item, detail::ReasoningListener on_reasoning) const {
     std::optional<std::vector<T>> all;
     const auto parse = parse_into<std::vector<T>>(request, all);
     const ParseOptions item_options = parse_options_for(request);
@@ -401,6 +444,7 @@ void Client::create_iterable(Request request, OnItem&& on_item) const {
                 handed_over = next;
                 return detail::call_continues(on_item, std::move(*item));
             },
+        .on_reasoning = std::move(on_reasoning),
     };
     (void)run(std::move(request), parse, &watcher);
 }

@@ -34,8 +34,15 @@ struct Usage {
     friend bool operator==(const Usage&, const Usage&) = default;
 };
 
+/// One reply of a model, in every provider's words mapped to the same fields.
 struct Completion {
-    std::string text{};                  // the message content (text parts joined)
+    std::string text{};  // the message content (text parts joined), without the model's thinking
+    /// The model's reasoning, wherever its provider puts it: `reasoning_content` (llama.cpp,
+    /// DeepSeek, vLLM), `reasoning` (Groq, Together, Ollama's /v1), Mistral's thinking parts,
+    /// Ollama's `message.thinking`, or a <think> block at the start of the content (moved out of
+    /// `text`). "" when the model did not think, or its provider keeps the thinking hidden (OpenAI:
+    /// see usage.reasoning_tokens).
+    std::string reasoning{};
     std::vector<ToolCall> tool_calls{};  // arguments always JSON text, whatever the provider sent
     FinishReason finish_reason = FinishReason::unknown;
     std::optional<std::string> refusal{};  // the model declined (OpenAI structured outputs)
@@ -47,6 +54,9 @@ struct Completion {
     /// reply could be read (a local server may cut a character between two tokens). An answer that
     /// holds one is re-asked.
     std::size_t replaced_characters = 0;
+    /// The answer was read from `reasoning`, not from `text`: the server put the whole reply in its
+    /// reasoning field and left the content empty (MLX servers do). Set by the client that read it.
+    bool answer_in_reasoning = false;
 };
 
 }  // namespace instructor

@@ -10,6 +10,13 @@
 // In json_schema mode (the default) and gbnf mode, sampling runs under the type's own grammar
 // (gbnf<T>()), so the reply has the type's shape token by token; json and md_json ask in the prompt
 // and sample freely. Tool modes are not offered: they need a chat template's tool-call parser.
+//
+// A model that thinks is free to think and strict to answer: when the chat template leaves a
+// <think> block open at the end of the prompt, or the model opens one as its first token, the block
+// is sampled freely (the turn cannot end inside it) and the grammar starts after </think>; at
+// Request::thinking's budget_tokens the closing tag is forced. The reasoning comes back apart from
+// the answer (Completion::reasoning, reasoning_content on the wire). Thinking::off() closes a block
+// the template opened at once, and lets the model open none.
 
 #include <memory>
 #include <string>
@@ -50,7 +57,8 @@ public:
     [[nodiscard]] std::string grammar_error(std::string_view gbnf) const;
 
     /// Runs one OpenAI-format chat request (llama-server's dialect: `grammar`, `response_format`,
-    /// max_tokens, stop, seed, temperature, top_p, stream) in the process. This is the transport a
+    /// max_tokens, stop, seed, temperature, top_p, stream, chat_template_kwargs.enable_thinking,
+    /// reasoning_budget_tokens) in the process. This is the transport a
     /// from_llama client uses; a streamed reply comes as server-sent events through
     /// request.on_chunk, a token at a time.
     [[nodiscard]] HttpResponse chat(const HttpRequest& request) const;

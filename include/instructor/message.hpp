@@ -43,6 +43,10 @@ struct Message {
     std::vector<ToolCall> tool_calls{};  // assistant: the calls it made
     std::string tool_call_id{};          // tool: which call this answers
     std::string name{};                  // tool: the tool's name
+    /// assistant: the model's reasoning behind this answer, sent back where the provider wants it
+    /// (a re-ask keeps the thread: Groq's `reasoning`, llama.cpp's and DeepSeek's
+    /// `reasoning_content`, Mistral's thinking part, Ollama's `thinking`) and left out elsewhere.
+    std::string reasoning{};
 };
 
 [[nodiscard]] Message system(std::string text);

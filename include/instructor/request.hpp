@@ -20,6 +20,7 @@
 #include <instructor/http_headers.hpp>
 #include <instructor/message.hpp>
 #include <instructor/mode.hpp>
+#include <instructor/thinking.hpp>
 #include <instructor/validation_context.hpp>
 
 namespace instructor {
@@ -55,6 +56,10 @@ struct Request {
     std::vector<std::string> stop{};
     bool stream = false;
     std::optional<Mode> mode{};  // overrides the client's mode for this call
+    /// Whether and how much a model that thinks before it answers does (on, off, effort, budget),
+    /// mapped to the provider's own fields; a setting the provider has no field for is a
+    /// ConfigurationError. none: the model's and the server's defaults.
+    std::optional<Thinking> thinking{};
 
     /// Provider fields passed through untouched, merged into the body last.
     nlohmann::json extra = nlohmann::json::object();

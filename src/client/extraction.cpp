@@ -121,7 +121,10 @@ struct Answer {
     std::optional<json> value;
     std::string text;
     std::vector<FieldError> errors;
+    bool in_reasoning = false;  // read from Completion::reasoning: the content was empty
 };
+
+bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 Answer read_answer(const Completion& completion, Mode mode, const ResponseModel& model, const Limits& limits) {
     Answer answer;
@@ -157,6 +160,15 @@ Answer read_answer(const Completion& completion, Mode mode, const ResponseModel&
     // JSON modes, and tool modes whose model answered in text instead of calling the tool.
     answer.text = completion.text;
     answer.value = extract_json(completion.text, limits);
+    if (!answer.value && blank(completion.text) && completion.tool_calls.empty() && !completion.reasoning.empty()) {
+        // The whole reply in the reasoning field, the content empty (MLX servers): the answer is there.
+        if (auto value = extract_json(completion.reasoning, limits)) {
+            answer.value = std::move(value);
+            answer.text = completion.reasoning;
+            answer.in_reasoning = true;
+            return answer;
+        }
+    }
     if (!answer.value) {
         answer.errors.push_back({"", is_tool_mode(mode) ? "no call of the function " + model.name +
                                                               " and no JSON in the reply; call " + model.name +
@@ -193,6 +205,7 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
         for (std::size_t i = 0; i < calls.size(); ++i)
             if (calls[i].id.empty()) calls[i].id = "call_" + std::to_string(i + 1);
         request.messages.push_back(assistant(completion.text, calls));
+        request.messages.back().reasoning = completion.reasoning;  // the provider decides whether it goes
         for (const auto& call : calls)
             request.messages.push_back(
                 tool_result(call.id, call.name,
@@ -200,6 +213,7 @@ void add_reask(Request& request, Mode mode, const ResponseModel& model, const Co
         return;
     }
     request.messages.push_back(assistant(completion.text));
+    request.messages.back().reasoning = completion.reasoning;
     request.messages.push_back(user("Your answer has these errors:\n" + found + reask_instruction(mode, model)));
 }
 
@@ -283,6 +297,7 @@ bool ExtractionSteps::after_completion(Completion received) {
     if (completion.finish_reason == FinishReason::length) throw IncompleteOutputError(completion, request_.max_tokens);
 
     Answer answer = read_answer(completion, setup_.mode, model, limits_of(setup_));
+    if (answer.in_reasoning) result_.completions.back().answer_in_reasoning = true;
     std::vector<FieldError> errors = answer.value ? parse_(*answer.value) : std::move(answer.errors);
     if (errors.empty() && completion.replaced_characters != 0 &&
         answer.text.find(kReplacementCharacter) != std::string::npos)

@@ -100,33 +100,21 @@ private:
 };
 
 // Feeds the answer's JSON to the parser: the text in JSON modes (through the locator, which skips
-// fences, prose and <think> blocks), the arguments of our tool call in tool modes.
+// fences, prose and <think> blocks), the arguments of our tool call in tool modes. The model's
+// reasoning goes to the watcher apart.
 class AnswerFeed {
 public:
-    AnswerFeed(const StreamWatcher& watcher, std::string tool_name, std::size_t max_depth)
-        : parser_(
-              [this](const PartialEvent& e) {
-                  try {
-                      stopped_ = watcher_.on_event && !watcher_.on_event(e);
-                  } catch (...) {
-                      // The caller's callback failed: its exception ends the call as it is, not as a
-                      // stream error (it may well be an instructor error of a nested call).
-                      callback_failure_ = std::current_exception();
-                      stopped_ = true;
-                  }
-                  return !stopped_;
-              },
-              max_depth),
-          locator_(parser_),
-          watcher_(watcher),
-          tool_name_(std::move(tool_name)) {}
+    AnswerFeed(const StreamWatcher& watcher, std::string tool_name, std::size_t max_depth, int attempt)
+        : watcher_(watcher), tool_name_(std::move(tool_name)), max_depth_(max_depth), attempt_(attempt) {
+        start();
+    }
 
     AnswerFeed(const AnswerFeed&) = delete;
     AnswerFeed& operator=(const AnswerFeed&) = delete;
 
     void text(std::string_view delta) {
-        if (stopped_ || locator_.failed()) return;
-        locator_.feed(delta);
+        if (stopped_ || locator_->failed()) return;
+        locator_->feed(delta);
     }
 
     void arguments(const Completion& so_far, std::size_t call, std::string_view delta) {
@@ -134,10 +122,27 @@ public:
         if (!call_ && so_far.tool_calls[call].name == tool_name_) call_ = call;
         if (call_ != call) return;
         try {
-            parser_.feed(delta);
+            parser_->feed(delta);
         } catch (const PartialJsonError&) {
             failed_ = true;  // not JSON after all: the whole-answer check at the end says why
         }
+    }
+
+    void reasoning(std::string_view delta) {
+        if (stopped_ || !watcher_.on_reasoning || delta.empty()) return;
+        heard([&] { return watcher_.on_reasoning(delta); });
+    }
+
+    // The text so far was reasoning (a </think> without an opening tag): the answer starts again,
+    // and so does the value the watcher builds.
+    void restart() {
+        if (stopped_) return;
+        start();
+        if (!watcher_.on_attempt) return;
+        heard([&] {
+            watcher_.on_attempt(attempt_);
+            return true;
+        });
     }
 
     [[nodiscard]] bool stopped() const noexcept { return stopped_; }
@@ -146,10 +151,35 @@ public:
     }
 
 private:
-    PartialJsonParser parser_;
-    JsonTextLocator locator_;
+    void start() {
+        locator_.reset();
+        parser_.emplace(
+            [this](const PartialEvent& e) { return heard([&] { return !watcher_.on_event || watcher_.on_event(e); }); },
+            max_depth_);
+        locator_.emplace(*parser_);
+        failed_ = false;
+    }
+
+    // Runs one of the caller's callbacks: false (or an exception) stops the stream. Its exception
+    // ends the call as it is, not as a stream error (it may well be an instructor error of a
+    // nested call).
+    template <class Callback>
+    bool heard(Callback&& callback) {
+        try {
+            stopped_ = !callback();
+        } catch (...) {
+            callback_failure_ = std::current_exception();
+            stopped_ = true;
+        }
+        return !stopped_;
+    }
+
     const StreamWatcher& watcher_;
     std::string tool_name_;
+    std::size_t max_depth_;
+    int attempt_;
+    std::optional<PartialJsonParser> parser_;
+    std::optional<JsonTextLocator> locator_;
     std::optional<std::size_t> call_;
     std::exception_ptr callback_failure_;
     bool stopped_ = false;
@@ -178,12 +208,15 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
 
     StreamAssembly assembly;
     assembly.set_max_tool_calls(limits_of(setup).max_tool_calls);
-    AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth);
-    if (tools)
+    AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth, attempt);
+    if (tools) {
         assembly.on_arguments(
             [&](std::size_t call, std::string_view delta) { answer.arguments(assembly.completion(), call, delta); });
-    else
+    } else {
         assembly.on_text([&](std::string_view delta) { answer.text(delta); });
+        assembly.on_text_retracted([&] { answer.restart(); });
+    }
+    assembly.on_reasoning([&](std::string_view delta) { answer.reasoning(delta); });
     FrameReader frames(setup, assembly, limits_of(setup));
 
     // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
@@ -225,6 +258,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
     }
     try {
         frames.finish();
+        assembly.end_text();
     } catch (const HttpError&) {
         answer.rethrow_callback_failure();
         rethrow_as_stream_error(std::current_exception(), provider, assembly);
@@ -243,6 +277,7 @@ Completion stream_once(const ExtractionSetup& setup, const Request& request, int
             if (answer_document) {
                 Completion completion = provider.decode_reply(document, response.headers);
                 completion.raw.assign(*body);
+                answer.reasoning(completion.reasoning);
                 if (tools) {
                     for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
                         answer.arguments(completion, i, completion.tool_calls[i].arguments);

@@ -41,17 +41,28 @@ Message system(std::string text) {
                    .parts = {},
                    .tool_calls = {},
                    .tool_call_id = {},
-                   .name = {}};
+                   .name = {},
+                   .reasoning = {}};
 }
 
 Message user(std::string text) {
-    return Message{
-        .role = Role::user, .content = std::move(text), .parts = {}, .tool_calls = {}, .tool_call_id = {}, .name = {}};
+    return Message{.role = Role::user,
+                   .content = std::move(text),
+                   .parts = {},
+                   .tool_calls = {},
+                   .tool_call_id = {},
+                   .name = {},
+                   .reasoning = {}};
 }
 
 Message user(std::vector<ContentPart> parts) {
-    return Message{
-        .role = Role::user, .content = {}, .parts = std::move(parts), .tool_calls = {}, .tool_call_id = {}, .name = {}};
+    return Message{.role = Role::user,
+                   .content = {},
+                   .parts = std::move(parts),
+                   .tool_calls = {},
+                   .tool_call_id = {},
+                   .name = {},
+                   .reasoning = {}};
 }
 
 Message assistant(std::string text) { return assistant(std::move(text), {}); }
@@ -62,7 +73,8 @@ Message assistant(std::string text, std::vector<ToolCall> tool_calls) {
                    .parts = {},
                    .tool_calls = std::move(tool_calls),
                    .tool_call_id = {},
-                   .name = {}};
+                   .name = {},
+                   .reasoning = {}};
 }
 
 Message tool_result(std::string tool_call_id, std::string tool_name, std::string content) {
@@ -71,7 +83,8 @@ Message tool_result(std::string tool_call_id, std::string tool_name, std::string
                    .parts = {},
                    .tool_calls = {},
                    .tool_call_id = std::move(tool_call_id),
-                   .name = std::move(tool_name)};
+                   .name = std::move(tool_name),
+                   .reasoning = {}};
 }
 
 }  // namespace instructor

@@ -1,6 +1,7 @@
 // from_llama: a Client over the in-process model. It speaks llama-server's dialect (the llama-cpp
-// provider) with one difference: json_schema mode sends the type's grammar, as gbnf mode does,
-// because the process has the grammar sampler and no JSON-Schema converter.
+// provider) with two differences: json_schema mode sends the type's grammar, as gbnf mode does,
+// because the process has the grammar sampler and no JSON-Schema converter; and with thinking on,
+// the grammar stays the type's own, since the process lets the model think before applying it.
 #include <instructor/llama.hpp>
 
 #include <instructor/error.hpp>
@@ -19,10 +20,18 @@ public:
 
     [[nodiscard]] nlohmann::ordered_json build_body(const Request& request, Mode mode) const override {
         check_mode(mode);
-        return server_.build_body(request, wire_mode(mode));
+        if (!request.thinking) return server_.build_body(request, wire_mode(mode));
+        // The type's own grammar, not the server's one with a thinking block: the process samples
+        // the block freely itself, and the grammar only after it.
+        Request plain = request;
+        plain.thinking.reset();
+        nlohmann::ordered_json body = server_.build_body(plain, wire_mode(mode));
+        add_thinking(body, *request.thinking);
+        return body;
     }
     [[nodiscard]] std::string write_body(const Request& request, Mode mode) const override {
         check_mode(mode);
+        if (request.thinking) return Provider::write_body(request, mode);
         return server_.write_body(request, wire_mode(mode));
     }
     [[nodiscard]] Completion decode_reply(const nlohmann::json& body, const HttpHeaders& headers) const override {
@@ -49,6 +58,20 @@ protected:
 
 private:
     static Mode wire_mode(Mode mode) noexcept { return mode == Mode::json_schema ? Mode::gbnf : mode; }
+
+    // Request::thinking as llama-server takes it, which is what the process reads.
+    static void add_thinking(nlohmann::ordered_json& body, const Thinking& thinking) {
+        if (thinking.effort)
+            throw ConfigurationError(
+                "llama-in-process has no thinking effort (Thinking::effort): bound the thinking "
+                "with Thinking::budget_tokens");
+        if (thinking.budget_tokens && *thinking.budget_tokens < 1)
+            throw ConfigurationError("Thinking::budget_tokens must be at least 1 (Thinking::off() turns thinking off)");
+        if (!thinking.enabled && thinking.budget_tokens)
+            throw ConfigurationError("Thinking::off() with an effort or a budget: thinking is either off or bounded");
+        body["chat_template_kwargs"] = {{"enable_thinking", thinking.enabled}};
+        if (thinking.budget_tokens) body["reasoning_budget_tokens"] = *thinking.budget_tokens;
+    }
 
     const Provider& server_ = provider("llama-cpp");
     std::vector<Mode> modes_{Mode::json_schema, Mode::gbnf, Mode::json, Mode::md_json};

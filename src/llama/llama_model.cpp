@@ -1,6 +1,7 @@
 // The in-process model: a chat request in llama-server's dialect, answered by llama.cpp linked in.
 // Speaking the server's dialect in memory means every mode, re-ask, stream and error path of the
 // client is the one already tested against real servers; what is new is only what a server does.
+// A model that thinks is free inside its thinking block and held to the grammar after it.
 #include <instructor/llama.hpp>
 
 #include <llama.h>
@@ -11,15 +12,20 @@
 #include <cmath>
 #include <condition_variable>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
-#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include <instructor/detail/core/think_blocks.hpp>
 #include <instructor/error.hpp>
 
 namespace instructor {
+
+using detail::think_close_tag;
+using detail::think_open_tag;
 
 namespace {
 
@@ -100,6 +106,11 @@ struct CallParameters {
     float top_p = 0.95f;
     bool stream = false;
     bool stream_usage = false;
+    // A thinking block (opened by the chat template, or by the model as its first token): whether it
+    // may hold anything (chat_template_kwargs.enable_thinking, reasoning_effort "none", a budget
+    // of 0), and how many tokens it may hold before its closing tag is forced.
+    bool thinking_allowed = true;
+    std::optional<int> thinking_budget;
 };
 
 std::string message_text(const json& content) {
@@ -147,6 +158,21 @@ CallParameters read_parameters(const json& body) {
     if (body.contains("temperature") && !body["temperature"].is_null())
         p.temperature = body["temperature"].get<float>();
     if (body.contains("top_p") && !body["top_p"].is_null()) p.top_p = body["top_p"].get<float>();
+    // Thinking, as llama-server reads it.
+    if (const auto kwargs = body.find("chat_template_kwargs"); kwargs != body.end() && kwargs->is_object())
+        if (const auto enable = kwargs->find("enable_thinking"); enable != kwargs->end()) {
+            if (!enable->is_boolean())
+                throw std::invalid_argument("invalid type for \"enable_thinking\" (expected boolean)");
+            p.thinking_allowed = enable->get<bool>();
+        }
+    if (const auto effort = body.find("reasoning_effort"); effort != body.end() && *effort == "none")
+        p.thinking_allowed = false;
+    for (const char* field : {"reasoning_budget_tokens", "thinking_budget_tokens"})
+        if (body.contains(field) && !body[field].is_null()) {
+            const int budget = body[field].get<int>();  // -1: no budget
+            if (budget >= 0) p.thinking_budget = budget;
+        }
+    if (p.thinking_budget == 0) p.thinking_allowed = false;
     p.stream = body.value("stream", false);
     if (const auto options = body.find("stream_options"); options != body.end() && options->is_object())
         p.stream_usage = options->value("include_usage", false);
@@ -165,91 +191,6 @@ struct ContextDeleter {
 };
 using ContextPtr = std::unique_ptr<llama_context, ContextDeleter>;
 
-// The sampling chain of llama-server's defaults: top-k 40, top-p, min-p 0.05, temperature, then a
-// draw from the seed; greedy at temperature 0 or below.
-SamplerPtr make_chain(const CallParameters& p) {
-    SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
-    if (p.temperature <= 0.0f) {
-        llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
-        return chain;
-    }
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(40));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(p.top_p, 1));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_min_p(0.05f, 1));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(p.temperature));
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(p.seed));
-    return chain;
-}
-
-// Writes a streamed reply as server-sent events, as llama-server does.
-class EventWriter {
-public:
-    EventWriter(const HttpRequest& request, std::string id, std::string model, std::int64_t created)
-        : request_(request), id_(std::move(id)), model_(std::move(model)), created_(created) {}
-
-    bool send(json choices, const json* usage = nullptr) {
-        json chunk{{"id", id_},
-                   {"object", "chat.completion.chunk"},
-                   {"created", created_},
-                   {"model", model_},
-                   {"choices", std::move(choices)}};
-        if (usage) chunk["usage"] = *usage;
-        return raw("data: " + dump(chunk) + "\n\n");
-    }
-    bool delta(json delta, const json& finish = nullptr) {
-        return send(json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish}}}));
-    }
-    bool raw(const std::string& text) {
-        if (stopped_) return false;
-        if (!request_.on_chunk(text)) stopped_ = true;
-        return !stopped_;
-    }
-
-private:
-    const HttpRequest& request_;
-    std::string id_, model_;
-    std::int64_t created_;
-    bool stopped_ = false;
-};
-
-struct AbortState {
-    const std::stop_token* cancel;
-    std::chrono::steady_clock::time_point deadline;
-};
-
-bool abort_when_cancelled(void* data) {
-    const auto* state = static_cast<AbortState*>(data);
-    return state->cancel->stop_requested() || std::chrono::steady_clock::now() >= state->deadline;
-}
-
-// One call's request: its parameters and its prompt, tokenized.
-struct Call {
-    CallParameters p;
-    std::vector<llama_token> prompt_tokens;
-    [[nodiscard]] int n_prompt() const { return static_cast<int>(prompt_tokens.size()); }
-};
-
-// What the model has written so far.
-struct Generation {
-    std::string text;      // the reply so far
-    std::size_t sent = 0;  // how much of it has gone out as events
-    int generated = 0;
-    std::string finish = "length";
-    bool complete = true;  // false: the caller stopped reading the stream
-};
-
-json usage_of(const Call& call, const Generation& out) {
-    return {{"completion_tokens", out.generated},
-            {"prompt_tokens", call.n_prompt()},
-            {"total_tokens", call.n_prompt() + out.generated}};
-}
-
-void throw_if_cancelled(const HttpRequest& request) {
-    if (request.cancel.stop_requested()) throw CancelledError("llama: cancelled");
-    if (std::chrono::steady_clock::now() >= request.deadline)
-        throw TimeoutError("llama: the call's timeout ran out while the model was writing");
-}
-
 }  // namespace
 
 // ---- the model ----------------------------------------------------------------------------------------
@@ -260,6 +201,12 @@ struct LlamaModel::Impl {
     const llama_vocab* vocab = nullptr;
     std::string chat_template;
     int context_size = 0;
+    // Thinking: the tokens that end a turn (never sampled inside a thinking block, which must
+    // close), the opening tag when it is one token (a model that opens the block itself), and the
+    // closing tag's tokens (forced when the budget runs out).
+    std::vector<llama_token> end_of_turn_tokens;
+    std::optional<llama_token> think_open_token;
+    std::vector<llama_token> think_close_tokens;
 
     // Contexts: one per call in flight, up to options.max_contexts; idle ones are kept for the next.
     mutable std::mutex mutex;
@@ -339,14 +286,16 @@ struct LlamaModel::Impl {
         return prompt;
     }
 
-    std::vector<llama_token> tokenize(const std::string& text) const {
+    // `text` as tokens, special ones (such as <think> where the model has it) recognised; with the
+    // model's start token first when `whole_prompt`.
+    std::vector<llama_token> tokenize(const std::string& text, bool whole_prompt = true) const {
         std::vector<llama_token> tokens(text.size() + 8);
         int n = llama_tokenize(vocab, text.data(), static_cast<std::int32_t>(text.size()), tokens.data(),
-                               static_cast<std::int32_t>(tokens.size()), true, true);
+                               static_cast<std::int32_t>(tokens.size()), whole_prompt, true);
         if (n < 0) {
             tokens.resize(static_cast<std::size_t>(-n));
             n = llama_tokenize(vocab, text.data(), static_cast<std::int32_t>(text.size()), tokens.data(),
-                               static_cast<std::int32_t>(tokens.size()), true, true);
+                               static_cast<std::int32_t>(tokens.size()), whole_prompt, true);
         }
         if (n < 0) throw std::invalid_argument("llama.cpp could not tokenize the prompt");
         tokens.resize(static_cast<std::size_t>(n));
@@ -370,221 +319,446 @@ struct LlamaModel::Impl {
     }
 
     HttpResponse chat(const HttpRequest& request) const;
-
-private:
-    // The steps of chat(), in order.
-    std::optional<HttpResponse> read_call(const HttpRequest& request, Call& call) const;
-    std::optional<HttpResponse> decode_prompt(llama_context* ctx, std::vector<llama_token>& tokens,
-                                              const HttpRequest& request) const;
-    llama_token sample(llama_context* ctx, llama_sampler* chain, llama_sampler* grammar,
-                       std::vector<llama_token_data>& candidates) const;
-    std::optional<HttpResponse> generate(llama_context* ctx, const Call& call, llama_sampler* chain,
-                                         llama_sampler* grammar, const HttpRequest& request, EventWriter* events,
-                                         Generation& out) const;
-    static HttpResponse finish_stream(const Call& call, const Generation& out, EventWriter& events);
-    static HttpResponse whole_reply(const Call& call, const Generation& out, const std::string& id,
-                                    const std::string& model_name, std::int64_t created);
 };
 
-// One call, in the order llama-server takes it: read the request into a prompt, take a context,
-// decode the prompt, sample token by token (streaming what is ready), then write the reply.
-HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const {
-    Call call;
-    if (auto refused = read_call(request, call)) return std::move(*refused);
-    SamplerPtr grammar;
-    if (call.p.constrained) {
-        grammar = make_grammar(call.p.grammar);
-        if (!grammar)
-            return error_reply(400, "invalid_request_error", "llama: failed to parse grammar: " + take_llama_errors());
+namespace {
+
+// The sampling chain of llama-server's defaults: top-k 40, top-p, min-p 0.05, temperature, then a
+// draw from the seed; greedy at temperature 0 or below.
+SamplerPtr make_chain(const CallParameters& p) {
+    SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
+    if (p.temperature <= 0.0f) {
+        llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
+        return chain;
     }
-    SamplerPtr chain = make_chain(call.p);
-
-    ContextPtr context = acquire(request.cancel, request.deadline);
-    struct Release {
-        const Impl& self;
-        ContextPtr& context;
-        ~Release() {
-            if (context) self.release(std::move(context));
-        }
-    } release_on_exit{*this, context};
-    llama_context* ctx = context.get();
-    llama_memory_clear(llama_get_memory(ctx), true);
-    AbortState abort{&request.cancel, request.deadline};
-    llama_set_abort_callback(ctx, abort_when_cancelled, &abort);
-
-    const auto number = calls.fetch_add(1) + 1;
-    const std::string model_name =
-        call.p.model.empty() ? std::filesystem::path(options.model_path).stem().string() : call.p.model;
-    const auto created =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const std::string id = "chatcmpl-llama-" + std::to_string(number);
-    EventWriter events(request, id, model_name, created);
-    const bool streaming = call.p.stream && request.on_chunk;
-
-    if (auto failed = decode_prompt(ctx, call.prompt_tokens, request)) return std::move(*failed);
-    if (streaming && !events.delta({{"role", "assistant"}, {"content", nullptr}})) return {200, {}, {}};
-    Generation out;
-    try {
-        if (auto failed = generate(ctx, call, chain.get(), grammar.get(), request, streaming ? &events : nullptr, out))
-            return std::move(*failed);
-    } catch (const CancelledError&) {
-        throw;
-    } catch (const TimeoutError&) {
-        throw;
-    } catch (const std::exception& e) {
-        return error_reply(500, "server_error", std::string("llama: sampling failed: ") + e.what());
-    }
-    if (!out.complete) return {200, {}, {}};  // the caller stopped reading
-    return streaming ? finish_stream(call, out, events) : whole_reply(call, out, id, model_name, created);
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(40));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(p.top_p, 1));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_min_p(0.05f, 1));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(p.temperature));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(p.seed));
+    return chain;
 }
 
-std::optional<HttpResponse> LlamaModel::Impl::read_call(const HttpRequest& request, Call& call) const {
-    try {
-        call.p = read_parameters(json::parse(request.body));
-    } catch (const std::exception& e) {
-        return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
+// Writes a streamed reply as server-sent events, as llama-server does.
+class EventWriter {
+public:
+    EventWriter(const HttpRequest& request, std::string id, std::string model, std::int64_t created)
+        : request_(request), id_(std::move(id)), model_(std::move(model)), created_(created) {}
+
+    bool send(json choices, const json* usage = nullptr) {
+        json chunk{{"id", id_},
+                   {"object", "chat.completion.chunk"},
+                   {"created", created_},
+                   {"model", model_},
+                   {"choices", std::move(choices)}};
+        if (usage) chunk["usage"] = *usage;
+        return raw("data: " + dump(chunk) + "\n\n");
     }
-    try {
-        call.prompt_tokens = tokenize(apply_template(call.p));
-    } catch (const std::exception& e) {
-        return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
+    bool delta(json delta, const json& finish = nullptr) {
+        return send(json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish}}}));
     }
-    const int n_prompt = call.n_prompt();
-    if (n_prompt + 1 > context_size) {
-        json body{
-            {"error",
-             {{"code", 400},
-              {"message", "the request (" + std::to_string(n_prompt) + " tokens) exceeds the available context size (" +
-                              std::to_string(context_size) + " tokens), try increasing it"},
-              {"type", "exceed_context_size_error"},
-              {"n_prompt_tokens", n_prompt},
-              {"n_ctx", context_size}}}};
-        return HttpResponse{400, {{"Content-Type", "application/json"}}, dump(body)};
+    bool raw(const std::string& text) {
+        if (stopped_) return false;
+        if (!request_.on_chunk(text)) stopped_ = true;
+        return !stopped_;
     }
-    return std::nullopt;
+
+private:
+    const HttpRequest& request_;
+    std::string id_, model_;
+    std::int64_t created_;
+    bool stopped_ = false;
+};
+
+struct AbortState {
+    const std::stop_token* cancel;
+    std::chrono::steady_clock::time_point deadline;
+};
+
+bool abort_when_cancelled(void* data) {
+    const auto* state = static_cast<AbortState*>(data);
+    return state->cancel->stop_requested() || std::chrono::steady_clock::now() >= state->deadline;
 }
 
-// The prompt, in batches of at most n_batch tokens.
-std::optional<HttpResponse> LlamaModel::Impl::decode_prompt(llama_context* ctx, std::vector<llama_token>& tokens,
-                                                            const HttpRequest& request) const {
-    const int n_prompt = static_cast<int>(tokens.size());
-    const int batch = std::min(context_size, 2048);
-    for (int at = 0; at < n_prompt; at += batch) {
-        throw_if_cancelled(request);
-        const int n = std::min(batch, n_prompt - at);
-        if (const int rc = llama_decode(ctx, llama_batch_get_one(tokens.data() + at, n)); rc != 0) {
-            throw_if_cancelled(request);
-            return error_reply(500, "server_error", "llama: decoding the prompt failed (" + std::to_string(rc) + ")");
-        }
-    }
-    return std::nullopt;
-}
+}  // namespace
 
-// Samples freely, then asks the grammar about that one token; only when it refuses, samples again
-// with the grammar over every token (llama-server does the same: cheap per token).
-llama_token LlamaModel::Impl::sample(llama_context* ctx, llama_sampler* chain, llama_sampler* grammar,
-                                     std::vector<llama_token_data>& candidates) const {
-    const auto load_candidates = [&] {
-        const float* logits = llama_get_logits_ith(ctx, -1);
-        const auto n_vocab = static_cast<llama_token>(candidates.size());
-        for (llama_token t = 0; t < n_vocab; ++t) candidates[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
-        return llama_token_data_array{candidates.data(), candidates.size(), -1, false};
-    };
-    auto all = load_candidates();
-    llama_sampler_apply(chain, &all);
-    llama_token token = all.data[all.selected].id;
-    if (grammar) {
-        llama_token_data single{token, 1.0f, 0.0f};
-        llama_token_data_array one{&single, 1, -1, false};
-        llama_sampler_apply(grammar, &one);
-        if (std::isinf(single.logit)) {
-            all = load_candidates();
-            llama_sampler_apply(grammar, &all);
-            llama_sampler_apply(chain, &all);
-            token = all.data[all.selected].id;
-        }
-        llama_sampler_accept(grammar, token);
-    }
-    llama_sampler_accept(chain, token);
-    return token;
-}
+namespace {
 
-// Token by token until an end-of-generation token, a stop string or the budget; with `events`,
-// each piece that is complete UTF-8 and cannot be the start of a stop string goes out at once.
-std::optional<HttpResponse> LlamaModel::Impl::generate(llama_context* ctx, const Call& call, llama_sampler* chain,
-                                                       llama_sampler* grammar, const HttpRequest& request,
-                                                       EventWriter* events, Generation& out) const {
-    const CallParameters& p = call.p;
-    std::vector<llama_token_data> candidates(static_cast<std::size_t>(llama_vocab_n_tokens(vocab)));
-    const int room = context_size - call.n_prompt();
-    const int budget = p.max_tokens >= 0 ? std::min(p.max_tokens, room) : room;
-    while (out.generated < budget) {
-        throw_if_cancelled(request);
-        llama_token token = sample(ctx, chain, grammar, candidates);
-        if (llama_vocab_is_eog(vocab, token)) {
-            out.finish = "stop";
-            break;
+// One chat request, answered as llama-server answers it, in the steps it takes: read the request,
+// lay out the prompt, make the samplers, take a context and decode the prompt into it, sample the
+// reply, write it. A step that refuses the request returns the error reply.
+//
+// Sampling has two phases. A thinking block (opened by the chat template at the end of the prompt,
+// or by the model as its first token) is sampled freely, the tokens that end a turn left out, until
+// the model writes the closing tag or its budget runs out, when the closing tag is forced; the
+// answer that follows is sampled under the grammar, when there is one. Without a thinking block
+// there is only the answer, as before.
+class Call {
+public:
+    Call(const LlamaModel::Impl& model, const HttpRequest& request) : model_(model), request_(request) {}
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+    ~Call() {
+        if (context_) model_.release(std::move(context_));
+    }
+
+    HttpResponse run() {
+        if (auto refused = read_request()) return *refused;
+        if (auto refused = lay_out_prompt()) return *refused;
+        if (auto refused = make_samplers()) return *refused;
+        take_context();
+        if (auto failed = decode_prompt()) return *failed;
+        if (auto ended = sample_reply()) return *ended;
+        return write_reply();
+    }
+
+private:
+    enum class Phase { thinking, answer };
+    using Ended = std::optional<HttpResponse>;  // the call ended early: this is its reply
+    static HttpResponse stopped_by_caller() { return {200, {}, {}}; }
+
+    // ---- the steps ---------------------------------------------------------------------------------
+
+    Ended read_request() {
+        try {
+            p_ = read_parameters(json::parse(request_.body));
+        } catch (const std::exception& e) {
+            return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
         }
-        ++out.generated;
-        const std::size_t before = out.text.size();
-        out.text += piece(token);
+        return std::nullopt;
+    }
+
+    // The chat template over the messages, as tokens, within the context; and whether the template
+    // left a thinking block open at its end.
+    Ended lay_out_prompt() {
+        std::string prompt;
+        try {
+            prompt = model_.apply_template(p_);
+            prompt_tokens_ = model_.tokenize(prompt);
+        } catch (const std::exception& e) {
+            return error_reply(400, "invalid_request_error", std::string("llama: ") + e.what());
+        }
+        const int n_prompt = prompt_size();
+        if (n_prompt + 1 > model_.context_size) {
+            json body{{"error",
+                       {{"code", 400},
+                        {"message", "the request (" + std::to_string(n_prompt) +
+                                        " tokens) exceeds the available context size (" +
+                                        std::to_string(model_.context_size) + " tokens), try increasing it"},
+                        {"type", "exceed_context_size_error"},
+                        {"n_prompt_tokens", n_prompt},
+                        {"n_ctx", model_.context_size}}}};
+            return HttpResponse{400, {{"Content-Type", "application/json"}}, dump(body)};
+        }
+        const auto end = prompt.find_last_not_of(" \t\r\n");
+        if (end != std::string::npos && std::string_view(prompt).substr(0, end + 1).ends_with(think_open_tag))
+            enter_thinking();
+        return std::nullopt;
+    }
+
+    Ended make_samplers() {
+        if (p_.constrained) {
+            grammar_ = model_.make_grammar(p_.grammar);
+            if (!grammar_)
+                return error_reply(400, "invalid_request_error",
+                                   "llama: failed to parse grammar: " + take_llama_errors());
+        }
+        chain_ = make_chain(p_);
+        return std::nullopt;
+    }
+
+    void take_context() {
+        context_ = model_.acquire(request_.cancel, request_.deadline);
+        ctx_ = context_.get();
+        llama_memory_clear(llama_get_memory(ctx_), true);
+        abort_ = AbortState{&request_.cancel, request_.deadline};
+        llama_set_abort_callback(ctx_, abort_when_cancelled, &abort_);
+        id_ = "chatcmpl-llama-" + std::to_string(model_.calls.fetch_add(1) + 1);
+        model_name_ = p_.model.empty() ? std::filesystem::path(model_.options.model_path).stem().string() : p_.model;
+        created_ = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+        streaming_ = p_.stream && request_.on_chunk;
+        events_.emplace(request_, id_, model_name_, created_);
+    }
+
+    // The prompt, in batches of at most n_batch tokens.
+    Ended decode_prompt() {
+        const int batch = std::min(model_.context_size, 2048);
+        const int n_prompt = prompt_size();
+        for (int at = 0; at < n_prompt; at += batch) {
+            check_cancelled();
+            const int n = std::min(batch, n_prompt - at);
+            if (const int rc = llama_decode(ctx_, llama_batch_get_one(prompt_tokens_.data() + at, n)); rc != 0) {
+                check_cancelled();
+                return error_reply(500, "server_error",
+                                   "llama: decoding the prompt failed (" + std::to_string(rc) + ")");
+            }
+        }
+        if (streaming_ && !events_->delta({{"role", "assistant"}, {"content", nullptr}})) return stopped_by_caller();
+        return std::nullopt;
+    }
+
+    // Token after token, until the model ends its turn, a stop string, the token limit, or the caller.
+    Ended sample_reply() {
+        candidates_.resize(static_cast<std::size_t>(llama_vocab_n_tokens(model_.vocab)));
+        limit_ = p_.max_tokens >= 0 ? std::min(p_.max_tokens, model_.context_size - prompt_size())
+                                    : model_.context_size - prompt_size();
+        try {
+            while (generated_ < limit_) {
+                check_cancelled();
+                if (phase_ == Phase::thinking) {
+                    if (thinking_full()) {
+                        if (!close_thinking()) break;  // no room left for the closing tag
+                        if (auto ended = stream_reasoning(true)) return ended;
+                        continue;
+                    }
+                    const llama_token token = sample_thinking();
+                    ++generated_;
+                    ++thinking_tokens_;
+                    add_thinking(model_.piece(token));
+                    if (auto ended = stream_reasoning(phase_ == Phase::answer)) return ended;
+                    if (auto failed = decode(token)) return failed;
+                    continue;
+                }
+                const llama_token token = sample_answer();
+                if (phase_ == Phase::thinking) {  // the model opened a thinking block
+                    ++generated_;
+                    if (auto failed = decode(token)) return failed;
+                    continue;
+                }
+                if (llama_vocab_is_eog(model_.vocab, token)) {
+                    finish_ = "stop";
+                    break;
+                }
+                ++generated_;
+                const bool stopped = add_answer(model_.piece(token));
+                if (auto ended = stream_answer(stopped)) return ended;
+                if (stopped) {
+                    finish_ = "stop";
+                    break;
+                }
+                if (auto failed = decode(token)) return failed;
+            }
+        } catch (const CancelledError&) {
+            throw;
+        } catch (const TimeoutError&) {
+            throw;
+        } catch (const std::exception& e) {
+            return error_reply(500, "server_error", std::string("llama: sampling failed: ") + e.what());
+        }
+        return std::nullopt;
+    }
+
+    HttpResponse write_reply() {
+        json usage{{"completion_tokens", generated_},
+                   {"prompt_tokens", prompt_size()},
+                   {"total_tokens", prompt_size() + generated_}};
+        if (thought_) usage["completion_tokens_details"] = {{"reasoning_tokens", thinking_tokens_}};
+        json message{{"role", "assistant"}, {"content", text_}};
+        if (!reasoning_.empty()) message["reasoning_content"] = reasoning_;
+        if (streaming_) {
+            if (reasoning_sent_ < reasoning_.size() &&
+                !events_->delta({{"reasoning_content", reasoning_.substr(reasoning_sent_)}}))
+                return stopped_by_caller();
+            if (text_sent_ < text_.size() && !events_->delta({{"content", text_.substr(text_sent_)}}))
+                return stopped_by_caller();
+            if (!events_->delta(json::object(), finish_)) return stopped_by_caller();
+            if (p_.stream_usage && !events_->send(json::array(), &usage)) return stopped_by_caller();
+            (void)events_->raw("data: [DONE]\n\n");
+            return {200, {{"Content-Type", "text/event-stream"}}, {}};
+        }
+        // Asked to stream, with nowhere to stream to: the events, whole (one chunk, then [DONE]).
+        const bool events = p_.stream;
+        const json reply{
+            {"id", id_},
+            {"object", events ? "chat.completion.chunk" : "chat.completion"},
+            {"created", created_},
+            {"model", model_name_},
+            {"choices",
+             json::array({{{"index", 0}, {events ? "delta" : "message", message}, {"finish_reason", finish_}}})},
+            {"usage", usage}};
+        if (events)
+            return {200, {{"Content-Type", "text/event-stream"}}, "data: " + dump(reply) + "\n\ndata: [DONE]\n\n"};
+        return {200, {{"Content-Type", "application/json"}}, dump(reply)};
+    }
+
+    // ---- sampling ---------------------------------------------------------------------------------
+
+    void enter_thinking() {
+        phase_ = Phase::thinking;
+        thought_ = true;
+    }
+
+    // The thinking block may hold no more: thinking is off, or its budget is spent.
+    [[nodiscard]] bool thinking_full() const {
+        return !p_.thinking_allowed || (p_.thinking_budget && thinking_tokens_ >= *p_.thinking_budget);
+    }
+
+    llama_token_data_array load_candidates() {
+        const float* logits = llama_get_logits_ith(ctx_, -1);
+        const auto n = static_cast<llama_token>(candidates_.size());
+        for (llama_token t = 0; t < n; ++t) candidates_[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
+        return llama_token_data_array{candidates_.data(), candidates_.size(), -1, false};
+    }
+
+    // Inside a thinking block: free, but the turn may not end before the block closes.
+    llama_token sample_thinking() {
+        auto all = load_candidates();
+        for (const llama_token t : model_.end_of_turn_tokens)
+            candidates_[static_cast<std::size_t>(t)].logit = -std::numeric_limits<float>::infinity();
+        llama_sampler_apply(chain_.get(), &all);
+        const llama_token token = all.data[all.selected].id;
+        llama_sampler_accept(chain_.get(), token);
+        return token;
+    }
+
+    // The answer: sample freely, then ask the grammar about that one token; only when it refuses,
+    // sample again with the grammar over every token (llama-server does the same: cheap per token).
+    // As the first token, the model may open a thinking block instead, unless thinking is off.
+    llama_token sample_answer() {
+        auto all = load_candidates();
+        llama_sampler_apply(chain_.get(), &all);
+        llama_token token = all.data[all.selected].id;
+        if (generated_ == 0 && !thought_ && p_.thinking_allowed && model_.think_open_token == token) {
+            llama_sampler_accept(chain_.get(), token);
+            enter_thinking();
+            return token;
+        }
+        if (grammar_) {
+            llama_token_data single{token, 1.0f, 0.0f};
+            llama_token_data_array one{&single, 1, -1, false};
+            llama_sampler_apply(grammar_.get(), &one);
+            if (std::isinf(single.logit)) {
+                all = load_candidates();
+                llama_sampler_apply(grammar_.get(), &all);
+                llama_sampler_apply(chain_.get(), &all);
+                token = all.data[all.selected].id;
+            }
+            llama_sampler_accept(grammar_.get(), token);
+        }
+        llama_sampler_accept(chain_.get(), token);
+        return token;
+    }
+
+    // A piece of thinking; the model's own closing tag ends the block (what follows it in the same
+    // piece, but for whitespace, begins the answer).
+    void add_thinking(const std::string& piece) {
+        const std::size_t before = reasoning_.size();
+        reasoning_ += piece;
+        const std::size_t from = before >= think_close_tag.size() ? before - think_close_tag.size() + 1 : 0;
+        const auto close = reasoning_.find(think_close_tag, from);
+        if (close == std::string::npos) return;
+        std::string after = reasoning_.substr(close + think_close_tag.size());
+        reasoning_.resize(close);
+        phase_ = Phase::answer;
+        if (const auto first = after.find_first_not_of(" \t\r\n"); first != std::string::npos)
+            text_ += after.substr(first);
+    }
+
+    // The closing tag, forced: decoded as if the model had written it. False when it does not fit
+    // within the token limit.
+    bool close_thinking() {
+        const auto n = static_cast<int>(model_.think_close_tokens.size());
+        if (generated_ + n > limit_) return false;
+        if (n > 0) {
+            std::vector<llama_token> tokens = model_.think_close_tokens;
+            if (const int rc = llama_decode(ctx_, llama_batch_get_one(tokens.data(), n)); rc != 0) {
+                check_cancelled();
+                throw std::runtime_error("decoding the closing tag failed (" + std::to_string(rc) + ")");
+            }
+        }
+        generated_ += n;
+        phase_ = Phase::answer;
+        return true;
+    }
+
+    // A piece of the answer; true when a stop string ended it (the text is then cut before it).
+    bool add_answer(const std::string& piece) {
+        const std::size_t before = text_.size();
+        text_ += piece;
         bool stopped = false;
-        for (const auto& stop : p.stop)
-            if (const auto at = out.text.find(stop, before >= stop.size() ? before - stop.size() + 1 : 0);
+        for (const auto& stop : p_.stop)
+            if (const auto at = text_.find(stop, before >= stop.size() ? before - stop.size() + 1 : 0);
                 at != std::string::npos) {
-                out.text.resize(at);
+                text_.resize(at);
                 stopped = true;
             }
-        if (events) {
-            std::size_t ready = complete_utf8_prefix(out.text);
-            if (!stopped) ready = std::min(ready, out.text.size() - stop_prefix_at_end(out.text, p.stop));
-            if (ready > out.sent) {
-                if (!events->delta({{"content", out.text.substr(out.sent, ready - out.sent)}})) {
-                    out.complete = false;
-                    return std::nullopt;
-                }
-                out.sent = ready;
-            }
-        }
-        if (stopped) {
-            out.finish = "stop";
-            break;
-        }
-        if (const int rc = llama_decode(ctx, llama_batch_get_one(&token, 1)); rc != 0) {
-            throw_if_cancelled(request);
+        return stopped;
+    }
+
+    Ended decode(llama_token token) {
+        if (const int rc = llama_decode(ctx_, llama_batch_get_one(&token, 1)); rc != 0) {
+            check_cancelled();
             return error_reply(500, "server_error", "llama: decoding failed (" + std::to_string(rc) + ")");
         }
+        return std::nullopt;
     }
-    return std::nullopt;
-}
 
-HttpResponse LlamaModel::Impl::finish_stream(const Call& call, const Generation& out, EventWriter& events) {
-    const json usage = usage_of(call, out);
-    const auto stopped = HttpResponse{200, {}, {}};
-    if (out.sent < out.text.size() && !events.delta({{"content", out.text.substr(out.sent)}})) return stopped;
-    if (!events.delta(json::object(), out.finish)) return stopped;
-    if (call.p.stream_usage && !events.send(json::array(), &usage)) return stopped;
-    (void)events.raw("data: [DONE]\n\n");
-    return {200, {{"Content-Type", "text/event-stream"}}, {}};
-}
+    // ---- streaming: what is known, as events; a character or a tag cut between tokens waits ----------
 
-HttpResponse LlamaModel::Impl::whole_reply(const Call& call, const Generation& out, const std::string& id,
-                                           const std::string& model_name, std::int64_t created) {
-    const json usage = usage_of(call, out);
-    // Asked to stream, with nowhere to stream to: the events, whole (one chunk, then [DONE]).
-    const bool events = call.p.stream;
-    const json reply{
-        {"id", id},
-        {"object", events ? "chat.completion.chunk" : "chat.completion"},
-        {"created", created},
-        {"model", model_name},
-        {"choices", json::array({{{"index", 0},
-                                  {events ? "delta" : "message", {{"role", "assistant"}, {"content", out.text}}},
-                                  {"finish_reason", out.finish}}})},
-        {"usage", usage}};
-    if (events) return {200, {{"Content-Type", "text/event-stream"}}, "data: " + dump(reply) + "\n\ndata: [DONE]\n\n"};
-    return {200, {{"Content-Type", "application/json"}}, dump(reply)};
-}
+    Ended stream_reasoning(bool block_closed) {
+        if (!streaming_) return std::nullopt;
+        std::size_t ready = complete_utf8_prefix(reasoning_);
+        if (!block_closed)
+            ready = std::min(ready, reasoning_.size() - stop_prefix_at_end(reasoning_, {std::string(think_close_tag)}));
+        if (ready > reasoning_sent_) {
+            if (!events_->delta({{"reasoning_content", reasoning_.substr(reasoning_sent_, ready - reasoning_sent_)}}))
+                return stopped_by_caller();
+            reasoning_sent_ = ready;
+        }
+        return block_closed ? stream_answer(false) : std::nullopt;
+    }
+
+    Ended stream_answer(bool stopped) {
+        if (!streaming_) return std::nullopt;
+        std::size_t ready = complete_utf8_prefix(text_);
+        if (!stopped) ready = std::min(ready, text_.size() - stop_prefix_at_end(text_, p_.stop));
+        if (ready > text_sent_) {
+            if (!events_->delta({{"content", text_.substr(text_sent_, ready - text_sent_)}}))
+                return stopped_by_caller();
+            text_sent_ = ready;
+        }
+        return std::nullopt;
+    }
+
+    void check_cancelled() const {
+        if (request_.cancel.stop_requested()) throw CancelledError("llama: cancelled");
+        if (std::chrono::steady_clock::now() >= request_.deadline)
+            throw TimeoutError("llama: the call's timeout ran out while the model was writing");
+    }
+
+    [[nodiscard]] int prompt_size() const { return static_cast<int>(prompt_tokens_.size()); }
+
+    const LlamaModel::Impl& model_;
+    const HttpRequest& request_;
+    CallParameters p_;
+    std::vector<llama_token> prompt_tokens_;
+    SamplerPtr grammar_;
+    SamplerPtr chain_;
+    ContextPtr context_;
+    llama_context* ctx_ = nullptr;
+    AbortState abort_{};
+    std::string id_, model_name_;
+    std::int64_t created_ = 0;
+    bool streaming_ = false;
+    std::optional<EventWriter> events_;
+    std::vector<llama_token_data> candidates_;
+
+    Phase phase_ = Phase::answer;
+    bool thought_ = false;     // a thinking block was opened
+    int limit_ = 0;            // tokens the reply may take
+    int generated_ = 0;        // tokens of the reply so far, forced ones included
+    int thinking_tokens_ = 0;  // of them, sampled inside the thinking block
+    std::string reasoning_;    // the thinking block's text, without its tags
+    std::string text_;         // the answer so far
+    std::size_t reasoning_sent_ = 0;
+    std::size_t text_sent_ = 0;
+    std::string finish_ = "length";
+};
+
+}  // namespace
+
+HttpResponse LlamaModel::Impl::chat(const HttpRequest& request) const { return Call(*this, request).run(); }
 
 std::shared_ptr<LlamaModel> LlamaModel::load(LlamaOptions options) {
     init_backend_once();
@@ -607,6 +781,11 @@ std::shared_ptr<LlamaModel> LlamaModel::load(LlamaOptions options) {
                                  "': " + take_llama_errors());
     impl->vocab = llama_model_get_vocab(impl->model);
     impl->context_size = options.context_size > 0 ? options.context_size : llama_model_n_ctx_train(impl->model);
+    for (llama_token t = 0; t < llama_vocab_n_tokens(impl->vocab); ++t)
+        if (llama_vocab_is_eog(impl->vocab, t)) impl->end_of_turn_tokens.push_back(t);
+    if (const auto open = impl->tokenize(std::string(think_open_tag), false); open.size() == 1)
+        impl->think_open_token = open.front();
+    impl->think_close_tokens = impl->tokenize(std::string(think_close_tag), false);
 
     if (!options.chat_template.empty()) {
         impl->chat_template = options.chat_template;

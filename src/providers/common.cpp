@@ -269,6 +269,20 @@ Usage usage_from(const json& usage) {
     return u;
 }
 
+std::string reasoning_field(const json& message) {
+    std::string reasoning = string_field(message, "reasoning_content");
+    return reasoning.empty() ? string_field(message, "reasoning") : reasoning;
+}
+
+std::string thinking_text(const json& part) {
+    std::string text;
+    const json& thinking = member(part, "thinking");
+    if (thinking.is_array())
+        for (const auto& chunk : thinking)
+            if (string_field(chunk, "type") == "text") text += string_field(chunk, "text");
+    return text;
+}
+
 std::string arguments_text(const json& arguments) {
     if (arguments.is_string()) return arguments.get<std::string>();
     if (arguments.is_null()) return {};

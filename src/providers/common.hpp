@@ -54,6 +54,13 @@ using instructor::throw_http_error;
 /// Token counts from an OpenAI-family "usage" object.
 [[nodiscard]] Usage usage_from(const nlohmann::json& usage);
 
+/// The reasoning a message or a stream delta carries in a field of its own: `reasoning_content`
+/// (llama.cpp, DeepSeek, vLLM) when it is a string that is not empty, else `reasoning` (Groq,
+/// Together, Ollama's /v1; vLLM sends both, alike), else "".
+[[nodiscard]] std::string reasoning_field(const nlohmann::json& message);
+/// The text of a Mistral thinking part: its "thinking" list's text parts, joined.
+[[nodiscard]] std::string thinking_text(const nlohmann::json& part);
+
 /// Tool arguments as JSON text, whether the provider sent a string or an object.
 [[nodiscard]] std::string arguments_text(const nlohmann::json& arguments);
 

@@ -1,5 +1,6 @@
 // Groq: OpenAI's shape, but the request schema is closed (unknown fields are a 400) and has no
-// stream_options; usage of a stream arrives in x_groq.usage.
+// stream_options; usage of a stream arrives in x_groq.usage. Reasoning comes in `reasoning` when
+// reasoning_format is "parsed" (sent when thinking is asked for), and goes back in the same member.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -14,6 +15,9 @@ const Provider& groq() {
         .modes = {Mode::tools, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
         .max_tokens_field = "max_completion_tokens",
         .stream_usage = false,
+        .thinking = {.control = ThinkingControl::groq,
+                     .efforts = {ThinkingEffort::low, ThinkingEffort::medium, ThinkingEffort::high}},
+        .reasoning_echo = "reasoning",
     });
     return instance;
 }

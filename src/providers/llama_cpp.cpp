@@ -6,7 +6,11 @@
 // Newer servers let the chat template decide whether several tool calls may follow one another, and
 // a model forced to call tools then calls ours until the token limit: one call is asked for.
 // Mode::gbnf sends the type's own grammar in llama.cpp's `grammar` field, bypassing the server's
-// JSON-Schema converter and its gaps.
+// JSON-Schema converter and its gaps. Thinking: chat_template_kwargs.enable_thinking and
+// reasoning_budget_tokens; in Mode::gbnf with thinking on, the grammar lets the model think first
+// (a bounded block ending in </think>), so that a server that cannot combine thinking with a
+// constraint still returns both. With its reasoning parser on, the reasoning comes in
+// reasoning_content, and goes back there on a re-ask.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -30,6 +34,9 @@ const Provider& llama_cpp() {
             "llama.cpp turns the schema into a grammar of its own, which leaves some constraints out (bounds on "
             "decimal numbers, among others), so a model may keep breaking them; Mode::gbnf sends the type's own "
             "grammar, under which every constraint of the schema holds",
+        .thinking = {.control = ThinkingControl::llama_cpp, .efforts = {}},
+        .reasoning_echo = "reasoning_content",
+        .thinking_grammar = true,
     });
     return instance;
 }

@@ -1,6 +1,8 @@
 // Mistral: OpenAI-like, but its request schema is closed (unknown fields are a 422), the seed is
 // random_seed, stream_options is refused, a tool is forced with "any", and tool call ids must be
 // exactly 9 letters or digits (ids from other providers are rewritten, the same way every time).
+// Reasoning models answer with content parts, thinking ones among them; a re-ask sends the thinking
+// back as such a part.
 #include <string>
 
 #include "openai_dialect.hpp"
@@ -43,6 +45,15 @@ protected:
             m["tool_call_id"] = mistral_id(message.tool_call_id);
             if (!message.name.empty()) m["name"] = message.name;
         }
+        if (message.role == Role::assistant && !message.reasoning.empty()) {
+            // The reasoning goes back as the thinking part it came as, before the answer's text.
+            using ojson = nlohmann::ordered_json;
+            ojson parts = ojson::array();
+            parts.push_back(
+                {{"type", "thinking"}, {"thinking", ojson::array({{{"type", "text"}, {"text", message.reasoning}}})}});
+            if (!message.content.empty()) parts.push_back({{"type", "text"}, {"text", message.content}});
+            m["content"] = std::move(parts);
+        }
         return m;
     }
 };
@@ -60,6 +71,9 @@ const Provider& mistral() {
         .forcing = ToolForcing::any,
         .json_schema_strict = JsonSchemaStrict::always,
         .stream_usage = false,
+        .thinking = {.control = ThinkingControl::reasoning_effort,
+                     .efforts = {ThinkingEffort::minimal, ThinkingEffort::low, ThinkingEffort::medium,
+                                 ThinkingEffort::high}},
     });
     return instance;
 }

@@ -1,10 +1,14 @@
 // Ollama's own API, /api/chat: sampling goes in `options` (max tokens is num_predict), `stream`
 // defaults to true so it is always sent, the schema goes bare in `format`, images are base64 in
-// `images`, tool arguments are JSON objects, and there is no tool_choice at all.
+// `images`, tool arguments are JSON objects, and there is no tool_choice at all. Thinking is `think`
+// (true, false or a level); the reasoning comes in message.thinking and goes back there.
 #include <string>
+
+#include <instructor/detail/core/think_blocks.hpp>
 
 #include "common.hpp"
 #include "registry.hpp"
+#include "thinking.hpp"
 
 namespace instructor::providers {
 namespace {
@@ -51,6 +55,10 @@ public:
         if (request.seed) options["seed"] = *request.seed;
         if (!request.stop.empty()) options["stop"] = request.stop;
         if (!options.empty()) body["options"] = std::move(options);
+        if (request.thinking) {
+            ojson thinking = thinking_fields(name(), thinking_, *request.thinking);
+            for (auto& [key, value] : thinking.items()) body[key] = std::move(value);
+        }
         merge_extra(body, request.extra);
         return body;
     }
@@ -67,6 +75,7 @@ public:
             throw_error(200, {}, dump_text(event));
         if (!event.is_object()) throw_malformed_reply(name(), event, "a stream line that is not an object");
         if (const auto message = event.find("message"); message != event.end() && message->is_object()) {
+            into.add_reasoning(string_field(*message, "thinking"));
             into.add_text(string_field(*message, "content"));
             if (const auto calls = message->find("tool_calls"); calls != message->end() && calls->is_array()) {
                 // Whole calls, each in one line; numbered in order of arrival.
@@ -104,7 +113,8 @@ private:
             throw_malformed_reply(name(), body, "\"message\" is not an object");
         Completion c;
         const json message = body.value("message", json::object());
-        c.text = string_field(message, "content");
+        c.reasoning = string_field(message, "thinking");
+        c.text = detail::split_thinking(string_field(message, "content"), c.reasoning);
         if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
             for (const auto& call : *calls) {
                 const json function = call.value("function", json::object());
@@ -145,8 +155,13 @@ private:
             m["tool_calls"] = std::move(calls);
         }
         if (message.role == Role::tool) m["tool_name"] = message.name;
+        if (message.role == Role::assistant && !message.reasoning.empty()) m["thinking"] = message.reasoning;
         return m;
     }
+
+    const ThinkingDialect thinking_{
+        .control = ThinkingControl::ollama_native,
+        .efforts = {ThinkingEffort::low, ThinkingEffort::medium, ThinkingEffort::high, ThinkingEffort::max}};
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
 // OpenAI: the reference dialect. max_completion_tokens (max_tokens is deprecated there); strict
-// structured outputs when the type has a strict form.
+// structured outputs when the type has a strict form; reasoning_effort for its reasoning models.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -14,6 +14,10 @@ const Provider& openai() {
         .modes = {Mode::tools, Mode::tools_strict, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
         .max_tokens_field = "max_completion_tokens",
         .json_schema_strict = JsonSchemaStrict::when_strict_schema,
+        // Reasoning stays hidden (usage says how many tokens it took): nothing to send back.
+        .thinking = {.control = ThinkingControl::reasoning_effort,
+                     .efforts = {ThinkingEffort::minimal, ThinkingEffort::low, ThinkingEffort::medium,
+                                 ThinkingEffort::high, ThinkingEffort::max}},
     });
     return instance;
 }

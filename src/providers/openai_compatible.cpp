@@ -4,7 +4,8 @@
 // string lengths and other bounds into descriptions, which a local server's grammar then cannot
 // enforce, and most of these servers turn the schema into a grammar that handles $ref badly.
 // OpenAI itself (or a gateway in front of it) accepts this too, as a non-strict schema;
-// from_provider("openai/...", {.base_url = ...}) keeps OpenAI's strict form.
+// from_provider("openai/...", {.base_url = ...}) keeps OpenAI's strict form. Thinking is said as
+// OpenAI says it (reasoning_effort); reasoning that came back goes back as reasoning_content.
 #include "openai_dialect.hpp"
 #include "registry.hpp"
 
@@ -20,6 +21,12 @@ const Provider& openai_compatible() {
         .inline_schemas = true,
         // from_openai pointed at a llama.cpp server from before mid-2025 meets this refusal too.
         .tool_stream_refusal = "Cannot use tools with stream",
+        .thinking = {.control = ThinkingControl::reasoning_effort,
+                     .efforts = {ThinkingEffort::minimal, ThinkingEffort::low, ThinkingEffort::medium,
+                                 ThinkingEffort::high, ThinkingEffort::max}},
+        // DeepSeek's thinking mode answers 400 unless the reasoning comes back with the answer it
+        // led to; vLLM and llama.cpp read it too.
+        .reasoning_echo = "reasoning_content",
     });
     return instance;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <instructor/detail/core/think_blocks.hpp>
 #include <instructor/detail/json/json_writer.hpp>
 
 #include "common.hpp"
@@ -55,6 +56,8 @@ ojson OpenAIDialect::message_json(const Message& message) const {
         m["tool_calls"] = std::move(calls);
     }
     if (message.role == Role::tool) m["tool_call_id"] = message.tool_call_id;
+    if (message.role == Role::assistant && !message.reasoning.empty() && !settings_.reasoning_echo.empty())
+        m[std::string(settings_.reasoning_echo)] = message.reasoning;
     return m;
 }
 
@@ -157,12 +160,22 @@ ojson OpenAIDialect::sampling_fields(const Request& request) const {
         fields["stream"] = true;
         if (settings_.stream_usage) fields["stream_options"] = {{"include_usage", true}};
     }
+    if (request.thinking) {
+        ojson thinking = thinking_fields(name(), settings_.thinking, *request.thinking);
+        for (auto& [key, value] : thinking.items()) fields[key] = std::move(value);
+    }
     return fields;
+}
+
+bool OpenAIDialect::grammar_thinks(const Request& request, Mode mode) const {
+    return settings_.thinking_grammar && mode == Mode::gbnf && request.thinking && request.thinking->enabled;
 }
 
 ojson OpenAIDialect::build_body(const Request& request, Mode mode) const {
     check_mode(mode);
     ojson fields = mode_fields(request.response_models, mode);
+    if (grammar_thinks(request, mode))
+        fields["grammar"] = thinking_grammar(fields["grammar"].get<std::string>(), request.thinking->budget_tokens);
     ojson body{{"model", request.model}, {"messages", messages_json(request, mode, nullptr)}};
     ojson sampling = sampling_fields(request);
     for (auto& [key, value] : fields.items()) body[key] = std::move(value);
@@ -182,7 +195,8 @@ void write_plain_message(std::string_view role, std::string_view content, std::s
 }
 
 bool plain(const Message& message) {
-    return message.parts.empty() && message.tool_calls.empty() && message.role != Role::tool;
+    return message.parts.empty() && message.tool_calls.empty() && message.role != Role::tool &&
+           message.reasoning.empty();
 }
 
 }  // namespace
@@ -216,8 +230,10 @@ bool OpenAIDialect::write_plain_messages(const Request& request, Mode mode, cons
 // The body in three pieces of text: model and messages, the mode's fields from the cache, the
 // sampling fields. The keys of the three never overlap, so the pieces join as build_body's members.
 std::string OpenAIDialect::write_body(const Request& request, Mode mode) const {
-    // `extra` may replace any member: the DOM merges it.
-    if (request.extra.is_object() && !request.extra.empty()) return Provider::write_body(request, mode);
+    // `extra` may replace any member: the DOM merges it. A grammar with a thinking block is made
+    // for the request's budget, not once per type.
+    if ((request.extra.is_object() && !request.extra.empty()) || grammar_thinks(request, mode))
+        return Provider::write_body(request, mode);
     check_mode(mode);
     const auto text = mode_text_.find_or_make(request.response_models, mode, [&] {
         ModeText made;
@@ -285,12 +301,16 @@ void OpenAIDialect::decode_stream_event(const json& event, StreamAssembly& into)
     if (choices == event.end() || !choices->is_array() || choices->empty()) return;  // e.g. the usage chunk
     const json& choice = choices->front();
     if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+        into.add_reasoning(reasoning_field(*delta));
         if (const auto content = delta->find("content"); content != delta->end()) {
             if (content->is_string()) {
                 into.add_text(content->get_ref<const std::string&>());
-            } else if (content->is_array()) {  // Mistral: content chunks
-                for (const auto& chunk : *content)
-                    if (string_field(chunk, "type") == "text") into.add_text(string_field(chunk, "text"));
+            } else if (content->is_array()) {  // Mistral: content chunks, text and thinking
+                for (const auto& chunk : *content) {
+                    const std::string type = string_field(chunk, "type");
+                    if (type == "text") into.add_text(string_field(chunk, "text"));
+                    if (type == "thinking") into.add_reasoning(thinking_text(chunk));
+                }
             }
         }
         if (const auto refusal = delta->find("refusal"); refusal != delta->end() && refusal->is_string())
@@ -345,14 +365,19 @@ Completion OpenAIDialect::decode_checked(const json& body, const HttpHeaders& he
         throw_unexpected_reply(name(), 200, headers, dump_text(body), "JSON without \"choices\"");
     const json& choice = choices->front();
     const json message = choice.value("message", json::object());
+    c.reasoning = reasoning_field(message);
     if (const auto content = message.find("content"); content != message.end()) {
         if (content->is_string()) {
             c.text = content->get<std::string>();
-        } else if (content->is_array()) {  // Mistral: content chunks; keep the text ones
-            for (const auto& chunk : *content)
-                if (string_field(chunk, "type") == "text") c.text += string_field(chunk, "text");
+        } else if (content->is_array()) {  // Mistral: content chunks, text and thinking
+            for (const auto& chunk : *content) {
+                const std::string type = string_field(chunk, "type");
+                if (type == "text") c.text += string_field(chunk, "text");
+                if (type == "thinking") c.reasoning += thinking_text(chunk);
+            }
         }
     }
+    c.text = detail::split_thinking(c.text, c.reasoning);
     if (const auto refusal = message.find("refusal"); refusal != message.end() && refusal->is_string())
         c.refusal = refusal->get<std::string>();
     if (const auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {

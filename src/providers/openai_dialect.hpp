@@ -11,6 +11,7 @@
 #include <instructor/provider.hpp>
 
 #include "mode_text_cache.hpp"
+#include "thinking.hpp"
 
 namespace instructor::providers {
 
@@ -63,6 +64,12 @@ struct DialectSettings {
     // Said when a call in another mode than gbnf runs out of re-asks: the server's own schema-to-
     // grammar conversion leaves some constraints out, which Mode::gbnf enforces.
     std::string_view unenforced_constraints;
+    ThinkingDialect thinking{};  // how Request::thinking is said
+    // The member of an echoed assistant message that carries its reasoning back ("": none, the
+    // API takes none): "reasoning_content" (llama.cpp, DeepSeek), "reasoning" (Groq, Ollama).
+    std::string_view reasoning_echo;
+    // Mode::gbnf with thinking on sends a grammar with a thinking block before the type's (llama.cpp).
+    bool thinking_grammar = false;
 };
 
 class OpenAIDialect : public Provider {
@@ -105,8 +112,10 @@ protected:
                                                        const std::string* instruction) const;
     /// The members a mode adds: tools and tool_choice, or response_format.
     [[nodiscard]] nlohmann::ordered_json mode_fields(const std::vector<ResponseModel>& models, Mode mode) const;
-    /// temperature, top_p, max tokens, seed, stop, stream.
+    /// temperature, top_p, max tokens, seed, stop, stream; and Request::thinking's fields.
     [[nodiscard]] nlohmann::ordered_json sampling_fields(const Request& request) const;
+    /// Request::thinking asks for a thinking block in the grammar (thinking_grammar, Mode::gbnf).
+    [[nodiscard]] bool grammar_thinks(const Request& request, Mode mode) const;
     [[nodiscard]] Completion decode_checked(const nlohmann::json& body, const HttpHeaders& headers) const;
     [[nodiscard]] nlohmann::ordered_json tool_json(const ResponseModel& model, bool strict) const;
     [[nodiscard]] nlohmann::ordered_json json_schema_format(const ResponseModel& model) const;

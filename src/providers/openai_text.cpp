@@ -4,7 +4,9 @@
 // call. Either is read in one pass with JsonCursor, checked whole (it must be valid JSON, as the DOM
 // path requires), and only then folded, in the order the DOM decoders fold it. Whatever is unusual
 // (an error, Groq's x_groq, Mistral's content parts, arguments sent as an object, a repeated key) is
-// left to the DOM decoders, decode_reply and decode_stream_event.
+// left to the DOM decoders, decode_reply and decode_stream_event. Reasoning in a field of its own
+// (reasoning_content, reasoning) is read here too: a thinking model streams more of it than of its
+// answer.
 
 #include <array>
 #include <charconv>
@@ -14,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include <instructor/detail/core/think_blocks.hpp>
 #include <instructor/detail/json/json_reader.hpp>
 
 #include "common.hpp"
@@ -62,6 +65,7 @@ struct Chunk {
     Text id, model;
     bool has_choice = false;
     Text content, refusal;
+    Text reasoning_content, reasoning;  // as reasoning_field reads them: the first unless it is empty
     std::array<CallFragment, 4> calls;
     std::size_t call_count = 0;
     std::optional<FinishReason> finish;
@@ -79,6 +83,12 @@ public:
 private:
     unsigned bits_ = 0;
 };
+
+// The reasoning of a chunk, as reasoning_field reads it from the DOM.
+std::string_view reasoning_of(const Chunk& chunk) {
+    if (chunk.reasoning_content.set() && !chunk.reasoning_content.view().empty()) return chunk.reasoning_content.view();
+    return chunk.reasoning.set() ? chunk.reasoning.view() : std::string_view();
+}
 
 // A tool call index as nlohmann reads it: a non-negative integer that fits 64 bits is one; any
 // other number is not, and the call's position stands in.
@@ -202,6 +212,8 @@ private:
                 return seen.first(0) && cursor_.peek() != Kind::array && optional_string(chunk.content, true);
             if (key == "refusal") return seen.first(1) && optional_string(chunk.refusal, true);
             if (key == "tool_calls") return seen.first(2) && when(Kind::array, [&] { return tool_calls(chunk); });
+            if (key == "reasoning_content") return seen.first(3) && optional_string(chunk.reasoning_content, true);
+            if (key == "reasoning") return seen.first(4) && optional_string(chunk.reasoning, true);
             return cursor_.skip();
         });
     }
@@ -263,9 +275,10 @@ private:
 // the one string between them. The same bytes around a valid string literal parse the same way,
 // so this folds exactly what a full read would.
 struct Envelope {
-    std::string before;      // up to and including the string's opening quote
-    std::string after;       // from its closing quote to the end
-    bool arguments = false;  // else text
+    enum class Holds : unsigned char { text, arguments, reasoning };
+    std::string before;  // up to and including the string's opening quote
+    std::string after;   // from its closing quote to the end
+    Holds holds = Holds::text;
     std::size_t call_index = 0;
     std::optional<FinishReason> finish;
 };
@@ -275,13 +288,17 @@ std::optional<Envelope> envelope_of(const Chunk& chunk, std::string_view event) 
     if (!chunk.usage.empty() || chunk.id.set() || chunk.model.set() || chunk.refusal.set()) return std::nullopt;
     Envelope envelope;
     const Text* variable = nullptr;
-    if (chunk.content.set() && chunk.call_count == 0) {
+    const int reasonings = int{chunk.reasoning_content.set()} + int{chunk.reasoning.set()};
+    if (chunk.content.set() && chunk.call_count == 0 && reasonings == 0) {
         variable = &chunk.content;
-    } else if (!chunk.content.set() && chunk.call_count == 1) {
+    } else if (!chunk.content.set() && chunk.call_count == 0 && reasonings == 1) {
+        variable = chunk.reasoning_content.set() ? &chunk.reasoning_content : &chunk.reasoning;
+        envelope.holds = Envelope::Holds::reasoning;
+    } else if (!chunk.content.set() && chunk.call_count == 1 && reasonings == 0) {
         const CallFragment& call = chunk.calls[0];
         if (call.id.set() || call.name.set() || !call.arguments.set()) return std::nullopt;
         variable = &call.arguments;
-        envelope.arguments = true;
+        envelope.holds = Envelope::Holds::arguments;
         envelope.call_index = call.index.value_or(0);
     } else {
         return std::nullopt;
@@ -302,10 +319,11 @@ bool fold_in_envelope(const Envelope& envelope, std::string_view event, StreamAs
     JsonCursor cursor(literal, 1);
     std::string_view value;
     if (!cursor.string(value) || !cursor.at_end()) return false;  // not one string between the two
-    if (envelope.arguments)
-        into.add_tool_call(envelope.call_index, {}, {}, value);
-    else
-        into.add_text(value);
+    switch (envelope.holds) {
+        case Envelope::Holds::arguments: into.add_tool_call(envelope.call_index, {}, {}, value); break;
+        case Envelope::Holds::reasoning: into.add_reasoning(value); break;
+        case Envelope::Holds::text: into.add_text(value); break;
+    }
     if (envelope.finish) into.set_finish_reason(*envelope.finish);
     return true;
 }
@@ -321,7 +339,9 @@ Completion OpenAIDialect::decode_reply_text(std::string_view body, const HttpHea
         !reply.has_choice)
         return Provider::decode_reply_text(body, headers, limits);
     // Filled in decode_checked's order.
+    c.reasoning = reasoning_of(reply);
     if (reply.content.set()) c.text = reply.content.view();
+    c.text = detail::split_thinking(c.text, c.reasoning);
     if (reply.refusal.set()) c.refusal = std::string(reply.refusal.view());
     for (std::size_t i = 0; i < reply.call_count; ++i) {
         const CallFragment& call = reply.calls[i];
@@ -356,6 +376,7 @@ bool OpenAIDialect::decode_stream_text(std::string_view event, StreamAssembly& i
     }
     if (chunk.id.set()) into.set_request_id(std::string(chunk.id.view()));
     if (chunk.model.set()) into.set_model(std::string(chunk.model.view()));
+    into.add_reasoning(reasoning_of(chunk));
     if (chunk.content.set()) into.add_text(chunk.content.view());
     if (chunk.refusal.set()) into.add_refusal(chunk.refusal.view());
     for (std::size_t i = 0; i < chunk.call_count; ++i) {

@@ -16,6 +16,10 @@ const Provider& together() {
         .modes = {Mode::tools, Mode::parallel_tools, Mode::json, Mode::json_schema, Mode::md_json},
         .forcing = ToolForcing::required,
         .tool_call_index = true,
+        // reasoning: {enabled}; the reasoning comes in `reasoning`, which its assistant messages do
+        // not take back.
+        .thinking = {.control = ThinkingControl::together,
+                     .efforts = {ThinkingEffort::low, ThinkingEffort::medium, ThinkingEffort::high}},
     });
     return instance;
 }

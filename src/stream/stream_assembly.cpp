@@ -6,10 +6,55 @@
 
 namespace instructor {
 
+// Where the split of the content goes: into the completion, and to the listeners when `heard`.
+class StreamAssembly::Sink final : public detail::ThinkSink {
+public:
+    Sink(StreamAssembly& assembly, bool heard) : assembly_(assembly), heard_(heard) {}
+
+    void text(std::string_view delta) override {
+        assembly_.completion_.text += delta;
+        if (heard_ && assembly_.on_text_) assembly_.on_text_(delta);
+    }
+    void reasoning(std::string_view delta) override {
+        assembly_.completion_.reasoning += delta;
+        if (heard_ && assembly_.on_reasoning_) assembly_.on_reasoning_(delta);
+    }
+    void text_was_reasoning() override {
+        Completion& c = assembly_.completion_;
+        const std::string moved = std::move(c.text);
+        c.text.clear();
+        c.reasoning += moved;
+        if (!heard_) return;
+        if (assembly_.on_text_retracted_) assembly_.on_text_retracted_();
+        if (!moved.empty() && assembly_.on_reasoning_) assembly_.on_reasoning_(moved);
+    }
+
+private:
+    StreamAssembly& assembly_;
+    bool heard_;
+};
+
 void StreamAssembly::add_text(std::string_view delta) {
     if (delta.empty()) return;
-    completion_.text += delta;
-    if (on_text_) on_text_(delta);
+    Sink sink(*this, true);
+    splitter_.feed(delta, sink);
+}
+
+void StreamAssembly::add_reasoning(std::string_view delta) {
+    if (delta.empty()) return;
+    completion_.reasoning += delta;
+    if (on_reasoning_) on_reasoning_(delta);
+}
+
+void StreamAssembly::end_text() {
+    Sink sink(*this, true);
+    splitter_.finish(sink);
+}
+
+Completion StreamAssembly::take() {
+    Sink sink(*this, false);
+    splitter_.finish(sink);
+    return std::move(completion_);
 }
 
 void StreamAssembly::add_refusal(std::string_view delta) {

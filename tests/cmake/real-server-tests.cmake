@@ -3,6 +3,9 @@
 #
 #   real_server.b4748     llama.cpp of Feb 2025 (what older and vendored servers run)
 #   real_server.b10156    llama.cpp of Jul 2026
+#   real_server.<version>.slots     the same server with 4 slots: create_many against create
+#   real_server.<version>.thinking  the same server with DeepSeek-R1's chat template and
+#                                   --reasoning-format deepseek: models that think
 #
 # Each finds its llama-server in INSTRUCTOR_LLAMA_SERVER_B4748 / _B10156 (cache variables or the
 # environment at test time), else in the build cache that .ci/run fills
@@ -47,6 +50,17 @@ foreach(_version IN ITEMS b4748 b10156)
   set_tests_properties(real_server.${_version}.slots PROPERTIES
     LABELS real-server
     ENVIRONMENT "INSTRUCTOR_LLAMA_SERVER_SLOTS=4;INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE=chatml"
+    SKIP_RETURN_CODE 77
+    TIMEOUT 600
+    RESOURCE_LOCK llama-server)
+  # A thinking chat template and the server's reasoning parser: reasoning apart, values in content.
+  add_test(NAME real_server.${_version}.thinking
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
+            ${_version} "${INSTRUCTOR_LLAMA_SERVER_${_upper}}" "${_real_server_shared}"
+            $<TARGET_FILE:real_server_tests> "[thinking]")
+  set_tests_properties(real_server.${_version}.thinking PROPERTIES
+    LABELS real-server
+    ENVIRONMENT "INSTRUCTOR_LLAMA_SERVER_THINKING=1"
     SKIP_RETURN_CODE 77
     TIMEOUT 600
     RESOURCE_LOCK llama-server)

@@ -77,9 +77,11 @@ template <class Decode>
 std::string outcome(Decode&& decode) {
     try {
         const instructor::Completion c = decode();
-        std::string text = c.text + '\x1f' + std::string(instructor::to_string(c.finish_reason)) + '\x1f' +
-                           c.refusal.value_or("\x1e") + '\x1f' + std::to_string(c.usage.total_tokens) + '\x1f' +
-                           std::to_string(c.usage.cached_tokens) + '\x1f' + c.model + '\x1f' + c.request_id;
+        std::string text = c.text + '\x1f' + c.reasoning + '\x1f' +
+                           std::string(instructor::to_string(c.finish_reason)) + '\x1f' + c.refusal.value_or("\x1e") +
+                           '\x1f' + std::to_string(c.usage.total_tokens) + '\x1f' +
+                           std::to_string(c.usage.cached_tokens) + '\x1f' + std::to_string(c.usage.reasoning_tokens) +
+                           '\x1f' + c.model + '\x1f' + c.request_id;
         for (const auto& call : c.tool_calls) text += '\x1f' + call.id + '\x1d' + call.name + '\x1d' + call.arguments;
         return text;
     } catch (const instructor::Error& e) {

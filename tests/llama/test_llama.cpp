@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -329,5 +330,118 @@ TEST_CASE("loading fails with a clear error") {
         CHECK_THROWS_WITH(instructor::LlamaModel::load(
                               {.model_path = INSTRUCTOR_LLAMA_TEST_MODEL, .chat_template = "no-such-template"}),
                           Catch::Matchers::Contains("does not know the chat template 'no-such-template'"));
+    }
+}
+
+// ---- models that think --------------------------------------------------------------------------------
+
+namespace {
+
+// The tiny model under llama.cpp's "bailing-think" template, whose prompt ends in an open <think>:
+// the model starts inside a thinking block, as a DeepSeek-R1 distill does.
+const std::shared_ptr<const instructor::LlamaModel>& thinking_model() {
+    static const std::shared_ptr<const instructor::LlamaModel> loaded = instructor::LlamaModel::load(
+        {.model_path = INSTRUCTOR_LLAMA_TEST_MODEL, .threads = 1, .chat_template = "bailing-think", .max_contexts = 2});
+    return loaded;
+}
+
+instructor::Request thinking_request(std::int64_t seed, std::optional<instructor::Thinking> thinking) {
+    instructor::Request request{.model = "",
+                                .messages = {instructor::user("Extract: Jason is 30 years old")},
+                                .max_retries = 0,
+                                .temperature = 1.0,
+                                .max_tokens = 400,
+                                .seed = seed};
+    request.thinking = thinking;
+    return request;
+}
+
+}  // namespace
+
+TEST_CASE("in the process a model thinks freely, then answers under the grammar, its thinking ended by the budget") {
+    const auto client = instructor::from_llama(thinking_model(), Mode::json_schema);
+    constexpr int samples = 100;
+    constexpr int budget = 24;
+    int accepted = 0, with_reasoning = 0, ended_by_budget = 0;
+    for (std::int64_t seed = 1; seed <= samples; ++seed) {
+        INFO("seed " << seed);
+        instructor::Extraction<ShortUser> with;
+        try {
+            with = client.create_with_completion<ShortUser>(
+                thinking_request(seed, instructor::Thinking{.budget_tokens = budget}));
+        } catch (const instructor::Error& e) {
+            FAIL_CHECK(e.what());
+            continue;
+        }
+        ++accepted;  // nothing thrown with no re-ask allowed: the strict parser took the first answer
+        const auto& completion = with.completions.back();
+        CHECK(with.completions.size() == 1);
+        if (!with.reasoning().empty()) ++with_reasoning;
+        CHECK(completion.text.find("think>") == std::string::npos);  // the answer alone
+        CHECK(completion.usage.reasoning_tokens <= budget);
+        if (completion.usage.reasoning_tokens == budget) ++ended_by_budget;
+    }
+    std::cout << "in-process thinking (bailing-think template, budget " << budget << " tokens): " << accepted << "/"
+              << samples << " accepted by the strict parser, " << with_reasoning << " with reasoning, "
+              << ended_by_budget << " ended by the budget\n";
+    CHECK(accepted == samples);
+    CHECK(with_reasoning == samples);
+    CHECK(ended_by_budget == samples);  // the tiny model never writes </think> itself, nor may it end its turn
+}
+
+TEST_CASE("in the process the reasoning streams apart from the value, as the whole reply has it") {
+    const auto client = instructor::from_llama(thinking_model(), Mode::json_schema);
+    for (std::int64_t seed = 1; seed <= 5; ++seed) {
+        INFO("seed " << seed);
+        const auto request = thinking_request(seed, instructor::Thinking{.budget_tokens = 16});
+        std::string heard;
+        int updates = 0;
+        const ShortUser streamed = client.create_partial<ShortUser>(
+            request, [&](const ShortUser&) { ++updates; }, [&](std::string_view delta) { heard += delta; });
+        const auto whole = client.create_with_completion<ShortUser>(request);
+        CHECK(heard == whole.reasoning());
+        CHECK(*streamed.name == *whole.value.name);
+        CHECK(updates >= 1);
+    }
+    // On the wire: reasoning_content deltas, then content ones, as llama-server streams them.
+    auto body = chat_body("Jason is 30", 4);
+    body["grammar"] = instructor::gbnf<ShortUser>();
+    body["reasoning_budget_tokens"] = 12;
+    const auto reply = thinking_model()->chat({.url = "", .headers = {}, .body = body.dump()});
+    const auto whole = nlohmann::json::parse(reply.body);
+    CHECK(whole["usage"]["completion_tokens_details"]["reasoning_tokens"] == 12);
+    CHECK_FALSE(whole["choices"][0]["message"]["reasoning_content"].get<std::string>().empty());
+}
+
+TEST_CASE("in the process thinking turned off closes the template's block at once, and answers") {
+    const auto client = instructor::from_llama(thinking_model(), Mode::json_schema);
+    for (std::int64_t seed = 1; seed <= 10; ++seed) {
+        const auto result =
+            client.create_with_completion<ShortUser>(thinking_request(seed, instructor::Thinking::off()));
+        CHECK(result.reasoning().empty());
+        CHECK(result.completions.back().usage.reasoning_tokens == 0);
+        CHECK_FALSE(result.value.name->empty());
+    }
+    try {
+        (void)client.create<ShortUser>(
+            thinking_request(1, instructor::Thinking{.effort = instructor::ThinkingEffort::low}));
+        FAIL("an effort was accepted in the process");
+    } catch (const instructor::ConfigurationError& e) {
+        CHECK(std::string(e.what()).find("budget_tokens") != std::string::npos);
+    }
+}
+
+TEST_CASE("in the process a template without thinking samples as before, whatever the request says of thinking") {
+    const auto client = instructor::from_llama(model(), Mode::json_schema);  // chatml: no thinking block
+    for (std::int64_t seed = 1; seed <= 10; ++seed) {
+        INFO("seed " << seed);
+        const auto plain = client.create_with_completion<ShortUser>(thinking_request(seed, std::nullopt));
+        const auto asked =
+            client.create_with_completion<ShortUser>(thinking_request(seed, instructor::Thinking{.budget_tokens = 24}));
+        const auto off = client.create_with_completion<ShortUser>(thinking_request(seed, instructor::Thinking::off()));
+        CHECK(asked.completions.back().text == plain.completions.back().text);
+        CHECK(off.completions.back().text == plain.completions.back().text);
+        CHECK(asked.reasoning().empty());
+        CHECK(asked.completions.back().usage == plain.completions.back().usage);
     }
 }

@@ -563,3 +563,155 @@ TEST_CASE("create_many of 16 requests on a server with 4 slots takes less time t
     CHECK(batch_values >= 12);
     CHECK(batch < sequential);
 }
+
+// ---- models that think ---------------------------------------------------------------------------------
+
+namespace {
+
+// What Mode::gbnf calls with thinking on came to, over a number of seeds.
+struct ThinkingTally {
+    int sent = 0;
+    int values = 0;              // create_with_completion returned the value, first time (no re-ask)
+    int finished = 0;            // replies that ended by themselves (not at max_tokens)
+    int with_reasoning = 0;      // of the values, those that came with reasoning
+    int in_reasoning_field = 0;  // of those, the server's own reasoning_content held it
+    int cut_off = 0;
+    int rejected = 0;  // finished, yet not accepted by the strict parser
+    int refused = 0;   // an HTTP error
+    std::string last_problem;
+};
+
+std::ostream& operator<<(std::ostream& out, const ThinkingTally& t) {
+    return out << t.values << "/" << t.sent << " values (" << t.finished << " finished), " << t.with_reasoning
+               << " with reasoning, " << t.in_reasoning_field << " of them in reasoning_content, " << t.cut_off
+               << " cut off, " << t.rejected << " rejected, " << t.refused << " HTTP errors";
+}
+
+ThinkingTally think_over_gbnf(std::optional<instructor::Thinking> thinking, Mode mode = Mode::gbnf, int seeds = 20) {
+    ThinkingTally tally;
+    auto counters = std::make_shared<Counters>();
+    const auto client = instructor::from_provider("llama-cpp/stories260K", options_counting(counters), mode);
+    for (std::int64_t seed = 1; seed <= seeds; ++seed) {
+        auto request = small_request("Jason is 30 years old. Extract the person's name and age.");
+        request.max_retries = 0;
+        request.max_tokens = 300;
+        request.seed = seed;
+        request.thinking = thinking;
+        ++tally.sent;
+        try {
+            const auto result = client.create_with_completion<UserDetail>(request);
+            ++tally.values;
+            ++tally.finished;
+            const auto& completion = result.completions.back();
+            CHECK(completion.text.find("think>") == std::string::npos);  // the answer alone
+            if (!result.reasoning().empty()) {
+                ++tally.with_reasoning;
+                const auto raw = nlohmann::json::parse(completion.raw);
+                const auto& message = raw["choices"][0]["message"];
+                if (message.contains("reasoning_content") && message["reasoning_content"].is_string() &&
+                    !message["reasoning_content"].get<std::string>().empty())
+                    ++tally.in_reasoning_field;
+            }
+        } catch (const instructor::IncompleteOutputError& e) {
+            ++tally.cut_off;
+            tally.last_problem = e.what();
+        } catch (const instructor::RetryError& e) {
+            ++tally.finished;
+            ++tally.rejected;
+            tally.last_problem = e.what();
+        } catch (const instructor::HttpError& e) {
+            ++tally.refused;
+            tally.last_problem = e.what();
+        }
+    }
+    CHECK(counters->http_retries == 0);
+    return tally;
+}
+
+}  // namespace
+
+// In every run: a chat template with no thinking of its own (chatml on b4748, Command-R+ on b10156),
+// so the server's reasoning parser never sees a block: the grammar's thinking block arrives in the
+// content, and the library splits it from the answer.
+TEST_CASE("Mode::gbnf with thinking on, through a template without thinking, splits the reasoning from the answer") {
+    const ThinkingTally t = think_over_gbnf(instructor::Thinking{.budget_tokens = 32});
+    std::cout << "gbnf + thinking, no thinking template, " << server().version << ": " << t << "\n";
+    INFO(t << "\nlast problem: " << t.last_problem);
+    CHECK(t.values == t.finished);  // every finished reply accepted
+    CHECK(t.values == t.sent);
+    CHECK(t.with_reasoning == t.values);
+}
+
+// Run by the real_server.<version>.thinking tests: the server started with a DeepSeek-R1 chat
+// template (it leaves <think> open at the end of the prompt) and --reasoning-format deepseek.
+TEST_CASE("Mode::gbnf with thinking on returns the reasoning in reasoning_content and a value in content",
+          "[.thinking]") {
+    const ThinkingTally t = think_over_gbnf(instructor::Thinking{.budget_tokens = 32});
+    std::cout << "gbnf + thinking, DeepSeek-R1 template, --reasoning-format deepseek, " << server().version << ": " << t
+              << "\n";
+    INFO(t << "\nlast problem: " << t.last_problem);
+    if (is_old()) {
+        // b4748's DeepSeek-R1 handler replaces the request's grammar with its own (empty without
+        // tools): the model writes unconstrained, and its prose never makes a value.
+        CHECK(t.values == 0);
+        CHECK(t.cut_off + t.rejected == t.sent);
+    } else {
+        CHECK(t.values == t.finished);  // every finished reply accepted
+        CHECK(t.values == t.sent);
+        CHECK(t.in_reasoning_field == t.values);  // the server's parser put the thinking there
+    }
+}
+
+TEST_CASE("a streamed Mode::gbnf call with thinking on hands the reasoning to its own callback", "[.thinking]") {
+    const auto client =
+        instructor::from_provider("llama-cpp/stories260K", {.base_url = server().url + "/v1"}, Mode::gbnf);
+    int values = 0, heard_reasoning = 0;
+    for (std::int64_t seed = 1; seed <= 5; ++seed) {
+        auto request = small_request("Jason is 30 years old.");
+        request.max_retries = 0;
+        request.max_tokens = 300;
+        request.seed = seed;
+        request.thinking = instructor::Thinking{.budget_tokens = 32};
+        std::string reasoning;
+        try {
+            const auto user = client.create_partial<UserDetail>(
+                request, [](const UserDetail&) {}, [&](std::string_view delta) { reasoning += delta; });
+            ++values;
+            if (!reasoning.empty()) ++heard_reasoning;
+            CHECK(user.name->size() <= 40);
+        } catch (const instructor::Error& e) {
+            INFO(e.what());
+            CHECK(is_old());
+        }
+    }
+    std::cout << "gbnf + thinking streamed, " << server().version << ": " << values << "/5 values, " << heard_reasoning
+              << " with reasoning heard\n";
+    if (is_new()) {
+        CHECK(values == 5);
+        CHECK(heard_reasoning == 5);
+    }
+}
+
+TEST_CASE("thinking off, and json_schema with thinking, as each server does them", "[.thinking]") {
+    // Off: b10156's template closes the block itself (enable_thinking false), and the type's own
+    // grammar follows; b4748 reads no chat_template_kwargs, so its template leaves the block open and
+    // the grammar is dropped, as above.
+    const ThinkingTally off = think_over_gbnf(instructor::Thinking::off(), Mode::gbnf, 10);
+    // json_schema: the server's converter, with the template's thinking before it (b10156): the tiny
+    // model never closes an unbounded block (b10156 did not bound it by reasoning_budget_tokens with
+    // this template). b4748 uses its generic handler for a schema: no thinking, a value.
+    const ThinkingTally schema = think_over_gbnf(instructor::Thinking{.budget_tokens = 32}, Mode::json_schema, 5);
+    std::cout << "thinking off + gbnf, " << server().version << ": " << off << "\njson_schema + thinking, "
+              << server().version << ": " << schema << "\n";
+    INFO("off: " << off << " (" << off.last_problem << ")\njson_schema: " << schema << " (" << schema.last_problem
+                 << ")");
+    if (is_new()) {
+        CHECK(off.values == off.sent);
+        CHECK(off.with_reasoning == 0);
+        CHECK(schema.cut_off == schema.sent);
+    } else {
+        CHECK(off.values == 0);
+        CHECK(schema.values == schema.sent);
+        CHECK(schema.with_reasoning == 0);
+    }
+}

@@ -3,6 +3,8 @@
 # model, and stops the server afterwards. The command finds the server in its environment:
 #   INSTRUCTOR_LLAMA_SERVER_URL      base URL, e.g. http://127.0.0.1:41234 (no /v1)
 #   INSTRUCTOR_LLAMA_SERVER_VERSION  b4748 | b10156 | custom
+# and starts it with a thinking chat template and its reasoning parser on when
+# INSTRUCTOR_LLAMA_SERVER_THINKING is set.
 #
 #   with_llama_server.sh VERSION BINARY SHARED_DIR COMMAND...
 #
@@ -55,6 +57,16 @@ esac
 # template makes every reply about 20 times slower to serve; tests without tools need none).
 if [[ -n ${INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE-} && $version == b10156 ]]; then
   args=(--chat-template "$INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE" --override-kv llama.context_length=int:4096)
+fi
+# INSTRUCTOR_LLAMA_SERVER_THINKING=1: a thinking chat template (DeepSeek-R1's, which leaves <think>
+# open at the end of the prompt) and the server's reasoning parser on.
+if [[ -n ${INSTRUCTOR_LLAMA_SERVER_THINKING-} ]]; then
+  case $version in
+    b4748) args=(--jinja --reasoning-format deepseek --chat-template-file
+                 "$shared/llama.cpp/b4748-c392e50/models/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja") ;;
+    b10156) args=(--reasoning-format deepseek --override-kv llama.context_length=int:4096 --chat-template-file
+                  "$shared/llama.cpp/b10156-91f8c9c5/models/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja") ;;
+  esac
 fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/llama-server-$version.XXXXXX.log")

@@ -60,11 +60,17 @@ struct ExtractionResult {
     bool stopped = false;                 // a stream watcher stopped the stream: nothing was parsed
 };
 
+/// Hears the model's reasoning as it is written; returns false to stop the stream.
+using ReasoningListener = std::function<bool(std::string_view delta)>;
+
 /// Watches streamed answers (create_partial, create_iterable): the JSON of each answer, event by
-/// event, as it arrives.
+/// event, as it arrives, and the model's reasoning apart from it.
 struct StreamWatcher {
-    std::function<void(int attempt)> on_attempt;  // a stream (the first, or a re-ask) begins
-    PartialEventSink on_event;                    // return false to stop the stream
+    /// A stream (the first, or a re-ask) begins, or its answer begins again: the text so far was
+    /// the model's reasoning after all (a </think> without an opening tag).
+    std::function<void(int attempt)> on_attempt;
+    PartialEventSink on_event;       // return false to stop the stream
+    ReasoningListener on_reasoning;  // empty: the reasoning is not listened to
 };
 
 /// Asks, checks with `parse`, and re-asks until the answer is valid or the re-asks run out. With a
@@ -78,7 +84,8 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
 [[nodiscard]] Completion decode_reply(const ExtractionSetup& setup, std::string_view body, const HttpHeaders& headers);
 
 /// The first JSON value in a model's text: inside a ```json fence, or among prose, after any
-/// <think>...</think> block. nullopt when there is none. A value beyond `limits` is a LimitError.
+/// <think>...</think> block (a reply's leading block is its reasoning by then: Completion::text
+/// comes without it). nullopt when there is none. A value beyond `limits` is a LimitError.
 /// Linear in the text's length, however many brackets never close.
 [[nodiscard]] std::optional<nlohmann::json> extract_json(std::string_view text, const Limits& limits = {});
 
