@@ -9,6 +9,7 @@
 //         .max_retries = 2,
 //     });
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -43,6 +44,7 @@
 #include <instructor/request.hpp>
 #include <instructor/response_model.hpp>
 #include <instructor/result.hpp>
+#include <instructor/servers.hpp>
 #include <instructor/transport.hpp>
 
 namespace instructor {
@@ -69,6 +71,11 @@ struct ClientOptions {
     /// HTTP headers sent on every call, set over the provider's (a same-named one replaces it).
     /// Never logged.
     HttpHeaders headers{};
+    /// Several servers of the same model instead of base_url (leave that empty): every call, stream
+    /// and batch spreads over them by `routing`, each server held to its max_in_flight; a server that
+    /// fails is cooled down and the send goes to another (counted as an HTTP retry). See servers.hpp.
+    std::vector<Server> servers{};
+    Routing routing{};  // with `servers`: how the server of each send is picked, and failing ones left out
 };
 
 /// A value with the replies it took to get it.
@@ -159,7 +166,8 @@ public:
 
     /// The same, and `on_reasoning(delta)` gets the model's reasoning as it is written, apart from
     /// the value (the thinking of a model that thinks before it answers; returning false stops the
-    /// stream as on_update's false does).
+    /// stream as on_update's false does). A stream restarted on another server (ClientOptions::servers,
+    /// PartialProgress::restarts()) hands on the new reply's reasoning from its beginning.
     ///
     ///     client.create_partial<Report>(request, draw, [](std::string_view thought) { std::cerr << thought; });
     template <class T, class OnUpdate, class OnReasoning>
@@ -167,25 +175,31 @@ public:
         return create_partial_with<T>(std::move(request), on_update, reasoning_listener(on_reasoning));
     }
 
-    /// Streams a list of T: `on_item(T)` gets each item, checked, as soon as it is complete
-    /// (returning false stops the stream). After a re-ask, items already handed over are not
-    /// handed over again.
+    /// Streams a list of T: `on_item(T)` or `on_item(T, const ItemProgress&)` gets each item,
+    /// checked, as soon as it is complete (returning false stops the stream). After a re-ask, items
+    /// already handed over are not handed over again; after a stream restarted on another server
+    /// (ClientOptions::servers), they are, from the new reply (ItemProgress::restarts says so).
     template <class T, class OnItem>
     void create_iterable(Request request, OnItem&& on_item) const {
         create_iterable_with<T>(std::move(request), on_item, {});
     }
 
-    /// The same, and `on_reasoning(delta)` gets the model's reasoning as it is written.
+    /// The same, and `on_reasoning(delta)` gets the model's reasoning as it is written (a stream
+    /// restarted on another server: the new reply's, from its beginning).
     template <class T, class OnItem, class OnReasoning>
     void create_iterable(Request request, OnItem&& on_item, OnReasoning&& on_reasoning) const {
         create_iterable_with<T>(std::move(request), on_item, reasoning_listener(on_reasoning));
     }
 
-    /// Streams a list of T and returns every item, checked.
+    /// Streams a list of T and returns every item, checked (of the final reply, when a stream
+    /// restarted on another server).
     template <class T>
     std::vector<T> create_iterable(Request request) const {
         std::vector<T> items;
-        create_iterable<T>(std::move(request), [&](T item) { items.push_back(std::move(item)); });
+        create_iterable<T>(std::move(request), [&](T item, const ItemProgress& progress) {
+            items.resize(std::min(items.size(), progress.index));  // a restarted stream hands its items again
+            items.push_back(std::move(item));
+        });
         return items;
     }
 
@@ -228,6 +242,10 @@ public:
     [[nodiscard]] const Provider& provider() const noexcept;
     [[nodiscard]] Mode mode() const noexcept;
     [[nodiscard]] const ClientOptions& options() const noexcept;
+
+    /// Each of ClientOptions::servers' counters now (calls, failures, in flight, cooldowns, latency),
+    /// in list order, shared by the client's copies; empty for a client of one base_url.
+    [[nodiscard]] std::vector<ServerStats> server_stats() const;
 
 private:
     friend Client from_provider(std::string_view spec, ClientOptions options);
@@ -272,6 +290,8 @@ struct Client::State {
     std::string shown_url;             // the same without credentials: what hooks and errors show
     HttpHeaders headers;               // the provider's, with the key: made once, sent on every call
     std::vector<std::string> secrets;  // the key and credential header values, masked in what a server echoes
+    // ClientOptions::servers: where each send goes. After the transport, which its thread uses.
+    std::shared_ptr<detail::ServerPool> pool;
     // The server refused to stream tool calls once: ask for them whole from then on.
     std::atomic<bool> tools_unstreamable{false};
     // create_async's engine, started on first use. Last, so that it ends (cancelling what it still
@@ -401,15 +421,24 @@ T Client::create_partial_with(Request request, OnUpdate& on_update, detail::Reas
     std::optional<T> value;
     const auto parse = parse_into<T>(request, value);
     detail::PartialBuilder<T> builder(parse_options_for(request));
+    const auto show = [&] {
+        if constexpr (std::is_invocable_v<OnUpdate&, const T&, const PartialProgress&>)
+            return detail::call_continues(on_update, builder.value(), builder.progress());
+        else
+            return detail::call_continues(on_update, builder.value());
+    };
     const detail::StreamWatcher watcher{
         .on_attempt = [&](int attempt) { builder.restart(attempt); },
         .on_event =
             [&](const detail::PartialEvent& event) {
                 builder.apply(event);
-                if constexpr (std::is_invocable_v<OnUpdate&, const T&, const PartialProgress&>)
-                    return detail::call_continues(on_update, builder.value(), builder.progress());
-                else
-                    return detail::call_continues(on_update, builder.value());
+                return show();
+            },
+        // The broken reply's value is dropped, and the callback sees it go at once.
+        .on_restart =
+            [&](int) {
+                builder.restart_stream();
+                return show();
             },
         .on_reasoning = std::move(on_reasoning),
     };
@@ -423,11 +452,19 @@ void Client::create_iterable_with(Request request, OnItem& on_item, detail::Reas
     std::optional<std::vector<T>> all;
     const auto parse = parse_into<std::vector<T>>(request, all);
     const ParseOptions item_options = parse_options_for(request);
-    // Items go out in order, each once: after a re-ask, the first `handed_over` are skipped.
+    // Items go out in order, each once: after a re-ask, the first `handed_over` are skipped. A stream
+    // restarted on another server hands every item again, from its own reply.
     std::size_t handed_over = 0;
     std::size_t next = 0;
+    ItemProgress progress;
     const detail::StreamWatcher watcher{
-        .on_attempt = [&](int) { next = 0; },
+        .on_attempt =
+            [&](int attempt) {
+                next = 0;
+                // The same attempt again: its answer begins again (the text so far was reasoning).
+                if (attempt != progress.attempt) progress.restarts = 0;
+                progress.attempt = attempt;
+            },
         .on_event =
             [&](const detail::PartialEvent& event) {
                 // An item is complete when its value at /tasks/<i> closes.
@@ -442,7 +479,18 @@ void Client::create_iterable_with(Request request, OnItem& on_item, detail::Reas
                 ++next;
                 if (next <= handed_over) return true;
                 handed_over = next;
-                return detail::call_continues(on_item, std::move(*item));
+                progress.index = next - 1;
+                if constexpr (std::is_invocable_v<OnItem&, T, const ItemProgress&>)
+                    return detail::call_continues(on_item, std::move(*item), std::as_const(progress));
+                else
+                    return detail::call_continues(on_item, std::move(*item));
+            },
+        .on_restart =
+            [&](int) {
+                next = 0;
+                handed_over = 0;
+                ++progress.restarts;
+                return true;
             },
         .on_reasoning = std::move(on_reasoning),
     };

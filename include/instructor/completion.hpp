@@ -57,6 +57,9 @@ struct Completion {
     /// The answer was read from `reasoning`, not from `text`: the server put the whole reply in its
     /// reasoning field and left the content empty (MLX servers do). Set by the client that read it.
     bool answer_in_reasoning = false;
+    /// Which of ClientOptions::servers answered (its name: Server::name, else its base URL without
+    /// credentials); "" for a client of one base_url.
+    std::string server{};
 };
 
 }  // namespace instructor

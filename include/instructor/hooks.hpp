@@ -25,6 +25,9 @@ struct RequestSent {
     int http_attempt = 0;
     std::string_view url{};
     std::string_view body{};
+    /// Which of ClientOptions::servers it goes to (its name: Server::name, else its base URL without
+    /// credentials); "" for a client of one base_url.
+    std::string_view server{};
 };
 
 /// A reply arrived (any status).
@@ -34,6 +37,8 @@ struct ReplyReceived {
     int status = 0;
     const HttpHeaders& headers;
     std::string_view body{};
+    /// Which of ClientOptions::servers sent it, as in RequestSent; "" for a client of one base_url.
+    std::string_view server{};
 };
 
 /// A reply was read into a Completion (a stream: once it has fully arrived), with its usage.

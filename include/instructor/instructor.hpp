@@ -26,6 +26,7 @@
 #include <instructor/response_model.hpp>
 #include <instructor/result.hpp>
 #include <instructor/schema.hpp>
+#include <instructor/servers.hpp>
 #include <instructor/thinking.hpp>
 #include <instructor/to_json.hpp>
 #include <instructor/transport.hpp>

@@ -1,7 +1,9 @@
 // The batch engine: one thread moves many calls along. Each call is an ExtractionSteps: the engine
 // sends its request (libcurl multi, or the user's transport on a pool), hands the reply back to
 // the steps, and does what they say next: finish, re-ask at once, or wait and send again. A 429
-// holds every new send back for its wait; rate limits pace the sends.
+// holds every new send back for its wait (over a client's servers, that server's only); rate limits
+// pace the sends. Calls over a client's servers claim one before each send, and wait (the others
+// going on) while none has room.
 #include <instructor/detail/client/batch_engine.hpp>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 
 #include "extraction_steps.hpp"
 #include "http_call.hpp"
+#include "server_pool.hpp"
 
 namespace instructor::detail {
 namespace {
@@ -126,6 +129,7 @@ public:
 
     ~Engine() {
         pool_.reset();  // joins: no job may outlive the calls it refers to
+        for (const auto& [servers, id] : server_pools_) servers->unsubscribe(id);
     }
 
     void wakeup() { multi_.wakeup(); }
@@ -189,6 +193,12 @@ private:
         }
         if (const auto& token = call.steps->request().cancel; token.stop_possible())
             call.on_cancel.emplace(token, std::function<void()>([this] { multi_.wakeup(); }));
+        // A call over the client's servers may wait for one: a server freed or back elsewhere (another
+        // thread's call, the pool's probes) wakes the engine.
+        if (ServerPool* servers = call.batch.setup.pool;
+            servers != nullptr &&
+            std::none_of(server_pools_.begin(), server_pools_.end(), [&](const auto& s) { return s.first == servers; }))
+            server_pools_.emplace_back(servers, servers->subscribe([this] { multi_.wakeup(); }));
     }
 
     // Sends every call that may go now; returns when the next one may.
@@ -212,6 +222,17 @@ private:
             const auto allowed = std::max({paused_until_, requests_.ready_at(now), tokens_.ready_at(now)});
             if (allowed > now) {
                 next = std::min({next, allowed, deadline});
+                continue;
+            }
+            // Over the client's servers: one with room, or the call waits (the others go on).
+            try {
+                const PooledSends::Claim claim = call.steps->claim_server(now);
+                if (!claim.ready) {
+                    next = std::min({next, claim.wait_until, deadline});
+                    continue;
+                }
+            } catch (...) {
+                end(current, nullptr, std::current_exception());
                 continue;
             }
             send(current, now);
@@ -356,6 +377,7 @@ private:
     std::mutex inbox_mutex_;
     std::vector<CallIt> inbox_;
     std::unique_ptr<TransportPool> pool_;
+    std::vector<std::pair<ServerPool*, std::uint64_t>> server_pools_;  // subscribed to: they wake us
 };
 
 }  // namespace

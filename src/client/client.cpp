@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <span>
@@ -13,6 +14,7 @@
 #include <boost/pfr/core.hpp>
 
 #include "http_call.hpp"
+#include "server_pool.hpp"
 
 #include <instructor/detail/core/text.hpp>
 #include <instructor/detail/core/url.hpp>
@@ -129,6 +131,60 @@ std::vector<std::string> secrets_of(const ClientOptions& options) {
     return secrets;
 }
 
+// A server's base URL without a trailing /v1: where llama-server (and vLLM) answer /health.
+std::string root_of(const std::string& base_url) {
+    const auto query = base_url.find_first_of("?#");
+    std::string path = base_url.substr(0, query);
+    const std::string rest = query == std::string::npos ? std::string() : base_url.substr(query);
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    if (path.ends_with("/v1")) path.resize(path.size() - 3);
+    return path + rest;
+}
+
+// ClientOptions::servers, checked, as the pool sends to them; base_url and api_key become the first
+// server's (what is not a chat call, a Batch API job, goes there).
+std::vector<detail::PoolServer> pool_servers(const Provider& provider, ClientOptions& o) {
+    if (!o.base_url.empty())
+        throw ConfigurationError("set ClientOptions::base_url or ClientOptions::servers, not both (base_url \"" +
+                                 detail::redact_url(o.base_url) + "\")");
+    const Routing& r = o.routing;
+    if (r.cooldown.count() < 0 || r.max_cooldown.count() < 0 || r.probe_timeout.count() <= 0 ||
+        r.slots_interval.count() < 0 || !(r.cooldown_multiplier >= 1.0) || r.allowed_failures < 0)
+        throw ConfigurationError(
+            "ClientOptions::routing: cooldowns and slots_interval must not be negative, "
+            "probe_timeout must be positive, cooldown_multiplier at least 1, allowed_failures "
+            "not negative");
+    std::vector<detail::PoolServer> servers;
+    for (std::size_t i = 0; i < o.servers.size(); ++i) {
+        Server& server = o.servers[i];
+        const std::string which = "ClientOptions::servers[" + std::to_string(i) + "]";
+        if (server.base_url.empty()) throw ConfigurationError(which + " has no base_url");
+        check_base_url(server.base_url);
+        check_api_key(server.api_key);
+        if (!(server.weight > 0) || !std::isfinite(server.weight))
+            throw ConfigurationError(which + ".weight must be a positive number");
+        if (server.max_in_flight < 0)
+            throw ConfigurationError(which + ".max_in_flight must not be negative (0: no limit)");
+        while (!server.base_url.empty() && server.base_url.back() == '/') server.base_url.pop_back();
+        detail::PoolServer pooled;
+        pooled.shown_base_url = detail::redact_url(server.base_url);
+        pooled.name = server.name.empty() ? pooled.shown_base_url : detail::printable(server.name, 200);
+        pooled.chat_url = detail::append_path(server.base_url, provider.chat_path());
+        pooled.shown_chat_url = detail::redact_url(pooled.chat_url);
+        const std::string root = root_of(server.base_url);
+        pooled.health_url = detail::append_path(root, "/health");
+        pooled.slots_url = detail::append_path(root, "/slots");
+        pooled.headers = provider.headers(server.api_key.empty() ? o.api_key : server.api_key);
+        set_headers(pooled.headers, o.headers);
+        pooled.weight = server.weight;
+        pooled.max_in_flight = server.max_in_flight;
+        servers.push_back(std::move(pooled));
+    }
+    o.base_url = o.servers.front().base_url;
+    if (!o.servers.front().api_key.empty()) o.api_key = o.servers.front().api_key;
+    return servers;
+}
+
 }  // namespace
 
 namespace {
@@ -215,6 +271,12 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
         throw ConfigurationError("ClientOptions::timeout is negative; give a duration, or 0 for none");
     check_api_key(o.api_key);
     check_request_headers(o.headers, "ClientOptions::headers");
+    std::vector<std::string> server_keys;  // masked too, with the client's own key (the first server's may replace it)
+    if (!o.api_key.empty()) server_keys.push_back(o.api_key);
+    for (const Server& server : o.servers)
+        if (!server.api_key.empty()) server_keys.push_back(server.api_key);
+    std::vector<detail::PoolServer> servers;
+    if (!o.servers.empty()) servers = pool_servers(provider, o);
     if (o.base_url.empty()) o.base_url = provider.default_base_url();
     while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
     state.transport = transport ? std::move(transport) : o.transport;
@@ -228,6 +290,16 @@ Client::Client(const Provider& provider, Mode mode, ClientOptions options, Trans
     state.headers = provider.headers(o.api_key);
     set_headers(state.headers, o.headers);
     state.secrets = secrets_of(o);
+    for (auto& key : server_keys)
+        if (std::find(state.secrets.begin(), state.secrets.end(), key) == state.secrets.end())
+            state.secrets.push_back(std::move(key));
+    if (!servers.empty())
+        state.pool = std::make_shared<detail::ServerPool>(std::move(servers), o.routing, state.transport);
+}
+
+std::vector<ServerStats> Client::server_stats() const {
+    if (!state_->pool) return {};
+    return state_->pool->stats();
 }
 
 detail::ExtractionSetup Client::setup_for(Request& request) const {
@@ -259,7 +331,8 @@ detail::ExtractionSetup Client::setup_for(Request& request) const {
                                    .limits = &state.options.limits,
                                    .secrets = &state.secrets,
                                    .deadline = deadline_after(timeout),
-                                   .timeout = timeout};
+                                   .timeout = timeout,
+                                   .pool = state.pool.get()};
 }
 
 detail::ExtractionResult Client::run(Request request, const detail::ParseCallback& parse,
@@ -292,7 +365,7 @@ std::string key_from_environment(const Provider& provider, std::string_view vari
 }  // namespace
 
 Client from_openai(ClientOptions options, Mode mode) {
-    const bool openai_itself = options.base_url.empty();
+    const bool openai_itself = options.base_url.empty() && options.servers.empty();
     const Provider& dialect = provider(openai_itself ? "openai" : "openai-compatible");
     if (openai_itself && options.api_key.empty()) options.api_key = key_from_environment(dialect, "OPENAI_API_KEY");
     return Client(dialect, mode, std::move(options));

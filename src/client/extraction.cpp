@@ -252,7 +252,18 @@ std::optional<json> extract_json(std::string_view text, const Limits& limits) {
 }
 
 ExtractionSteps::ExtractionSteps(const ExtractionSetup& setup, Request request, ParseCallback parse)
-    : setup_(setup), request_(std::move(request)), parse_(std::move(parse)) {}
+    : setup_(setup), request_(std::move(request)), parse_(std::move(parse)) {
+    if (setup_.pool != nullptr) pooled_.emplace(setup_);
+}
+
+PooledSends::Claim ExtractionSteps::claim_server(std::chrono::steady_clock::time_point now) {
+    if (!pooled_) return PooledSends::Claim{.ready = true};
+    return pooled_->claim(attempt_, send_, now);
+}
+
+void ExtractionSteps::wait_for_server() {
+    if (pooled_) pooled_->claim_blocking(attempt_, send_, request_.cancel);
+}
 
 const HttpRequest& ExtractionSteps::http() {
     if (!http_) http_ = chat_request(setup_, request_);
@@ -261,25 +272,37 @@ const HttpRequest& ExtractionSteps::http() {
 
 void ExtractionSteps::before_send() {
     throw_if_cancelled(request_.cancel);
-    const HttpRequest& sent = http();
+    (void)http();
     ++send_;
     throw_if_past_deadline(setup_, attempt_, send_);
-    notify(hooks_of(setup_).on_request,
-           RequestSent{.attempt = attempt_, .http_attempt = send_, .url = shown_url(setup_), .body = sent.body});
+    if (pooled_) pooled_->address(*http_, request_);
+    notify(hooks_of(setup_).on_request, RequestSent{.attempt = attempt_,
+                                                    .http_attempt = send_,
+                                                    .url = pooled_ ? pooled_->shown_url() : shown_url(setup_),
+                                                    .body = http_->body,
+                                                    .server = pooled_ ? pooled_->server_name() : std::string_view()});
 }
 
 ExtractionSteps::Next ExtractionSteps::after_reply(HttpResponse response) {
     try {
-        check_reply(setup_, response, attempt_, send_);
+        check_reply(setup_, response, attempt_, send_, pooled_ ? pooled_->server_name() : std::string_view());
     } catch (const Error&) {
         return after_failure(std::current_exception());
     }
+    const std::string_view server = pooled_ ? pooled_->answered() : std::string_view();
     Completion completion = decode_reply(setup_, response.body, response.headers);
     completion.raw = std::move(response.body);
+    completion.server.assign(server);
     return Next{.done = after_completion(std::move(completion))};
 }
 
 ExtractionSteps::Next ExtractionSteps::after_failure(const std::exception_ptr& error) {
+    if (pooled_) {
+        // The send goes again to another server (or waits for one), or the error ends the call.
+        const auto wait = pooled_->failed(error, attempt_, send_, false);
+        if (!wait) pooled_->rethrow(error);
+        return Next{.done = false, .wait = wait->delay, .rate_limited = false};
+    }
     const auto wait = http_retry_wait(setup_, error, attempt_, send_);
     if (!wait) std::rethrow_exception(error);
     return Next{.done = false, .wait = wait->delay, .rate_limited = wait->rate_limited};
@@ -325,6 +348,7 @@ bool ExtractionSteps::after_completion(Completion received) {
     ++attempt_;
     send_ = 0;
     http_.reset();
+    if (pooled_) pooled_->next_attempt();
     return false;
 }
 
@@ -349,6 +373,7 @@ ExtractionResult run_extraction(const ExtractionSetup& setup, Request request, c
         }
     }
     for (;;) {
+        steps.wait_for_server();
         steps.before_send();
         std::optional<HttpResponse> response;
         std::exception_ptr failure;

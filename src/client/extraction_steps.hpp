@@ -10,6 +10,8 @@
 
 #include <instructor/detail/client/extraction.hpp>
 
+#include "pool_sends.hpp"
+
 namespace instructor::detail {
 
 class ExtractionSteps {
@@ -22,11 +24,20 @@ public:
         bool rate_limited = false;          // the wait is the server's (429): every sender should hold back
     };
 
+    /// With the client's servers (setup.pool): claims the server of the next send, or says until
+    /// when to wait for one (sooner when the pool changes). Throws AllServersDownError when every
+    /// server is down and no send is left. Without servers: always ready.
+    [[nodiscard]] PooledSends::Claim claim_server(std::chrono::steady_clock::time_point now);
+    /// claim_server, blocking until a server is claimed (CancelledError, TimeoutError first).
+    void wait_for_server();
+    [[nodiscard]] bool pooled() const noexcept { return pooled_.has_value(); }
+
     /// The request of the current attempt, written once per attempt (HTTP retries send it again).
     [[nodiscard]] const HttpRequest& http();
     [[nodiscard]] const Request& request() const noexcept { return request_; }
     [[nodiscard]] int attempt() const noexcept { return attempt_; }
-    /// Tells the hooks a send is about to happen; a CancelledError when the call is cancelled.
+    /// Tells the hooks a send is about to happen (to the server claimed); a CancelledError when the
+    /// call is cancelled.
     void before_send();
     /// The transport answered. Throws the error the call ends in, if it ends in one.
     Next after_reply(HttpResponse response);
@@ -48,6 +59,7 @@ private:
     std::optional<HttpRequest> http_;
     std::vector<Attempt> attempts_;
     ExtractionResult result_;
+    std::optional<PooledSends> pooled_;  // with setup.pool
 };
 
 }  // namespace instructor::detail

@@ -20,7 +20,7 @@ Hooks log_hooks(std::function<void(std::string_view line)> sink) {
     };
     hooks.on_reply = [out, attempt_of](const ReplyReceived& e) {
         (*out)("instructor: " + attempt_of(e.attempt, e.http_attempt) + ": HTTP " + std::to_string(e.status) + " (" +
-               std::to_string(e.body.size()) + " bytes)");
+               std::to_string(e.body.size()) + " bytes)" + (e.server.empty() ? "" : " from " + std::string(e.server)));
     };
     hooks.on_completion = [out](const CompletionReceived& e) {
         const auto& u = e.completion.usage;

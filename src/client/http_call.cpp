@@ -98,7 +98,7 @@ void throw_reply_error(const ExtractionSetup& setup, int status, const HttpHeade
     throw_http_error(std::move(details));
 }
 
-void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attempt, int send) {
+void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attempt, int send, std::string_view server) {
     // libcurl stops at the bound itself; a transport of the user's may not.
     if (const Limits& limits = limits_of(setup); response.body.size() > limits.max_bytes)
         throw_too_large(response.body, response.body.size(), limits,
@@ -110,7 +110,8 @@ void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attem
                                                    .http_attempt = send,
                                                    .status = response.status,
                                                    .headers = response.headers,
-                                                   .body = response.body});
+                                                   .body = response.body,
+                                                   .server = server});
     if (response.status < 200 || response.status >= 300)
         throw_reply_error(setup, response.status, response.headers, response.body);
 }

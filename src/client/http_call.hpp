@@ -62,9 +62,10 @@ void throw_if_past_deadline(const ExtractionSetup& setup, int attempt, int send)
 void wait_for(std::chrono::milliseconds delay, const std::stop_token& cancel);
 
 /// A reply as the loop takes it: within the size bound, the client's secrets masked if the server
-/// echoed them, shown to the on_reply hook, and a status other than 2xx thrown as the provider's
-/// typed error.
-void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attempt, int send);
+/// echoed them, shown to the on_reply hook (with the name of the `server` of the client's pool that
+/// sent it), and a status other than 2xx thrown as the provider's typed error.
+void check_reply(const ExtractionSetup& setup, HttpResponse& response, int attempt, int send,
+                 std::string_view server = {});
 
 /// The provider's typed error for an error reply, naming the URL called (without credentials) and
 /// with the client's secrets masked.

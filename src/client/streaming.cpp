@@ -10,6 +10,7 @@
 #include <instructor/detail/stream/stream_framing.hpp>
 
 #include "http_call.hpp"
+#include "pool_sends.hpp"
 
 namespace instructor::detail {
 namespace {
@@ -199,114 +200,133 @@ private:
 }
 
 // One answer, streamed when the request asks for it. A reply that is not a stream (the request
-// did not ask, or the server ignored it) is read whole and its events all fire at the end.
+// did not ask, or the server ignored it) is read whole and its events all fire at the end. With the
+// client's servers (`pooled`), a stream that breaks off starts again from the beginning on another.
 Completion stream_once(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
-                       bool& stopped, int first_send = 1) {
+                       bool& stopped, PooledSends* pooled, int first_send = 1) {
     const Provider& provider = *setup.provider;
     const bool tools = is_tool_mode(setup.mode);
     const ResponseModel& model = request.response_models.front();
+    int send = first_send - 1;  // with `pooled`: the sends of this attempt so far
 
-    StreamAssembly assembly;
-    assembly.set_max_tool_calls(limits_of(setup).max_tool_calls);
-    AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth, attempt);
-    if (tools) {
-        assembly.on_arguments(
-            [&](std::size_t call, std::string_view delta) { answer.arguments(assembly.completion(), call, delta); });
-    } else {
-        assembly.on_text([&](std::string_view delta) { answer.text(delta); });
-        assembly.on_text_retracted([&] { answer.restart(); });
-    }
-    assembly.on_reasoning([&](std::string_view delta) { answer.reasoning(delta); });
-    FrameReader frames(setup, assembly, limits_of(setup));
-
-    // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
-    std::exception_ptr failure;
-    bool streamed = false;
-    HttpRequest http = chat_request(setup, request);
-    http.on_chunk = [&](std::string_view bytes) {
-        streamed = true;
-        try {
-            frames.feed(bytes);
-        } catch (...) {
-            failure = std::current_exception();
-            return false;
+    for (;;) {
+        StreamAssembly assembly;
+        assembly.set_max_tool_calls(limits_of(setup).max_tool_calls);
+        AnswerFeed answer(watcher, model.name, limits_of(setup).max_depth, attempt);
+        if (tools) {
+            assembly.on_arguments([&](std::size_t call, std::string_view delta) {
+                answer.arguments(assembly.completion(), call, delta);
+            });
+        } else {
+            assembly.on_text([&](std::string_view delta) { answer.text(delta); });
+            assembly.on_text_retracted([&] { answer.restart(); });
         }
-        return !answer.stopped();
-    };
-    HttpResponse response;
-    try {
-        response = send_with_retries(setup, http, attempt, &streamed, first_send);
-    } catch (const TransportError& error) {
+        assembly.on_reasoning([&](std::string_view delta) { answer.reasoning(delta); });
+        FrameReader frames(setup, assembly, limits_of(setup));
+
+        // libcurl calls on_chunk from C: nothing may be thrown through it, so failures wait here.
+        std::exception_ptr failure;
+        bool streamed = false;
+        HttpRequest http = chat_request(setup, request);
+        http.on_chunk = [&](std::string_view bytes) {
+            streamed = true;
+            try {
+                frames.feed(bytes);
+            } catch (...) {
+                failure = std::current_exception();
+                return false;
+            }
+            return !answer.stopped();
+        };
+        HttpResponse response;
+        try {
+            response = pooled != nullptr ? send_pooled(setup, *pooled, http, request, attempt, send, &streamed)
+                                         : send_with_retries(setup, http, attempt, &streamed, first_send);
+        } catch (const RestartStream&) {
+            // What was handed on came from a reply that is gone: the watcher drops it, and it all starts again.
+            answer.rethrow_callback_failure();
+            if (watcher.on_restart && !watcher.on_restart(attempt)) {
+                stopped = true;
+                return assembly.take();
+            }
+            continue;
+        } catch (const AllServersDownError&) {
+            throw;
+        } catch (const TransportError& error) {
+            answer.rethrow_callback_failure();
+            if (failure) rethrow_as_stream_error(failure, provider, assembly);
+            if (!streamed) throw;
+            throw StreamError(std::string("the stream broke off: ") + error.what(), assembly.take());
+        }
+        const std::string_view server = pooled != nullptr ? pooled->answered_by() : std::string_view();
         answer.rethrow_callback_failure();
         if (failure) rethrow_as_stream_error(failure, provider, assembly);
-        if (!streamed) throw;
-        throw StreamError(std::string("the stream broke off: ") + error.what(), assembly.take());
-    }
-    answer.rethrow_callback_failure();
-    if (failure) rethrow_as_stream_error(failure, provider, assembly);
-    stopped = answer.stopped();
-    if (stopped) return assembly.take();
+        stopped = answer.stopped();
+        if (stopped) return assembly.take();
 
-    // A body the transport did not stream (an in-process backend) goes through the same frames.
-    if (!streamed && !response.body.empty()) {
+        // A body the transport did not stream (an in-process backend) goes through the same frames.
+        if (!streamed && !response.body.empty()) {
+            try {
+                frames.feed(response.body);
+            } catch (const HttpError&) {
+                answer.rethrow_callback_failure();
+                rethrow_as_stream_error(std::current_exception(), provider, assembly);
+            }
+        }
         try {
-            frames.feed(response.body);
+            frames.finish();
+            assembly.end_text();
         } catch (const HttpError&) {
             answer.rethrow_callback_failure();
             rethrow_as_stream_error(std::current_exception(), provider, assembly);
         }
-    }
-    try {
-        frames.finish();
-        assembly.end_text();
-    } catch (const HttpError&) {
         answer.rethrow_callback_failure();
-        rethrow_as_stream_error(std::current_exception(), provider, assembly);
-    }
-    answer.rethrow_callback_failure();
-    stopped = answer.stopped();
-    if (stopped) return assembly.take();
+        stopped = answer.stopped();
+        if (stopped) return assembly.take();
 
-    if (!frames.ended()) {
-        if (const auto body = frames.unframed()) {
-            // No frames at all: the server answered without streaming. A whole answer is read as
-            // one (its events all fire now); an error document is the provider's error.
-            json document = read_json(*body, limits_of(setup), "the reply from " + std::string(provider.name()));
-            const bool answer_document =
-                document.is_object() && (document.contains("choices") || document.contains("message"));
-            if (answer_document) {
-                Completion completion = provider.decode_reply(document, response.headers);
-                completion.raw.assign(*body);
-                answer.reasoning(completion.reasoning);
-                if (tools) {
-                    for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
-                        answer.arguments(completion, i, completion.tool_calls[i].arguments);
-                } else {
-                    answer.text(completion.text);
+        if (!frames.ended()) {
+            if (const auto body = frames.unframed()) {
+                // No frames at all: the server answered without streaming. A whole answer is read as
+                // one (its events all fire now); an error document is the provider's error.
+                json document = read_json(*body, limits_of(setup), "the reply from " + std::string(provider.name()));
+                const bool answer_document =
+                    document.is_object() && (document.contains("choices") || document.contains("message"));
+                if (answer_document) {
+                    Completion completion = provider.decode_reply(document, response.headers);
+                    completion.raw.assign(*body);
+                    completion.server.assign(server);
+                    answer.reasoning(completion.reasoning);
+                    if (tools) {
+                        for (std::size_t i = 0; i < completion.tool_calls.size(); ++i)
+                            answer.arguments(completion, i, completion.tool_calls[i].arguments);
+                    } else {
+                        answer.text(completion.text);
+                    }
+                    answer.rethrow_callback_failure();
+                    stopped = answer.stopped();
+                    return completion;
                 }
-                answer.rethrow_callback_failure();
-                stopped = answer.stopped();
-                return completion;
+                if (document.is_object()) throw_reply_error(setup, 200, response.headers, *body);
             }
-            if (document.is_object()) throw_reply_error(setup, 200, response.headers, *body);
+            throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +
+                                  std::string(frames.end_marker()) + " arrived",
+                              assembly.take());
         }
-        throw StreamError("the stream from " + std::string(provider.name()) + " ended before " +
-                              std::string(frames.end_marker()) + " arrived",
-                          assembly.take());
+        if (const auto id = header_value(response.headers, "x-request-id"); !id.empty()) assembly.set_request_id(id);
+        Completion completion = assembly.take();
+        completion.replaced_characters = frames.replaced();
+        completion.server.assign(server);
+        return completion;
     }
-    if (const auto id = header_value(response.headers, "x-request-id"); !id.empty()) assembly.set_request_id(id);
-    Completion completion = assembly.take();
-    completion.replaced_characters = frames.replaced();
-    return completion;
 }
 
 // The same request, unstreamed: the whole answer goes to the watcher at once. `first_send` is 2 when
 // it follows a refused stream of the same attempt, so that hooks count both sends.
 Completion whole_answer(const ExtractionSetup& setup, const Request& request, int attempt, const StreamWatcher& watcher,
-                        bool& stopped, int first_send = 1) {
+                        bool& stopped, PooledSends* pooled, int first_send = 1) {
     Request unstreamed = request;
     unstreamed.stream = false;
-    return stream_once(setup, unstreamed, attempt, watcher, stopped, first_send);
+    return stream_once(setup, unstreamed, attempt, watcher, stopped, pooled, first_send);
 }
 
 }  // namespace
@@ -314,18 +334,21 @@ Completion whole_answer(const ExtractionSetup& setup, const Request& request, in
 Completion stream_provider(const ExtractionSetup& setup, const Request& request, int attempt,
                            const StreamWatcher& watcher, bool& stopped) {
     if (watcher.on_attempt) watcher.on_attempt(attempt);
+    std::optional<PooledSends> pool;
+    if (setup.pool != nullptr) pool.emplace(setup);
+    PooledSends* const pooled = pool ? &*pool : nullptr;
     // A server that cannot stream tool calls is asked for them whole, so that the caller still gets
     // the value through the same callbacks; the client remembers it and stops asking for a stream.
     std::atomic<bool>* const refused = is_tool_mode(setup.mode) ? setup.tools_unstreamable : nullptr;
-    if (refused != nullptr && refused->load()) return whole_answer(setup, request, attempt, watcher, stopped);
+    if (refused != nullptr && refused->load()) return whole_answer(setup, request, attempt, watcher, stopped, pooled);
     try {
-        return stream_once(setup, request, attempt, watcher, stopped);
+        return stream_once(setup, request, attempt, watcher, stopped, pooled);
     } catch (const HttpError& error) {
         if (refused == nullptr || !setup.provider->refuses_tool_streaming(error.details())) throw;
         refused->store(true);
     }
     // Not an HTTP retry (the request differs: no stream), but the same attempt's second send.
-    return whole_answer(setup, request, attempt, watcher, stopped, 2);
+    return whole_answer(setup, request, attempt, watcher, stopped, pooled, 2);
 }
 
 }  // namespace instructor::detail

@@ -6,6 +6,8 @@
 #   real_server.<version>.slots     the same server with 4 slots: create_many against create
 #   real_server.<version>.thinking  the same server with DeepSeek-R1's chat template and
 #                                   --reasoning-format deepseek: models that think
+#   real_server.fleet     three b10156 servers behind one client, one killed and restarted mid-run
+#   real_server.fleet.haproxy  the same behind HAProxy
 #
 # Each finds its llama-server in INSTRUCTOR_LLAMA_SERVER_B4748 / _B10156 (cache variables or the
 # environment at test time), else in the build cache that .ci/run fills
@@ -65,3 +67,25 @@ foreach(_version IN ITEMS b4748 b10156)
     TIMEOUT 600
     RESOURCE_LOCK llama-server)
 endforeach()
+
+# Many servers (test_real_fleet.cpp): three llama-servers b10156 of 2 slots, started, killed and
+# restarted by the test itself, behind the client's own pool (real_server.fleet) and behind HAProxy
+# (real_server.fleet.haproxy, skipped without haproxy: INSTRUCTOR_HAPROXY, else the one on PATH).
+set(INSTRUCTOR_HAPROXY "haproxy" CACHE STRING "haproxy for the real-server tier's load-balancer test")
+add_executable(real_fleet_tests real_server/test_real_fleet.cpp)
+target_link_libraries(real_fleet_tests PRIVATE instructor_test_support)
+instructor_set_warnings(real_fleet_tests)
+add_test(NAME real_server.fleet
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_fleet.sh
+          "${INSTRUCTOR_LLAMA_SERVER_B10156}" "${_real_server_shared}" ""
+          $<TARGET_FILE:real_fleet_tests> "[fleet]" --durations yes)
+add_test(NAME real_server.fleet.haproxy
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_fleet.sh
+          "${INSTRUCTOR_LLAMA_SERVER_B10156}" "${_real_server_shared}" "${INSTRUCTOR_HAPROXY}"
+          $<TARGET_FILE:real_fleet_tests> "[haproxy]" --durations yes)
+set_tests_properties(real_server.fleet real_server.fleet.haproxy PROPERTIES
+  LABELS real-server
+  SKIP_RETURN_CODE 77
+  TIMEOUT 600
+  # Three servers of one thread each: nothing else of the tier runs beside them.
+  RESOURCE_LOCK llama-server)

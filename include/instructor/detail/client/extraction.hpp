@@ -28,6 +28,8 @@ namespace instructor::detail {
 /// In parallel_tools mode the answer is an array of {"name": tool, "arguments": value}.
 using ParseCallback = std::function<std::vector<FieldError>(const nlohmann::json& answer)>;
 
+class ServerPool;  // ClientOptions::servers (src/client/server_pool.hpp)
+
 struct ExtractionSetup {
     const Provider* provider = nullptr;
     Mode mode = Mode::tools;
@@ -46,6 +48,9 @@ struct ExtractionSetup {
     // The whole call ends by then (Request::timeout or ClientOptions::timeout); max(): no deadline.
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     std::chrono::milliseconds timeout{0};  // what the deadline was made from, for messages
+    // A client of several servers: each send goes to the one the pool picks (url and headers above
+    // are then the first server's, for what is not a chat call). nullptr: one server, at url.
+    ServerPool* pool = nullptr;
 };
 
 /// The setup's limits, or the defaults.
@@ -69,8 +74,12 @@ struct StreamWatcher {
     /// A stream (the first, or a re-ask) begins, or its answer begins again: the text so far was
     /// the model's reasoning after all (a </think> without an opening tag).
     std::function<void(int attempt)> on_attempt;
-    PartialEventSink on_event;       // return false to stop the stream
-    ReasoningListener on_reasoning;  // empty: the reasoning is not listened to
+    PartialEventSink on_event;  // return false to stop the stream
+    /// The stream of this attempt broke off on one server and starts again, from the beginning, on
+    /// another (ClientOptions::servers): what was handed on so far came from a reply that is gone.
+    /// Return false to stop the call there.
+    std::function<bool(int attempt)> on_restart{};
+    ReasoningListener on_reasoning{};  // empty: the reasoning is not listened to
 };
 
 /// Asks, checks with `parse`, and re-asks until the answer is valid or the re-asks run out. With a

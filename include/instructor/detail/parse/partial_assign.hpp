@@ -110,10 +110,20 @@ class PartialBuilder {
 public:
     explicit PartialBuilder(ParseOptions options) : options_(std::move(options)) {}
 
+    // A new attempt, or the same one's answer beginning again (its text so far was reasoning):
+    // the latter keeps the count of restarts.
     void restart(int attempt) {
+        const int restarts = attempt == progress_.attempt_ ? progress_.restarts_ : 0;
         value_ = T{};
         progress_ = PartialProgress{};
         progress_.attempt_ = attempt;
+        progress_.restarts_ = restarts;
+    }
+
+    // The stream of this attempt starts again from the beginning (on another server).
+    void restart_stream() {
+        restart(progress_.attempt_);
+        ++progress_.restarts_;
     }
 
     // Applies one parser event; then the caller shows the value.
