@@ -22,7 +22,10 @@
 #include "server_pool.hpp"
 
 namespace instructor::detail {
-namespace {
+// Named, not anonymous: AsyncEngine::State below holds an Engine, and a member of a class with
+// linkage may not have a type without it (GCC's -Wsubobject-linkage, once this file is part of a
+// unity batch).
+namespace batch_internal {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -380,7 +383,9 @@ private:
     std::vector<std::pair<ServerPool*, std::uint64_t>> server_pools_;  // subscribed to: they wake us
 };
 
-}  // namespace
+}  // namespace batch_internal
+
+using batch_internal::Engine;
 
 void run_batch(const BatchSource& source, const BatchTransport& transport, const BatchOptions& options) {
     Engine engine(transport, options);
