@@ -1,6 +1,7 @@
 # Includes run down the layers only.
 #
-#   cmake -DROOT=<source dir> [-DPLANT="<file>|<include line>"] -P check-layers.cmake
+#   cmake -DROOT=<source dir> [-DPLANT="<file>|<include line>"] [-DDOCS_FROM=... -DDOCS_TO=...]
+#         -P check-layers.cmake
 #
 # Every folder under src/ is a layer; its README.md says which layers it may include
 # ("May include: ...") and which public headers belong to it ("Public headers: ..."). A file
@@ -8,8 +9,12 @@
 # header to the layer that names it. A file may include its own layer and the layers it names;
 # a header kept in src/<layer>/ is private to that layer. PLANT adds one include line to one file,
 # in memory, so a test can show that an upward include is caught.
+#
+# The manual's table of layers (docs/how-it-is-built.md, the rows "| `<layer>/` | ... | <may
+# include> |") must name exactly these layers, each with what its README lets it include.
+# DOCS_FROM / DOCS_TO replace text in that page, in memory, so a test can show a difference is caught.
 
-cmake_minimum_required(VERSION 3.21)
+cmake_minimum_required(VERSION 3.23)
 
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source dir> [-DPLANT=\"<file>|<include line>\"] -P ${CMAKE_CURRENT_LIST_FILE}")
@@ -52,6 +57,49 @@ foreach(layer IN LISTS layers)
     endif()
   endforeach()
 endforeach()
+
+# ---- the same layers, as the manual tells them --------------------------------------------------
+set(page "${ROOT}/docs/how-it-is-built.md")
+if(NOT EXISTS "${page}")
+  problem("docs/how-it-is-built.md: missing (its table of layers must match src/)")
+else()
+  file(READ "${page}" page_text)
+  if(DEFINED DOCS_FROM)
+    string(REPLACE "${DOCS_FROM}" "${DOCS_TO}" page_text "${page_text}")
+  endif()
+  # A ';' would split the rows into list items: the text of the rows does not matter here.
+  string(REPLACE ";" "," page_text "${page_text}")
+  string(REGEX MATCHALL "\n\\| `[a-z_]+/` \\|[^\n]*" rows "${page_text}")
+  set(documented "")
+  foreach(row IN LISTS rows)
+    if(NOT row MATCHES "^\n\\| `([a-z_]+)/` \\|.*\\| ([^|]*) \\|[ \t]*$")
+      problem("docs/how-it-is-built.md: a row of the layers' table without its three columns:${row}")
+      continue()
+    endif()
+    set(layer "${CMAKE_MATCH_1}")
+    string(REGEX MATCHALL "[a-z_]+" told "${CMAKE_MATCH_2}")
+    list(REMOVE_ITEM told "nothing")
+    list(APPEND documented ${layer})
+    if(NOT layer IN_LIST layers)
+      problem("docs/how-it-is-built.md: a row for the ${layer} layer, which is not in src/")
+      continue()
+    endif()
+    set(allowed ${may_${layer}})
+    list(REMOVE_ITEM allowed ${layer})
+    list(SORT allowed)
+    list(SORT told)
+    if(NOT "${told}" STREQUAL "${allowed}")
+      string(REPLACE ";" " " told "${told}")
+      string(REPLACE ";" " " allowed "${allowed}")
+      problem("docs/how-it-is-built.md: the ${layer} layer may include \"${told}\" there, but \"${allowed}\" in src/${layer}/README.md")
+    endif()
+  endforeach()
+  foreach(layer IN LISTS layers)
+    if(NOT layer IN_LIST documented)
+      problem("docs/how-it-is-built.md: no row for the ${layer} layer in its table of layers")
+    endif()
+  endforeach()
+endif()
 
 file(GLOB entries RELATIVE "${ROOT}/include/instructor/detail" "${ROOT}/include/instructor/detail/*")
 foreach(entry IN LISTS entries)
@@ -128,7 +176,7 @@ endforeach()
 
 list(LENGTH files file_count)
 if(problems)
-  message(FATAL_ERROR "Includes must run down the layers:\n${problems}")
+  message(FATAL_ERROR "Includes must run down the layers, as src/<layer>/README.md and docs/how-it-is-built.md say:\n${problems}")
 endif()
 list(LENGTH layers layer_count)
-message(STATUS "${file_count} files, ${include_count} includes of the library's own headers, ${layer_count} layers: every include runs down")
+message(STATUS "${file_count} files, ${include_count} includes of the library's own headers, ${layer_count} layers, as docs/how-it-is-built.md tells them: every include runs down")
