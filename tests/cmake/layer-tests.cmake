@@ -33,3 +33,8 @@ set_property(TEST layers.includes_run_down_the_layers layers.an_upward_include_i
              layers.a_private_header_of_another_layer_is_reported
              layers.a_rule_the_manual_tells_differently_is_reported
              layers.a_layer_the_manual_leaves_out_is_reported APPEND PROPERTY LABELS docs)
+
+# One CMake minimum version: the presets', every cmake_minimum_required(), the README's, Debian's.
+add_test(NAME build.one_cmake_minimum_version_everywhere
+  COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/check-cmake-minimum.cmake)
+set_tests_properties(build.one_cmake_minimum_version_everywhere PROPERTIES LABELS docs)
