@@ -36,6 +36,7 @@ set(INSTRUCTOR_LLAMA_CONFIG_DIR "")
 if(INSTRUCTOR_HAS_LLAMA AND INSTRUCTOR_LLAMA_FROM_PACKAGE)
   set(INSTRUCTOR_LLAMA_CONFIG_DIR "${llama_DIR}")
 endif()
+get_target_property(INSTRUCTOR_LIBRARY_TYPE instructor TYPE)
 configure_package_config_file(cmake/instructorConfig.cmake.in
   "${PROJECT_BINARY_DIR}/instructorConfig.cmake"
   INSTALL_DESTINATION ${INSTRUCTOR_CMAKE_DIR})
