@@ -35,56 +35,41 @@ ContentPart image_base64(std::string media_type, std::string base64_data) {
     return part;
 }
 
-Message system(std::string text) {
-    return Message{.role = Role::system,
-                   .content = std::move(text),
-                   .parts = {},
-                   .tool_calls = {},
-                   .tool_call_id = {},
-                   .name = {},
-                   .reasoning = {}};
+namespace {
+
+// A message of one role and its text; each maker below adds what its role carries.
+Message text_message(Role role, std::string text) {
+    Message message;
+    message.role = role;
+    message.content = std::move(text);
+    return message;
 }
 
-Message user(std::string text) {
-    return Message{.role = Role::user,
-                   .content = std::move(text),
-                   .parts = {},
-                   .tool_calls = {},
-                   .tool_call_id = {},
-                   .name = {},
-                   .reasoning = {}};
-}
+}  // namespace
+
+Message system(std::string text) { return text_message(Role::system, std::move(text)); }
+
+Message user(std::string text) { return text_message(Role::user, std::move(text)); }
 
 Message user(std::vector<ContentPart> parts) {
-    return Message{.role = Role::user,
-                   .content = {},
-                   .parts = std::move(parts),
-                   .tool_calls = {},
-                   .tool_call_id = {},
-                   .name = {},
-                   .reasoning = {}};
+    Message message = text_message(Role::user, {});
+    message.parts = std::move(parts);
+    return message;
 }
 
-Message assistant(std::string text) { return assistant(std::move(text), {}); }
+Message assistant(std::string text) { return text_message(Role::assistant, std::move(text)); }
 
 Message assistant(std::string text, std::vector<ToolCall> tool_calls) {
-    return Message{.role = Role::assistant,
-                   .content = std::move(text),
-                   .parts = {},
-                   .tool_calls = std::move(tool_calls),
-                   .tool_call_id = {},
-                   .name = {},
-                   .reasoning = {}};
+    Message message = text_message(Role::assistant, std::move(text));
+    message.tool_calls = std::move(tool_calls);
+    return message;
 }
 
 Message tool_result(std::string tool_call_id, std::string tool_name, std::string content) {
-    return Message{.role = Role::tool,
-                   .content = std::move(content),
-                   .parts = {},
-                   .tool_calls = {},
-                   .tool_call_id = std::move(tool_call_id),
-                   .name = std::move(tool_name),
-                   .reasoning = {}};
+    Message message = text_message(Role::tool, std::move(content));
+    message.tool_call_id = std::move(tool_call_id);
+    message.name = std::move(tool_name);
+    return message;
 }
 
 }  // namespace instructor
