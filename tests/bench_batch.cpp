@@ -9,7 +9,6 @@
 // process's peak resident set during the run.
 
 #include <curl/curl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 
 #include <instructor/instructor.hpp>
 
+#include "bench_support.hpp"
 #include "test_server.hpp"
 
 namespace {
@@ -37,19 +37,8 @@ struct Person {
     int age;
 };
 
-const char* const kReply =
-    R"({"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant",)"
-    R"("content":"{\"name\":\"Jason\",\"age\":30}"},"finish_reason":"stop"}],)"
-    R"("usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30}})";
-
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
+using test_support::kPersonReply;
+using test_support::process_cpu_seconds;
 
 long status_kib(const char* field) {
     std::ifstream status("/proc/self/status");
@@ -71,7 +60,7 @@ pid_t start_server(int threads, int& port) {
         test_support::TestServer server(threads);
         server.respond_with([](const test_support::RecordedRequest& request) {
             test_support::ScriptedReply reply;
-            reply.body = kReply;
+            reply.body = kPersonReply;
             reply.delay_ms = request.path.rfind("/slow", 0) == 0 ? 100 : 0;
             return reply;
         });
@@ -109,12 +98,12 @@ Run measure(F&& work) {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     });
-    const double cpu = cpu_seconds();
+    const double cpu = process_cpu_seconds();
     const auto start = Clock::now();
     work();
     Run run;
     run.wall = std::chrono::duration<double>(Clock::now() - start).count();
-    run.cpu = cpu_seconds() - cpu;
+    run.cpu = process_cpu_seconds() - cpu;
     done = true;
     sampler.join();
     run.threads = threads - 1;  // not the sampler

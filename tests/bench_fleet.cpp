@@ -9,7 +9,6 @@
 // a real one. The aims: wall time scales with the servers (4 servers at 3.6x or better of one), and
 // the CPU per call stays within 1.1x of the one-server client's.
 
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 
 #include <instructor/instructor.hpp>
 
+#include "bench_support.hpp"
 #include "test_server.hpp"
 
 namespace {
@@ -39,19 +39,8 @@ struct Person {
     int age;
 };
 
-const char* const kReply =
-    R"({"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant",)"
-    R"("content":"{\"name\":\"Jason\",\"age\":30}"},"finish_reason":"stop"}],)"
-    R"("usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30}})";
-
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
+using test_support::kPersonReply;
+using test_support::process_cpu_seconds;
 
 // The servers, in a child process: chat calls answered after 100 ms, /slots as llama-server's.
 pid_t start_servers(std::array<int, kServers>& ports) {
@@ -78,7 +67,7 @@ pid_t start_servers(std::array<int, kServers>& ports) {
                 ++busy[s];
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 --busy[s];
-                reply.body = kReply;
+                reply.body = kPersonReply;
                 return reply;
             });
             ports[static_cast<std::size_t>(s)] = servers.back()->port();
@@ -106,11 +95,11 @@ struct Run {
 Run run(const instructor::Client& client, int calls, int concurrency) {
     const std::vector<instructor::Request> requests(static_cast<std::size_t>(calls), request());
     Run r;
-    const double cpu = cpu_seconds();
+    const double cpu = process_cpu_seconds();
     const auto start = Clock::now();
     const auto results = client.create_many<Person>(requests, {.max_concurrency = concurrency});
     r.wall = std::chrono::duration<double>(Clock::now() - start).count();
-    r.cpu = cpu_seconds() - cpu;
+    r.cpu = process_cpu_seconds() - cpu;
     for (const auto& result : results) r.ok += result.has_value() ? 1 : 0;
     return r;
 }
