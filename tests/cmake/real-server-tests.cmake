@@ -24,12 +24,25 @@ target_link_libraries(real_server_tests PRIVATE instructor_test_support)
 target_include_directories(real_server_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 instructor_set_warnings(real_server_tests)
 
-foreach(_version IN ITEMS b4748 b10156)
-  string(TOUPPER "${_version}" _upper)
-  add_test(NAME real_server.${_version}
+# One test of the tier: llama-server <version>, started by with_llama_server.sh with ENVIRONMENT
+# telling it how, and real_server_tests run against it with ARGS. One server at a time: each runs
+# the model on one core, and the client needs the other.
+function(_real_server_test name version)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "TIMEOUT" "ENVIRONMENT;ARGS")
+  string(TOUPPER "${version}" upper)
+  add_test(NAME ${name}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
-            ${_version} "${INSTRUCTOR_LLAMA_SERVER_${_upper}}" "${_real_server_shared}"
-            $<TARGET_FILE:real_server_tests> --durations yes)
+            ${version} "${INSTRUCTOR_LLAMA_SERVER_${upper}}" "${_real_server_shared}"
+            $<TARGET_FILE:real_server_tests> ${arg_ARGS})
+  set_tests_properties(${name} PROPERTIES
+    LABELS real-server
+    ENVIRONMENT "${arg_ENVIRONMENT}"
+    SKIP_RETURN_CODE 77
+    TIMEOUT ${arg_TIMEOUT}
+    RESOURCE_LOCK llama-server)
+endfunction()
+
+foreach(_version IN ITEMS b4748 b10156)
   # b10156 answers a json_schema request about ten times slower than b4748: one seed per corpus
   # type there (tests/real_server/test_real_server.cpp, corpus_seeds) keeps the tier in CI's budget.
   if(_version STREQUAL "b10156")
@@ -37,35 +50,14 @@ foreach(_version IN ITEMS b4748 b10156)
   else()
     set(_corpus_seeds 3)
   endif()
-  set_tests_properties(real_server.${_version} PROPERTIES
-    LABELS real-server
-    ENVIRONMENT "INSTRUCTOR_CORPUS_SEEDS=${_corpus_seeds}"
-    SKIP_RETURN_CODE 77
-    TIMEOUT 900
-    # One server at a time: each runs the model on one core, and the client needs the other.
-    RESOURCE_LOCK llama-server)
+  _real_server_test(real_server.${_version} ${_version} TIMEOUT 900
+    ENVIRONMENT INSTRUCTOR_CORPUS_SEEDS=${_corpus_seeds} ARGS --durations yes)
   # Many calls at once against a server with 4 slots: create_many beats the same calls in turn.
-  add_test(NAME real_server.${_version}.slots
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
-            ${_version} "${INSTRUCTOR_LLAMA_SERVER_${_upper}}" "${_real_server_shared}"
-            $<TARGET_FILE:real_server_tests> "[slots]")
-  set_tests_properties(real_server.${_version}.slots PROPERTIES
-    LABELS real-server
-    ENVIRONMENT "INSTRUCTOR_LLAMA_SERVER_SLOTS=4;INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE=chatml"
-    SKIP_RETURN_CODE 77
-    TIMEOUT 600
-    RESOURCE_LOCK llama-server)
+  _real_server_test(real_server.${_version}.slots ${_version} TIMEOUT 600
+    ENVIRONMENT INSTRUCTOR_LLAMA_SERVER_SLOTS=4 INSTRUCTOR_LLAMA_SERVER_CHAT_TEMPLATE=chatml ARGS "[slots]")
   # A thinking chat template and the server's reasoning parser: reasoning apart, values in content.
-  add_test(NAME real_server.${_version}.thinking
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/real_server/with_llama_server.sh
-            ${_version} "${INSTRUCTOR_LLAMA_SERVER_${_upper}}" "${_real_server_shared}"
-            $<TARGET_FILE:real_server_tests> "[thinking]")
-  set_tests_properties(real_server.${_version}.thinking PROPERTIES
-    LABELS real-server
-    ENVIRONMENT "INSTRUCTOR_LLAMA_SERVER_THINKING=1"
-    SKIP_RETURN_CODE 77
-    TIMEOUT 600
-    RESOURCE_LOCK llama-server)
+  _real_server_test(real_server.${_version}.thinking ${_version} TIMEOUT 600
+    ENVIRONMENT INSTRUCTOR_LLAMA_SERVER_THINKING=1 ARGS "[thinking]")
 endforeach()
 
 # Many servers (test_real_fleet.cpp): three llama-servers b10156 of 2 slots, started, killed and
